@@ -1,0 +1,45 @@
+# Passerelle: two commands on a fresh machine — `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: demo test test-postgres lint messages serve bench clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(INSTALLED)
+
+## Prepare the database, load the demo network, print the URLs and login, and serve it.
+demo: $(INSTALLED)
+	$(BIN)/passerelle demo
+
+## Run the whole suite (on SQLite, or on the database that DATABASE_URL names).
+test: $(INSTALLED)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/passerelle makemigrations --check --dry-run > /dev/null
+	$(BIN)/pytest
+
+## The suite on the local PostgreSQL server.
+test-postgres: $(INSTALLED)
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest
+
+## Refresh the French catalogue from the code and compile it (needs GNU gettext).
+## The compiled .mo files are committed, as Django does, so installs need no gettext.
+messages: $(INSTALLED)
+	cd src/passerelle && ../../$(BIN)/passerelle makemessages --locale fr --no-obsolete \
+		--ignore "*/migrations/*" --verbosity 0
+	cd src/passerelle && ../../$(BIN)/passerelle compilemessages --verbosity 0
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+## Serve for real use with gunicorn (set PASSERELLE_ENV=production and its settings first).
+serve: $(INSTALLED)
+	$(BIN)/passerelle serve
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from passerelle.demo.loading import (
+    DEMO_PASSWORD,
+    DEMO_USERNAME,
+    ensure_demo_account,
+    load_demo_network,
+)
+
+
+class Command(BaseCommand):
+    help = "Prepare the database, load the demo network, create the demo login and serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="Address and port to serve.")
+        parser.add_argument(
+            "--no-serve",
+            action="store_true",
+            help="Prepare everything, print the URLs, but do not serve.",
+        )
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("The demo account is not for production: unset PASSERELLE_ENV.")
+        summary = load_demo_network()
+        ensure_demo_account()
+        base = f"http://{options['addr']}"
+        self.stdout.write(self.style.SUCCESS(f"Demo network loaded ({summary})."))
+        self.stdout.write(
+            f"  Database:     {settings.DATABASES['default']['NAME']}\n"
+            f"  Back office:  {base}/en/admin/  (French: {base}/fr/admin/)\n"
+            f"  Login:        {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
+        )
+        if not options["no_serve"]:
+            call_command("runserver", options["addr"], use_reloader=False)

@@ -1,0 +1,40 @@
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from passerelle.ingest.interchange import export_document
+
+
+class Command(BaseCommand):
+    help = "Write every record as one Passerelle interchange document (docs/interchange.md)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--format", choices=["json"], default="json", help="Document format (json)."
+        )
+        parser.add_argument(
+            "-o", "--output", metavar="FILE", help="Write to FILE instead of standard output."
+        )
+        parser.add_argument(
+            "--public-only",
+            action="store_true",
+            help="Only public records, as the open-data export publishes them.",
+        )
+
+    def handle(self, *args, **options):
+        document = export_document(public_only=options["public_only"])
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        if options["output"]:
+            try:
+                with open(options["output"], "w", encoding="utf-8") as out:
+                    out.write(text)
+            except OSError as error:
+                raise CommandError(f"cannot write {options['output']}: {error.strerror}") from None
+            counts = ", ".join(
+                f"{len(document[s])} {s}"
+                for s in ("organizations", "people", "places", "topics", "activities")
+            )
+            self.stderr.write(f"Wrote {options['output']}: {counts}.")
+        else:
+            sys.stdout.write(text)

@@ -1,0 +1,187 @@
+"""Back office for places, organizations, people and topics."""
+
+from django.contrib import admin
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin, TabularInline
+
+from passerelle.core.admin import CitationInline, RecordAdmin
+
+from .models import Affiliation, Identifier, Organization, OrganizationName, Person, Place, Topic
+
+
+def _record_fieldset():
+    return (_("Record"), {"fields": ["uid", "created", "updated"], "classes": ["collapse"]})
+
+
+@admin.register(Place)
+class PlaceAdmin(RecordAdmin):
+    list_display = ["__str__", "region", "country", "geonames_id", "visibility"]
+    list_filter = ["country", "visibility"]
+    search_fields = ["name_en", "name_fr", "region", "country"]
+    fieldsets = [
+        (None, {"fields": ["name_en", "name_fr", "region", "country", "visibility"]}),
+        (_("Location"), {"fields": ["latitude", "longitude", "geonames_id"]}),
+        _record_fieldset(),
+    ]
+
+
+@admin.register(Topic)
+class TopicAdmin(RecordAdmin):
+    list_display = ["name_en", "name_fr", "kind", "parent", "mesh_id", "visibility"]
+    list_select_related = ["parent"]
+    list_filter = ["kind", "visibility"]
+    search_fields = ["name_en", "name_fr", "slug", "mesh_id", "ncit_id"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    autocomplete_fields = ["parent"]
+    fieldsets = [
+        (None, {"fields": ["name_en", "name_fr", "slug", "kind", "parent", "visibility"]}),
+        (_("Vocabularies"), {"fields": ["mesh_id", "ncit_id"]}),
+        _record_fieldset(),
+    ]
+
+
+class OrganizationNameInline(TabularInline):
+    model = OrganizationName
+    extra = 0
+    fields = ["value", "kind", "language"]
+
+
+class IdentifierInline(TabularInline):
+    model = Identifier
+    extra = 0
+    fields = ["scheme", "value"]
+
+
+class AffiliationInline(TabularInline):
+    model = Affiliation
+    extra = 0
+    autocomplete_fields = ["organization", "person"]
+    fields = ["person", "organization", "position", "start", "end"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "organization")
+
+
+def _identifier_subquery(holder: str, scheme: str) -> Subquery:
+    identifiers = Identifier.objects.filter(**{holder: OuterRef("pk"), "scheme": scheme})
+    return Subquery(identifiers.values("value")[:1])
+
+
+def _participation_count(actor: str) -> Subquery:
+    from passerelle.activities.models import Participation
+
+    counts = (
+        Participation.objects.filter(**{actor: OuterRef("pk")})
+        .order_by()
+        .values(actor)
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+def _participations_link(obj, count: int, field: str):
+    url = reverse("admin:activities_participation_changelist") + f"?{field}__id__exact={obj.pk}"
+    return format_html('<a href="{}">{}</a>', url, count)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(RecordAdmin):
+    list_display = [
+        "name",
+        "acronym",
+        "kind",
+        "place",
+        "in_region",
+        "ror",
+        "activity_count",
+        "visibility",
+    ]
+    list_filter = ["kind", "status", "in_region", "visibility", "place__country"]
+    search_fields = ["name", "name_en", "name_fr", "acronym", "names__value", "identifiers__value"]
+    autocomplete_fields = ["place", "parent", "topics"]
+    inlines = [OrganizationNameInline, IdentifierInline, CitationInline]
+    readonly_fields = [*RecordAdmin.readonly_fields, "participations"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["name", "name_en", "name_fr", "acronym", "kind", "status", "visibility"]},
+        ),
+        (_("Place and relations"), {"fields": ["place", "in_region", "parent", "topics"]}),
+        (_("Activities"), {"fields": ["participations"]}),
+        _record_fieldset(),
+    ]
+
+    def get_queryset(self, request):
+        # Correlated subqueries run for the rows shown only, not for the whole table.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("place")
+            .annotate(
+                ror_value=_identifier_subquery("organization", "ror"),
+                participation_count=_participation_count("organization"),
+            )
+        )
+
+    @admin.display(description="ROR")
+    def ror(self, obj):
+        value = getattr(obj, "ror_value", None)
+        return format_html('<a href="https://ror.org/{0}">{0}</a>', value) if value else "—"
+
+    @admin.display(description=_("participations"), ordering="participation_count")
+    def activity_count(self, obj):
+        return _participations_link(obj, obj.participation_count, "organization")
+
+    @admin.display(description=_("participations"))
+    def participations(self, obj):
+        if not obj.pk:
+            return "—"
+        return _participations_link(obj, obj.participations.count(), "organization")
+
+
+@admin.register(Person)
+class PersonAdmin(RecordAdmin):
+    list_display = ["family_name", "given_name", "title", "place", "orcid", "visibility"]
+    list_filter = ["title", "visibility", "place__country"]
+    search_fields = ["family_name", "given_name", "identifiers__value"]
+    autocomplete_fields = ["place", "topics"]
+    inlines = [AffiliationInline, IdentifierInline, CitationInline]
+    readonly_fields = [*RecordAdmin.readonly_fields, "participations"]
+    fieldsets = [
+        (None, {"fields": ["title", "given_name", "family_name", "place", "topics", "visibility"]}),
+        (_("Activities"), {"fields": ["participations"]}),
+        _record_fieldset(),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("place")
+            .annotate(orcid_value=_identifier_subquery("person", "orcid"))
+        )
+
+    @admin.display(description="ORCID")
+    def orcid(self, obj):
+        return obj.orcid_value or "—"
+
+    @admin.display(description=_("participations"))
+    def participations(self, obj):
+        if not obj.pk:
+            return "—"
+        return _participations_link(obj, obj.participations.count(), "person")
+
+
+@admin.register(Identifier)
+class IdentifierAdmin(SimpleHistoryAdmin, ModelAdmin):
+    list_display = ["scheme", "value", "organization", "person"]
+    list_select_related = ["organization", "person"]
+    list_filter = ["scheme"]
+    search_fields = ["value", "organization__name", "person__family_name"]
+    autocomplete_fields = ["organization", "person"]

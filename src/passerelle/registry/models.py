@@ -1,0 +1,425 @@
+"""Who and where: places, organizations, people, topics and their identifiers."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from passerelle.core.identifiers import (
+    ORGANIZATION_SCHEMES,
+    PERSON_SCHEMES,
+    Scheme,
+    identifier_url,
+    normalize_identifier,
+)
+from passerelle.core.models import Interval, Record, localized
+
+
+def _language() -> str:
+    return (get_language() or "en")[:2]
+
+
+class Place(Record):
+    """A city, a region, or a whole country when neither city nor region is known."""
+
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    country = CountryField(_("country"))
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    geonames_id = models.PositiveIntegerField(_("GeoNames id"), null=True, blank=True, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["country", "name_en", "region"]
+
+    def __str__(self) -> str:
+        name = self.name or self.region
+        return f"{name}, {self.country.name}" if name else str(self.country.name)
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name", _language())
+
+    def clean(self) -> None:
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                {
+                    "longitude": _("Place %(place)s: give both latitude and longitude, or neither.")
+                    % {"place": self}
+                }
+            )
+        if self.latitude is not None and not -90 <= self.latitude <= 90:
+            raise ValidationError(
+                {
+                    "latitude": _("Place %(place)s: latitude must lie between -90 and 90.")
+                    % {"place": self}
+                }
+            )
+        if self.longitude is not None and not -180 <= self.longitude <= 180:
+            raise ValidationError(
+                {
+                    "longitude": _("Place %(place)s: longitude must lie between -180 and 180.")
+                    % {"place": self}
+                }
+            )
+
+
+class Topic(Record):
+    """A theme of research or a cancer type, in a hierarchy (lymphoma under hematology…)."""
+
+    class Kind(models.TextChoices):
+        CANCER_TYPE = "cancer_type", _("cancer type")
+        RESEARCH_THEME = "research_theme", _("research theme")
+
+    slug = models.SlugField(_("short name"), max_length=100, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.RESEARCH_THEME
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("broader topic"),
+    )
+    mesh_id = models.CharField(_("MeSH id"), max_length=20, blank=True)
+    ncit_id = models.CharField(_("NCIt id"), max_length=20, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name_en"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name", _language())
+
+    def clean(self) -> None:
+        super().clean()
+        ancestor, seen = self.parent, {self.pk}
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError(
+                    {
+                        "parent": _("Topic «%(topic)s»: a topic cannot be broader than itself.")
+                        % {"topic": self}
+                    }
+                )
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class Organization(Record):
+    """A cluster, an institute, a hospital, a funder… anything that can be a party."""
+
+    class Kind(models.TextChoices):
+        CLUSTER = "cluster", _("cluster")
+        RESEARCH_INSTITUTE = "research_institute", _("research institute")
+        CANCER_CENTRE = "cancer_centre", _("cancer centre")
+        HOSPITAL = "hospital", _("hospital")
+        UNIVERSITY = "university", _("university")
+        COMPANY = "company", _("company")
+        FUNDER = "funder", _("funder")
+        AGENCY = "agency", _("agency")
+        GOVERNMENT = "government", _("government or region")
+        NETWORK = "network", _("network")
+        INTERNATIONAL = "international", _("international organization")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        INACTIVE = "inactive", _("inactive")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    name = models.CharField(
+        _("name"),
+        max_length=300,
+        db_index=True,
+        help_text=_("The name the organization uses for itself."),
+    )
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    name_fr = models.CharField(_("name (French)"), max_length=300, blank=True)
+    acronym = models.CharField(_("acronym"), max_length=50, blank=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    place = models.ForeignKey(
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+        verbose_name=_("place"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        verbose_name=_("parent organization"),
+    )
+    in_region = models.BooleanField(
+        _("in the cluster's region"),
+        default=False,
+        help_text=_("Belongs to the cluster's own region (as opposed to a partner abroad)."),
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="organizations", verbose_name=_("topics")
+    )
+    history = HistoricalRecords(m2m_fields=[topics])
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language, e.g. IARC's English or French name."""
+        return getattr(self, f"name_{_language()}", "") or self.name
+
+    @property
+    def short_name(self) -> str:
+        return self.acronym or self.display_name
+
+    def clean(self) -> None:
+        super().clean()
+        ancestor, seen = self.parent, {self.pk}
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError(
+                    {
+                        "parent": _(
+                            "Organization «%(org)s»: an organization cannot be its own parent."
+                        )
+                        % {"org": self}
+                    }
+                )
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class OrganizationName(models.Model):
+    """Another name an organization goes by: a label in some language, an alias, an acronym."""
+
+    class Kind(models.TextChoices):
+        LABEL = "label", _("label in another language")
+        ALIAS = "alias", _("alias")
+        ACRONYM = "acronym", _("acronym")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="names", verbose_name=_("organization")
+    )
+    value = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ALIAS)
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, help_text=_("ISO 639-1 code, e.g. fr, de, zh.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("other name")
+        verbose_name_plural = _("other names")
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "value", "kind"], name="organization_name_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Person(Record):
+    """A researcher, physician, student or officer."""
+
+    class Title(models.TextChoices):
+        NONE = "", _("(none)")
+        PROFESSOR = "pr", _("Pr.")
+        DOCTOR = "dr", _("Dr.")
+
+    given_name = models.CharField(
+        _("given name"),
+        max_length=100,
+        blank=True,
+        help_text=_("As known: an initial such as “C.” is fine."),
+    )
+    family_name = models.CharField(_("family name"), max_length=100, db_index=True)
+    title = models.CharField(_("title"), max_length=2, choices=Title.choices, blank=True)
+    place = models.ForeignKey(
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name=_("based in"),
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="people", verbose_name=_("expertise")
+    )
+    history = HistoricalRecords(m2m_fields=[topics])
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["family_name", "given_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+    @property
+    def display_name(self) -> str:
+        """“Pr. C. Brambilla”: how the cluster's pages name people."""
+        title = self.get_title_display() if self.title else ""
+        return " ".join(part for part in (str(title), self.full_name) if part)
+
+
+class Affiliation(Interval):
+    """A person works at an organization, in some position, over some period."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="affiliations", verbose_name=_("person")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="affiliations",
+        verbose_name=_("organization"),
+    )
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        ordering = ["-start", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person.full_name} @ {self.organization.short_name}"
+
+
+class Identifier(models.Model):
+    """A persistent identifier of an organization or a person (ROR, ORCID, Wikidata…).
+
+    One table for every scheme, so that "no two records share an identifier"
+    is one database constraint.
+    """
+
+    scheme = models.CharField(_("scheme"), max_length=10, choices=Scheme.choices)
+    value = models.CharField(_("value"), max_length=500)
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="identifiers",
+        verbose_name=_("organization"),
+    )
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="identifiers",
+        verbose_name=_("person"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("identifier")
+        verbose_name_plural = _("identifiers")
+        ordering = ["scheme", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "value"], name="identifier_unique"),
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False, person__isnull=True)
+                | Q(organization__isnull=True, person__isnull=False),
+                name="identifier_one_holder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()} {self.value}"
+
+    @property
+    def holder(self) -> Organization | Person | None:
+        return self.organization or self.person
+
+    @property
+    def url(self) -> str:
+        return identifier_url(self.scheme, self.value)
+
+    def clean(self) -> None:
+        super().clean()
+        holder = self.holder
+        if holder is None:
+            raise ValidationError(_("An identifier belongs to an organization or a person."))
+        if self.organization_id and self.person_id:
+            raise ValidationError(_("An identifier belongs to one record, not two."))
+        allowed = ORGANIZATION_SCHEMES if self.organization_id else PERSON_SCHEMES
+        if self.scheme not in allowed:
+            raise ValidationError(
+                {
+                    "scheme": _(
+                        "%(holder)s: a %(scheme)s identifier does not fit this kind of record."
+                    )
+                    % {"holder": holder, "scheme": self.get_scheme_display()}
+                }
+            )
+        try:
+            self.value = normalize_identifier(self.scheme, self.value)
+        except ValueError as error:
+            raise ValidationError({"value": f"{holder}: {error}"}) from None
+        clash = (
+            Identifier.objects.filter(scheme=self.scheme, value=self.value)
+            .exclude(pk=self.pk)
+            .select_related("organization", "person")
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "value": _(
+                        "%(holder)s: %(scheme)s %(value)s is already the identifier of %(other)s."
+                    )
+                    % {
+                        "holder": holder,
+                        "scheme": self.get_scheme_display(),
+                        "value": self.value,
+                        "other": clash.holder,
+                    }
+                },
+                code="duplicate_identifier",
+            )
+
+    def validate_constraints(self, exclude=None):
+        # clean() already says, in the domain's words, which record holds the identifier.
+        exclude = set(exclude or ()) | {"scheme", "value"}
+        super().validate_constraints(exclude=exclude)

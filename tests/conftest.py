@@ -1,0 +1,68 @@
+"""Fixtures shared by the suite."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from passerelle.demo.network import demo_document
+from passerelle.ingest.interchange import import_document
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("PASSERELLE_SHARED_DIR", CHECKOUT.parent / "shared"))
+ARTIFACTS = CHECKOUT / "test-artifacts"
+
+
+@pytest.fixture
+def demo(db):
+    """The seed network, loaded through the importer as `passerelle load-demo` does."""
+    import_document(demo_document(), reason="test demo")
+
+
+@pytest.fixture
+def staff(db):
+    return get_user_model().objects.create_superuser("officer", "officer@example.org", "pw-officer-1")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (Playwright's own download can't work
+    here). Missing, it skips — unless PASSERELLE_REQUIRE_BROWSER is set, as in CI."""
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("PASSERELLE_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required (apt-get install chromium)")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
