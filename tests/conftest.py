@@ -25,7 +25,9 @@ def demo(db):
 
 @pytest.fixture
 def staff(db):
-    return get_user_model().objects.create_superuser("officer", "officer@example.org", "pw-officer-1")
+    return get_user_model().objects.create_superuser(
+        "officer", "officer@example.org", "pw-officer-1"
+    )
 
 
 @pytest.fixture
@@ -54,9 +56,15 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()

@@ -123,8 +123,10 @@ def test_weizmann_agreement_has_three_parties_and_three_key_areas(exported):
         "Weizmann Institute of Science",
         "CLARA cancer cluster",
     }
-    areas = [(c["area"], c.get("alternate_countries"), c.get("exchange_categories"))
-             for c in agreement["commitments"]]
+    areas = [
+        (c["area"], c.get("alternate_countries"), c.get("exchange_categories"))
+        for c in agreement["commitments"]
+    ]
     assert areas == [
         ("joint_projects", None, None),
         ("joint_events", ["FR", "IL"], None),
@@ -173,18 +175,24 @@ def test_china_program_and_its_actions(exported):
     assert program["start"] == "2011"
     assert ("CLARA cancer cluster", "coordinator") in _roles(program)
     part_of_program = [
-        a for a in exported["activities"]
+        a
+        for a in exported["activities"]
         if {"relation": "part_of", "object": program["id"]} in a.get("links", [])
     ]
     seminars = next(a for a in part_of_program if a["title_en"] == "Franco-Chinese seminars")
     assert seminars["alternating"] is True
     places = {p["id"]: p.get("name_en") for p in exported["places"]}
     assert {places[p] for p in seminars["places"]} == {"Shanghai", "Lyon"}
-    editions = [a for a in exported["activities"]
-                if {"relation": "part_of", "object": seminars["id"]} in a.get("links", [])]
+    editions = [
+        a
+        for a in exported["activities"]
+        if {"relation": "part_of", "object": seminars["id"]} in a.get("links", [])
+    ]
     assert sorted(a["edition"] for a in editions) == [1, 2, 3]
     kinds = {(a["kind"], a.get("exchange_category")) for a in part_of_program}
-    assert {("exchange", c) for c in ("phd_student", "physician", "master_student", "resident")} <= kinds
+    assert {
+        ("exchange", c) for c in ("phd_student", "physician", "master_student", "resident")
+    } <= kinds
     assert ("project", None) in kinds  # the joint research project on cancer stem cells
     agreement = next(a for a in part_of_program if a["kind"] == "agreement")
     assert agreement["signed_on"] == "2013"
@@ -233,12 +241,16 @@ def test_ror_ids_and_names_agree_with_the_ror_dump():
             ror = record["id"].rsplit("/", 1)[1]
             if ror in wanted:
                 values = [n["value"] for n in record.get("names", [])] or [
-                    record.get("name"), *[lb["label"] for lb in record.get("labels", [])]
+                    record.get("name"),
+                    *[lb["label"] for lb in record.get("labels", [])],
                 ]
                 names[ror] = set(values)
     assert set(names) == wanted
-    by_ror = {o["identifiers"][0]["value"]: o for o in demo_document()["organizations"]
-              if o.get("identifiers")}
+    by_ror = {
+        o["identifiers"][0]["value"]: o
+        for o in demo_document()["organizations"]
+        if o.get("identifiers")
+    }
     for ror in wanted:
         record = by_ror[ror]
         ours = {record["name"], record.get("name_en"), record.get("name_fr")}

@@ -37,7 +37,7 @@ if ENVIRONMENT not in {"development", "production"}:
 PRODUCTION = ENVIRONMENT == "production"
 
 DATA_DIR = Path(os.environ.get("PASSERELLE_DATA_DIR") or CHECKOUT_DIR / "var").resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or DEMO_SECRET_KEY
 DEBUG = _flag("DEBUG", default=not PRODUCTION)
@@ -153,6 +153,7 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 
 LOGIN_URL = "admin:login"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION and _flag("SECURE_SSL_REDIRECT", True)

@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
 
@@ -74,6 +77,11 @@ class ActivityLinkInline(TabularInline):
         return super().get_queryset(request).select_related("object", "commitment")
 
 
+#: Above this many participations an activity's page links to their list instead of
+#: editing them inline: each inline row costs queries and page weight.
+INLINE_PARTICIPATIONS_LIMIT = 50
+
+
 @admin.register(Activity)
 class ActivityAdmin(RecordAdmin):
     list_display = ["title_en", "kind", "category", "interval", "status", "visibility"]
@@ -81,6 +89,7 @@ class ActivityAdmin(RecordAdmin):
     search_fields = ["title_en", "title_fr", "acronym", "summary_en", "summary_fr"]
     autocomplete_fields = ["places", "topics"]
     inlines = [ParticipationInline, CommitmentInline, ActivityLinkInline, CitationInline]
+    readonly_fields = [*RecordAdmin.readonly_fields, "participation_list"]
     fieldsets = [
         (
             None,
@@ -100,6 +109,7 @@ class ActivityAdmin(RecordAdmin):
             },
         ),
         (_("Summary"), {"fields": ["summary_en", "summary_fr"]}),
+        (_("Participations"), {"fields": ["participation_list"]}),
         (
             _("Program or project"),
             {
@@ -129,6 +139,32 @@ class ActivityAdmin(RecordAdmin):
     @admin.display(description=_("dates"), ordering="start")
     def interval(self, obj):
         return obj.interval_display or "—"
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and self._many_participations(obj):
+            inlines = [i for i in inlines if not isinstance(i, ParticipationInline)]
+        return inlines
+
+    def _many_participations(self, obj) -> bool:
+        if not hasattr(obj, "_participation_count"):
+            obj._participation_count = obj.participations.count()
+        return obj._participation_count > INLINE_PARTICIPATIONS_LIMIT
+
+    @admin.display(description=_("all participations"))
+    def participation_list(self, obj):
+        if obj.pk is None:
+            return "—"
+        url = (
+            reverse("admin:activities_participation_changelist") + f"?activity__id__exact={obj.pk}"
+        )
+        count = getattr(obj, "_participation_count", None) or obj.participations.count()
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            ngettext("%(count)d participation", "%(count)d participations", count)
+            % {"count": count},
+        )
 
 
 @admin.register(Participation)

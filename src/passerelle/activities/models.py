@@ -160,8 +160,8 @@ class Activity(Interval, Record):
             )
             errors.setdefault("category", []).append(
                 _(
-                    "%(activity)s: “%(category)s” is not a category of %(kind)s; choose one of: "
-                    "%(allowed)s."
+                    "«%(activity)s»: “%(category)s” is not a category of activities of kind "
+                    "“%(kind)s”; choose one of: %(allowed)s."
                 )
                 % {
                     "activity": self,
@@ -175,7 +175,7 @@ class Activity(Interval, Record):
             if value not in ("", None, False) and self.kind not in kinds:
                 verbose = self._meta.get_field(field).verbose_name
                 errors.setdefault(field, []).append(
-                    _("%(activity)s: a %(kind)s has no %(field)s.")
+                    _("«%(activity)s»: activities of kind “%(kind)s” have no %(field)s.")
                     % {"activity": self, "kind": kind_label, "field": verbose}
                 )
         if self.funding_amount is not None and not self.funding_currency:
@@ -310,8 +310,8 @@ def role_problem(
     if role not in allowed:
         return str(
             _(
-                "“%(role)s” is not a role in a %(kind)s («%(activity)s»); roles there "
-                "are: %(allowed)s."
+                "«%(activity)s»: “%(role)s” is not a role in activities of kind “%(kind)s”; "
+                "roles there are: %(allowed)s."
             )
             % {
                 "role": role,
@@ -345,7 +345,6 @@ class Commitment(models.Model):
         Activity,
         on_delete=models.CASCADE,
         related_name="commitments",
-        limit_choices_to={"kind": Kind.AGREEMENT},
         verbose_name=_("agreement"),
     )
     area = models.CharField(_("key area"), max_length=16, choices=CommitmentArea.choices)

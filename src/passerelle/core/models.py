@@ -80,12 +80,12 @@ class Interval(models.Model):
 
 
 def localized(record: models.Model, field: str, language: str) -> str:
-    """``record.<field>_<language>``, falling back to the other language, then to ``<field>``."""
+    """``record.<field>_<language>``, falling back to the other language, else ""."""
     for code in (language, *(c for c in Language.values if c != language)):
         value = getattr(record, f"{field}_{code}", "")
         if value:
             return value
-    return getattr(record, field, "") or ""
+    return ""
 
 
 class Source(Record):

@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django_countries.fields import Country
 
 from passerelle import __version__
 from passerelle.activities.models import (
@@ -131,15 +132,13 @@ class DocumentError(Exception):
 
 def _plain(value: Any) -> Any:
     """A model value as JSON holds it: country codes, decimals as text, UUIDs as text."""
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | uuid.UUID):
         return str(value)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if hasattr(value, "code"):  # django_countries.Country
+    if isinstance(value, Country):
         return value.code
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return [_plain(v) for v in value]  # a multiple CountryField's list-like value
 
 
 def _is_empty(value: Any) -> bool:

@@ -20,7 +20,7 @@ def _record_fieldset():
 
 @admin.register(Place)
 class PlaceAdmin(RecordAdmin):
-    list_display = ["__str__", "region", "country", "geonames_id", "visibility"]
+    list_display = ["place_name", "region", "country", "geonames_id", "visibility"]
     list_filter = ["country", "visibility"]
     search_fields = ["name_en", "name_fr", "region", "country"]
     fieldsets = [
@@ -28,6 +28,10 @@ class PlaceAdmin(RecordAdmin):
         (_("Location"), {"fields": ["latitude", "longitude", "geonames_id"]}),
         _record_fieldset(),
     ]
+
+    @admin.display(description=_("place"), ordering="name_en")
+    def place_name(self, obj):
+        return str(obj)
 
 
 @admin.register(Topic)
