@@ -44,7 +44,7 @@ class ParticipationInline(TabularInline):
     formset = ParticipationFormSet
     extra = 0
     autocomplete_fields = ["organization", "person", "place"]
-    fields = ["role", "organization", "person", "place", "start", "end", "note", "visibility"]
+    fields = ["role", "organization", "person", "place", "start", "end"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organization", "person", "place")

@@ -1,0 +1,70 @@
+"""The back office as staff see it, in a real headless Chromium."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from passerelle.demo.network import demo_document
+from passerelle.ingest.interchange import import_document
+
+pytestmark = pytest.mark.browser
+
+# Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make
+# (not the live server's, which has its own thread) are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def officer(transactional_db):
+    import_document(demo_document(), reason="browser test")
+    get_user_model().objects.create_superuser("officer", "officer@example.org", "pw-officer-1")
+
+
+@pytest.fixture
+def page(browser, live_server, officer):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/en/admin/login/")
+    page.fill("input[name=username]", "officer")
+    page.fill("input[name=password]", "pw-officer-1")
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url("**/en/admin/")
+    yield page
+    context.close()
+
+
+def test_staff_find_and_read_the_milan_program(page, live_server, artifacts):
+    page.goto(f"{live_server.url}/en/admin/activities/activity/")
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 25
+    page.fill("input[name=q]", "Milan")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("#result_list tbody tr").count() == 1
+    page.screenshot(path=artifacts / "backoffice-activity-list.png", full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Identifying biomarkers in lung cancer, with Milan").click()
+    body = page.content()
+    for text in ("Brambilla", "French National Cancer Institute", "coordinator"):
+        assert text in body
+    assert page.input_value("input[name=title_en]") == (
+        "Identifying biomarkers in lung cancer, with Milan"
+    )
+    page.screenshot(path=artifacts / "backoffice-activity-detail.png", full_page=True)
+
+
+def test_organization_list_at_phone_width_and_in_french(page, live_server, artifacts):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/en/admin/registry/organization/")
+    assert "Weizmann Institute of Science" in page.content()
+    page.screenshot(path=artifacts / "backoffice-organizations-phone.png", full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/fr/admin/registry/organization/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    body = page.content()
+    assert "Organisations" in body and "Weizmann Institute of Science" in body
+    page.screenshot(path=artifacts / "backoffice-organizations-fr.png", full_page=True)

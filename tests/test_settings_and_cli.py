@@ -1,0 +1,101 @@
+"""Settings from the environment, the refusal to run production on demo secrets, the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from passerelle.__main__ import main
+
+
+def _settings(env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "PASSERELLE_ENV", "DATABASE_URL"}
+    }
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.ALLOWED_HOSTS)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, **env, "DJANGO_SETTINGS_MODULE": "passerelle.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_development_defaults_to_sqlite_and_debug(tmp_path):
+    result = _settings({"PASSERELLE_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["True", "django.db.backends.sqlite3"]
+
+
+def test_database_url_picks_postgresql(tmp_path):
+    result = _settings(
+        {
+            "PASSERELLE_DATA_DIR": str(tmp_path),
+            "DATABASE_URL": "postgres://someone@db.invalid:5432/passerelle",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    assert "django.db.backends.postgresql" in result.stdout
+
+
+def test_production_refuses_the_demo_secret_key(tmp_path):
+    result = _settings(
+        {
+            "PASSERELLE_ENV": "production",
+            "ALLOWED_HOSTS": "relations.example.org",
+            "PASSERELLE_DATA_DIR": str(tmp_path),
+        }
+    )
+    assert result.returncode != 0
+    assert "Refusing to start in production with the demo's secret key" in result.stderr
+
+
+def test_production_needs_allowed_hosts_and_no_debug(tmp_path):
+    secret = "x" * 50
+    base = {
+        "PASSERELLE_ENV": "production",
+        "SECRET_KEY": secret,
+        "PASSERELLE_DATA_DIR": str(tmp_path),
+    }
+    assert "ALLOWED_HOSTS" in _settings(base).stderr
+    assert (
+        "DEBUG must be off"
+        in _settings({**base, "ALLOWED_HOSTS": "relations.example.org", "DEBUG": "true"}).stderr
+    )
+    ok = _settings({**base, "ALLOWED_HOSTS": "relations.example.org"})
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("False")
+
+
+def test_a_mistyped_flag_is_refused(tmp_path):
+    result = _settings({"DEBUG": "maybe", "PASSERELLE_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0 and "DEBUG='maybe'" in result.stderr
+
+
+def test_cli_accepts_hyphenated_command_names(db, capsys):
+    main(["passerelle", "load-demo"])
+    assert "Demo network loaded" in capsys.readouterr().out
+
+
+def test_cli_runs_django_commands(capsys):
+    main(["passerelle", "--version"])
+    assert capsys.readouterr().out.strip().startswith("5.2")
+
+
+def test_console_script_is_installed():
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "passerelle"), "help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    for command in ("load_demo", "export", "import", "demo", "serve", "migrate"):
+        assert command in result.stdout
