@@ -18,7 +18,6 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -26,7 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from passerelle.core.fields import PartialDateField
 from passerelle.core.models import Interval, Record, Visibility, localized
-from passerelle.registry.models import Organization, Person, Place, Topic
+from passerelle.registry.models import ActorReference, Organization, Person, Place, Topic
 
 from .vocabulary import (
     CATEGORIES_BY_KIND,
@@ -208,7 +207,7 @@ def check_parties(activity: Activity, roles: Iterable[str]) -> str | None:
     return None
 
 
-class Participation(Interval):
+class Participation(Interval, ActorReference):
     """An organization or a person takes part in an activity, in a role, over an interval."""
 
     activity = models.ForeignKey(
@@ -216,22 +215,6 @@ class Participation(Interval):
         on_delete=models.CASCADE,
         related_name="participations",
         verbose_name=_("activity"),
-    )
-    organization = models.ForeignKey(
-        Organization,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="participations",
-        verbose_name=_("organization"),
-    )
-    person = models.ForeignKey(
-        Person,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="participations",
-        verbose_name=_("person"),
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     place = models.ForeignKey(
@@ -250,18 +233,10 @@ class Participation(Interval):
     citations = GenericRelation("core.Citation")
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(ActorReference.Meta):
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         ordering = ["activity", "role", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(organization__isnull=False, person__isnull=True)
-                | Q(organization__isnull=True, person__isnull=False),
-                name="participation_one_actor",
-                violation_error_message=_("A participation names one organization or one person."),
-            ),
-        ]
         indexes = [models.Index(fields=["role", "activity"])]
 
     def __str__(self) -> str:
@@ -269,10 +244,6 @@ class Participation(Interval):
         role = Role(self.role).label if self.role in Role.values else self.role
         activity = self.activity if self.activity_id else "?"
         return f"{actor or '?'} — {role} — {activity}"
-
-    @property
-    def actor(self) -> Organization | Person | None:
-        return self.organization if self.organization_id else self.person
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}

@@ -24,6 +24,17 @@ def _language() -> str:
     return (get_language() or "en")[:2]
 
 
+def _parent_loops(record: models.Model) -> bool:
+    """Whether following ``parent`` from ``record`` comes back to a record already seen."""
+    ancestor, seen = record.parent, {record.pk}
+    while ancestor is not None:
+        if ancestor.pk in seen:
+            return True
+        seen.add(ancestor.pk)
+        ancestor = ancestor.parent
+    return False
+
+
 class Place(Record):
     """A city, a region, or a whole country when neither city nor region is known."""
 
@@ -113,17 +124,13 @@ class Topic(Record):
 
     def clean(self) -> None:
         super().clean()
-        ancestor, seen = self.parent, {self.pk}
-        while ancestor is not None:
-            if ancestor.pk in seen:
-                raise ValidationError(
-                    {
-                        "parent": _("Topic «%(topic)s»: a topic cannot be broader than itself.")
-                        % {"topic": self}
-                    }
-                )
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
+        if _parent_loops(self):
+            raise ValidationError(
+                {
+                    "parent": _("Topic «%(topic)s»: a topic cannot be broader than itself.")
+                    % {"topic": self}
+                }
+            )
 
 
 class Organization(Record):
@@ -206,19 +213,13 @@ class Organization(Record):
 
     def clean(self) -> None:
         super().clean()
-        ancestor, seen = self.parent, {self.pk}
-        while ancestor is not None:
-            if ancestor.pk in seen:
-                raise ValidationError(
-                    {
-                        "parent": _(
-                            "Organization «%(org)s»: an organization cannot be its own parent."
-                        )
-                        % {"org": self}
-                    }
-                )
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
+        if _parent_loops(self):
+            raise ValidationError(
+                {
+                    "parent": _("Organization «%(org)s»: an organization cannot be its own parent.")
+                    % {"org": self}
+                }
+            )
 
 
 class OrganizationName(models.Model):
@@ -325,7 +326,48 @@ class Affiliation(Interval):
         return f"{self.person.full_name} @ {self.organization.short_name}"
 
 
-class Identifier(models.Model):
+class ActorReference(models.Model):
+    """Abstract: a row that belongs to exactly one actor, an organization or a person.
+
+    Participations and identifiers both point at "an organization or a person";
+    two nullable keys and one check constraint say so, rather than a generic
+    relation that the database could not check or join.
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="%(class)ss",
+        verbose_name=_("organization"),
+    )
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="%(class)ss",
+        verbose_name=_("person"),
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False, person__isnull=True)
+                | Q(organization__isnull=True, person__isnull=False),
+                name="%(app_label)s_%(class)s_one_actor",
+                violation_error_message=_("It names one organization or one person."),
+            ),
+        ]
+
+    @property
+    def actor(self) -> Organization | Person | None:
+        return self.organization if self.organization_id else self.person
+
+
+class Identifier(ActorReference):
     """A persistent identifier of an organization or a person (ROR, ORCID, Wikidata…).
 
     One table for every scheme, so that "no two records share an identifier"
@@ -334,43 +376,19 @@ class Identifier(models.Model):
 
     scheme = models.CharField(_("scheme"), max_length=10, choices=Scheme.choices)
     value = models.CharField(_("value"), max_length=500)
-    organization = models.ForeignKey(
-        Organization,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="identifiers",
-        verbose_name=_("organization"),
-    )
-    person = models.ForeignKey(
-        Person,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="identifiers",
-        verbose_name=_("person"),
-    )
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(ActorReference.Meta):
         verbose_name = _("identifier")
         verbose_name_plural = _("identifiers")
         ordering = ["scheme", "value"]
         constraints = [
+            *ActorReference.Meta.constraints,
             models.UniqueConstraint(fields=["scheme", "value"], name="identifier_unique"),
-            models.CheckConstraint(
-                condition=Q(organization__isnull=False, person__isnull=True)
-                | Q(organization__isnull=True, person__isnull=False),
-                name="identifier_one_holder",
-            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_scheme_display()} {self.value}"
-
-    @property
-    def holder(self) -> Organization | Person | None:
-        return self.organization or self.person
 
     @property
     def url(self) -> str:
@@ -378,7 +396,7 @@ class Identifier(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        holder = self.holder
+        holder = self.actor
         if holder is None:
             raise ValidationError(_("An identifier belongs to an organization or a person."))
         if self.organization_id and self.person_id:
@@ -413,7 +431,7 @@ class Identifier(models.Model):
                         "holder": holder,
                         "scheme": self.get_scheme_display(),
                         "value": self.value,
-                        "other": clash.holder,
+                        "other": clash.actor,
                     }
                 },
                 code="duplicate_identifier",
