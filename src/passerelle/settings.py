@@ -152,6 +152,9 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 
+# Kosovo's user-assigned code, used by ROR, GeoNames and the EU; not in ISO 3166 proper.
+COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}
+
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 

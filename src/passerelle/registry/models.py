@@ -254,6 +254,48 @@ class OrganizationName(models.Model):
         return self.value
 
 
+class OrganizationRelationship(models.Model):
+    """A relationship a registry states between two organizations (parent, successor…).
+
+    The target is kept by its ROR id as well, so that a relationship to an
+    organization not loaded yet is not lost: it is resolved when that record
+    arrives.
+    """
+
+    class Kind(models.TextChoices):
+        PARENT = "parent", _("parent")
+        CHILD = "child", _("child")
+        RELATED = "related", _("related")
+        SUCCESSOR = "successor", _("successor")
+        PREDECESSOR = "predecessor", _("predecessor")
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="relationships",
+        verbose_name=_("organization"),
+    )
+    kind = models.CharField(_("relationship"), max_length=12, choices=Kind.choices)
+    target = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("related organization"),
+    )
+    target_ror = models.CharField(_("ROR id of the related organization"), max_length=9, blank=True)
+
+    class Meta:
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+        ordering = ["kind", "pk"]
+        indexes = [models.Index(fields=["target_ror"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.target or self.target_ror}"
+
+
 class Person(Record):
     """A researcher, physician, student or officer."""
 

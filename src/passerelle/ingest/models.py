@@ -1,0 +1,64 @@
+"""What imports remember: the last version of each external record, and conflicts to review.
+
+A re-import must update what the registry changed without overwriting what
+staff edited in Passerelle. Knowing the values last imported makes that a
+three-way comparison: ours (now), base (last import), theirs (this import).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from passerelle.registry.models import Organization
+
+
+class ExternalRecord(models.Model):
+    """The last imported version of a registry record, by registry and id."""
+
+    registry = models.CharField(_("registry"), max_length=20, default="ror")
+    external_id = models.CharField(_("id in the registry"), max_length=100)
+    organization = models.OneToOneField(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="external_record",
+        verbose_name=_("organization"),
+    )
+    digest = models.CharField(_("digest of the record"), max_length=64)
+    values = models.JSONField(_("values last imported"), default=dict)
+    imported = models.DateTimeField(_("imported"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("external record")
+        verbose_name_plural = _("external records")
+        constraints = [
+            models.UniqueConstraint(fields=["registry", "external_id"], name="external_record_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registry}:{self.external_id}"
+
+
+class ImportConflict(models.Model):
+    """A field staff edited that the registry also changed: kept as staff left it, for review."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="import_conflicts",
+        verbose_name=_("organization"),
+    )
+    registry = models.CharField(_("registry"), max_length=20, default="ror")
+    field = models.CharField(_("field"), max_length=50)
+    ours = models.TextField(_("value in Passerelle"), blank=True)
+    theirs = models.TextField(_("value in the registry"), blank=True)
+    detected = models.DateTimeField(_("detected"), auto_now_add=True)
+    resolved = models.BooleanField(_("resolved"), default=False)
+
+    class Meta:
+        verbose_name = _("import conflict")
+        verbose_name_plural = _("import conflicts")
+        ordering = ["resolved", "-detected"]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.field}"

@@ -1,0 +1,416 @@
+"""Importing the Research Organization Registry into organizations.
+
+Fast and safe on 51k records and more: unchanged records are recognized by the
+digest of their text and never parsed; new ones are written in bulk, history
+included; changed ones are merged field by field against the values of the
+last import, so that what staff edited in Passerelle stays and is listed as a
+conflict. Everything happens in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection, transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from passerelle.core.models import Visibility
+from passerelle.registry.models import (
+    Identifier,
+    Organization,
+    OrganizationName,
+    OrganizationRelationship,
+    Place,
+)
+
+from .models import ExternalRecord, ImportConflict
+from .ror_records import RawRecord, RorError, RorRecord, parse, read_dump
+
+REGISTRY = "ror"
+REASON = "ROR import"
+BATCH = 2000
+
+
+class RorImportAborted(Exception):
+    """``strict`` import met an error: nothing was written."""
+
+
+@dataclass
+class RorImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    identifier_clashes: int = 0
+    relationships_resolved: int = 0
+    errors: list[RorError] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.conflicts} conflicts, {len(self.errors)} errors "
+            f"({self.identifier_clashes} identifiers already held by another organization, "
+            f"{self.relationships_resolved} relationships resolved)"
+        )
+
+
+def import_ror(
+    path: str | Path,
+    *,
+    strict: bool = False,
+    progress: Callable[[Iterable], Iterator] | None = None,
+) -> RorImportSummary:
+    """Create or update organizations from a ROR dump; see the module's docstring."""
+    summary = RorImportSummary()
+    known_digests = set(
+        ExternalRecord.objects.filter(registry=REGISTRY).values_list("digest", flat=True)
+    )
+    records: dict[str, tuple[RorRecord, str]] = {}
+    raws = read_dump(path)
+    for item in progress(raws) if progress else raws:
+        if isinstance(item, RawRecord) and item.digest in known_digests:
+            summary.unchanged += 1
+            continue
+        parsed = parse(item) if isinstance(item, RawRecord) else item
+        if isinstance(parsed, RorError):
+            if strict:
+                raise RorImportAborted(f"{parsed}\nNothing was imported (--strict).")
+            summary.errors.append(parsed)
+            continue
+        records[parsed.ror] = (parsed, item.digest)
+    with transaction.atomic():
+        _Writer(summary).write(records)
+    return summary
+
+
+def _values(record: RorRecord) -> dict:
+    """What the import sets on an organization, as stored for the next three-way merge."""
+    names = [[value, "label", lang] for value, lang in record.labels if value != record.name]
+    names += [[value, "alias", lang] for value, lang in record.aliases]
+    names += [[value, "acronym", ""] for value in record.acronyms[1:]]
+    parent = next((ror for kind, ror in record.relationships if kind == "parent"), "")
+    return {
+        "name": record.name,
+        "name_en": _label_if_other(record, "en"),
+        "name_fr": _label_if_other(record, "fr"),
+        "acronym": record.acronyms[0] if record.acronyms else "",
+        "kind": record.kind,
+        "status": record.status,
+        "place": record.geonames_id,
+        "parent": parent,
+        "names": names,
+        "identifiers": [list(pair) for pair in record.identifiers],
+    }
+
+
+def _label_if_other(record: RorRecord, language: str) -> str:
+    label = record.label(language)
+    return label if label and label != record.name else ""
+
+
+def merge(ours, base, theirs, *, has_base: bool) -> tuple[object, bool]:
+    """Three-way merge of one field: (value to keep, whether it is a conflict)."""
+    if has_base and theirs == base:
+        return ours, False  # the registry did not change it: whatever staff did stands
+    if not has_base:  # first import over a record made by hand
+        if ours in ("", None) or ours == theirs:
+            return theirs, False
+        return ours, True
+    if ours in (base, theirs):
+        return theirs, False
+    return ours, True
+
+
+class _Writer:
+    def __init__(self, summary: RorImportSummary):
+        self.summary = summary
+        self.org_by_ror = dict(
+            Identifier.objects.filter(scheme="ror").values_list("value", "organization_id")
+        )
+        self.ror_by_org = {org: ror for ror, org in self.org_by_ror.items()}
+        self.identifiers_held = dict(
+            ((scheme, value), org)
+            for scheme, value, org in Identifier.objects.filter(
+                organization__isnull=False
+            ).values_list("scheme", "value", "organization_id")
+        )
+
+    def write(self, records: dict[str, tuple[RorRecord, str]]) -> None:
+        if not records:
+            return
+        self.places = self._places([record for record, _ in records.values()])
+        new = {ror: pair for ror, pair in records.items() if ror not in self.org_by_ror}
+        old = {ror: pair for ror, pair in records.items() if ror in self.org_by_ror}
+        self._create(new)
+        self._update(old)
+        self._set_parents({ror: self.org_by_ror[ror] for ror in old}, records)
+        self._resolve_relationships()
+
+    # -- places
+
+    def _places(self, records: list[RorRecord]) -> dict[int, int]:
+        wanted = {r.geonames_id: r for r in records if r.geonames_id and r.country}
+        places = dict(
+            Place.objects.filter(geonames_id__in=list(wanted)).values_list("geonames_id", "pk")
+        )
+        missing = [
+            Place(
+                name_en=r.city,
+                region=r.region,
+                country=r.country,
+                latitude=r.latitude,
+                longitude=r.longitude,
+                geonames_id=geonames_id,
+                visibility=Visibility.PUBLIC,
+            )
+            for geonames_id, r in wanted.items()
+            if geonames_id not in places
+        ]
+        for place in bulk_create_with_history(
+            missing, Place, batch_size=BATCH, default_change_reason=REASON
+        ):
+            places[place.geonames_id] = place.pk
+        return places
+
+    # -- new organizations
+
+    def _create(self, new: dict[str, tuple[RorRecord, str]]) -> None:
+        """Organizations, then what hangs on them, then one history row each, from their final
+        state: a second pass over 50k rows (bulk_update) would cost more than the inserts."""
+        organizations = [
+            Organization(
+                name=record.name[:300],
+                name_en=_label_if_other(record, "en")[:300],
+                name_fr=_label_if_other(record, "fr")[:300],
+                acronym=(record.acronyms[0] if record.acronyms else "")[:50],
+                kind=record.kind,
+                status=record.status,
+                place_id=self.places.get(record.geonames_id),
+                visibility=Visibility.PUBLIC,
+            )
+            for record, _ in new.values()
+        ]
+        Organization.objects.bulk_create(organizations, batch_size=BATCH)
+        created = {ror: org.pk for ror, org in zip(new, organizations, strict=True)}
+        self.org_by_ror.update(created)
+        self.ror_by_org.update({pk: ror for ror, pk in created.items()})
+        names, identifiers, relationships, externals, parents = [], [], [], [], []
+        for (ror, (record, digest)), org in zip(new.items(), organizations, strict=True):
+            values = _values(record)
+            names += self._names(org.pk, values["names"])
+            identifiers += self._identifiers(org.pk, record.identifiers)
+            relationships += [
+                OrganizationRelationship(
+                    organization_id=org.pk,
+                    kind=kind,
+                    target_ror=target,
+                    target_id=self.org_by_ror.get(target),
+                )
+                for kind, target in record.relationships
+            ]
+            parent = self.org_by_ror.get(values["parent"])
+            if parent and parent != org.pk:
+                org.parent_id = parent
+                parents.append((parent, org.pk))
+            externals.append(
+                ExternalRecord(
+                    registry=REGISTRY,
+                    external_id=ror,
+                    organization_id=org.pk,
+                    digest=digest,
+                    values=values,
+                )
+            )
+        OrganizationName.objects.bulk_create(names, batch_size=BATCH, ignore_conflicts=True)
+        Identifier.objects.bulk_create(identifiers, batch_size=BATCH)
+        OrganizationRelationship.objects.bulk_create(relationships, batch_size=BATCH)
+        ExternalRecord.objects.bulk_create(externals, batch_size=BATCH)
+        _execute_many("UPDATE registry_organization SET parent_id = %s WHERE id = %s", parents)
+        Organization.history.bulk_history_create(
+            organizations, batch_size=BATCH, default_change_reason=REASON
+        )
+        self.summary.created += len(created)
+        self.summary.relationships_resolved += sum(1 for r in relationships if r.target_id)
+
+    def _names(self, org_id: int, entries: list[list[str]]) -> list[OrganizationName]:
+        seen, rows = set(), []
+        for value, kind, lang in entries:
+            if (value, kind) not in seen:
+                seen.add((value, kind))
+                rows.append(
+                    OrganizationName(
+                        organization_id=org_id, value=value[:300], kind=kind, language=lang[:10]
+                    )
+                )
+        return rows
+
+    def _identifiers(self, org_id: int, pairs: Iterable[tuple[str, str]]) -> list[Identifier]:
+        rows = []
+        for scheme, value in pairs:
+            holder = self.identifiers_held.get((scheme, value))
+            if holder is not None and holder != org_id:
+                self.summary.identifier_clashes += 1
+                continue
+            if holder is None:
+                self.identifiers_held[(scheme, value)] = org_id
+                rows.append(Identifier(organization_id=org_id, scheme=scheme, value=value))
+        return rows
+
+    # -- organizations already known
+
+    def _update(self, old: dict[str, tuple[RorRecord, str]]) -> None:
+        if not old:
+            return
+        org_ids = [self.org_by_ror[ror] for ror in old]
+        orgs = Organization.objects.in_bulk(org_ids)
+        externals = {
+            e.organization_id: e
+            for e in ExternalRecord.objects.filter(registry=REGISTRY, organization_id__in=org_ids)
+        }
+        places_by_pk = {pk: geonames for geonames, pk in self.places.items()}
+        places_by_pk.update(
+            dict(
+                Place.objects.filter(
+                    pk__in={o.place_id for o in orgs.values() if o.place_id}
+                ).values_list("pk", "geonames_id")
+            )
+        )
+        current_names = defaultdict(set)
+        for org_id, value, kind in OrganizationName.objects.filter(
+            organization_id__in=org_ids
+        ).values_list("organization_id", "value", "kind"):
+            current_names[org_id].add((value, kind))
+        changed, conflicts, new_externals, names, identifiers = [], [], [], [], []
+        stale_names: list[tuple[int, str, str]] = []
+        for ror, (record, digest) in old.items():
+            org = orgs[self.org_by_ror[ror]]
+            external = externals.get(org.pk)
+            base = external.values if external else {}
+            theirs = _values(record)
+            ours = {
+                "name": org.name,
+                "name_en": org.name_en,
+                "name_fr": org.name_fr,
+                "acronym": org.acronym,
+                "kind": org.kind,
+                "status": org.status,
+                "place": places_by_pk.get(org.place_id),
+            }
+            dirty = False
+            for name, value in ours.items():
+                kept, conflict = merge(value, base.get(name), theirs[name], has_base=bool(base))
+                if conflict:
+                    conflicts.append(
+                        ImportConflict(
+                            organization_id=org.pk,
+                            registry=REGISTRY,
+                            field=name,
+                            ours=str(value or ""),
+                            theirs=str(theirs[name] or ""),
+                        )
+                    )
+                if kept != value:
+                    dirty = True
+                    if name == "place":
+                        org.place_id = self.places.get(kept)
+                    else:
+                        setattr(org, name, kept)
+            if dirty:
+                changed.append(org)
+            wanted_names = {(v, k) for v, k, _ in theirs["names"]}
+            before = {(v, k) for v, k, _ in base.get("names", [])}
+            names += [
+                n
+                for n in self._names(org.pk, theirs["names"])
+                if (n.value, n.kind) not in current_names[org.pk]
+            ]
+            stale_names += [(org.pk, v, k) for v, k in before - wanted_names]
+            identifiers += self._identifiers(org.pk, record.identifiers)
+            if external is None:
+                external = ExternalRecord(registry=REGISTRY, external_id=ror, organization=org)
+            external.digest, external.values = digest, theirs
+            new_externals.append(external)
+        for org_id, value, kind in stale_names:
+            OrganizationName.objects.filter(organization_id=org_id, value=value, kind=kind).delete()
+        OrganizationName.objects.bulk_create(names, batch_size=BATCH, ignore_conflicts=True)
+        Identifier.objects.bulk_create(identifiers, batch_size=BATCH)
+        fields = ["name", "name_en", "name_fr", "acronym", "kind", "status", "place"]
+        bulk_update_with_history(
+            changed, Organization, fields, batch_size=BATCH, default_change_reason=REASON
+        )
+        ImportConflict.objects.bulk_create(conflicts, batch_size=BATCH)
+        OrganizationRelationship.objects.filter(organization_id__in=org_ids).delete()
+        OrganizationRelationship.objects.bulk_create(
+            [
+                OrganizationRelationship(
+                    organization_id=self.org_by_ror[ror], kind=kind, target_ror=target
+                )
+                for ror, (record, _) in old.items()
+                for kind, target in record.relationships
+            ],
+            batch_size=BATCH,
+        )
+        for external in new_externals:
+            if external.pk:
+                external.save(update_fields=["digest", "values", "imported"])
+            else:
+                external.save()
+        self.summary.updated += len(old)
+        self.summary.conflicts += len(conflicts)
+
+    # -- relations between organizations
+
+    def _set_parents(self, imported: dict[str, int], records) -> None:
+        """Parents follow the registry, unless staff chose another one."""
+        orgs = Organization.objects.in_bulk(list(imported.values()))
+        changed = []
+        for ror, org_id in imported.items():
+            record, _ = records[ror]
+            org = orgs[org_id]
+            wanted = next((t for kind, t in record.relationships if kind == "parent"), "")
+            target = self.org_by_ror.get(wanted)
+            if target and org.parent_id is None and target != org.pk:
+                org.parent_id = target
+                changed.append(org)
+        bulk_update_with_history(
+            changed, Organization, ["parent"], batch_size=BATCH, default_change_reason=REASON
+        )
+
+    def _resolve_relationships(self) -> None:
+        """Relationships kept from earlier imports whose target has now arrived."""
+        unresolved = OrganizationRelationship.objects.filter(target__isnull=True).exclude(
+            target_ror=""
+        )
+        resolved = [
+            (self.org_by_ror[target_ror], pk, organization_id, kind)
+            for pk, target_ror, organization_id, kind in unresolved.values_list(
+                "pk", "target_ror", "organization_id", "kind"
+            )
+            if target_ror in self.org_by_ror
+        ]
+        _execute_many(
+            "UPDATE registry_organizationrelationship SET target_id = %s WHERE id = %s",
+            [(target, pk) for target, pk, _, _ in resolved],
+        )
+        self.summary.relationships_resolved += len(resolved)
+        late_parents = {org: target for target, _, org, kind in resolved if kind == "parent"}
+        orgs = [
+            o
+            for o in Organization.objects.filter(pk__in=list(late_parents), parent__isnull=True)
+            if late_parents[o.pk] != o.pk
+        ]
+        for org in orgs:
+            org.parent_id = late_parents[org.pk]
+        bulk_update_with_history(
+            orgs, Organization, ["parent"], batch_size=BATCH, default_change_reason=REASON
+        )
+
+
+def _execute_many(sql: str, rows: list[tuple]) -> None:
+    """One statement for many rows: far cheaper than bulk_update's CASE over 50k rows."""
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
