@@ -152,8 +152,11 @@ def generate(scale: str, *, seed: int = 1, progress: Callable | None = None) -> 
         raise ValueError(f"unknown scale {scale!r}: use {', '.join(SCALES)}")
     size = SCALES[scale]
     rng = random.Random(seed)
-    rows = list(Organization.objects.order_by("pk").values_list(
-        "pk", "place_id", "in_region", "kind", "place__country"))
+    rows = list(
+        Organization.objects.order_by("pk").values_list(
+            "pk", "place_id", "in_region", "kind", "place__country"
+        )
+    )
     organizations = [(pk, place) for pk, place, *_ in rows]
     if len(organizations) < 50:
         raise ValueError(
@@ -253,8 +256,10 @@ def _activities(rng, count, organizations, people, topics, summary, progress) ->
         participations, topic_links, places = [], [], []
         for activity, (activity_topics, size) in zip(activities, plans, strict=True):
             topic_links += [(activity.pk, t) for t in activity_topics]
-            seen, placed = set(), False
-            for slot in range(size):
+            seen, placed, attempts = set(), False, 0
+            while len(seen) < size and attempts < size * 5:  # distinct participants
+                attempts += 1
+                slot = len(seen)
                 person = activity.kind != Kind.AGREEMENT and rng.random() < 0.15
                 role = _role(rng, activity.kind, slot, person=person)
                 if person:
@@ -262,12 +267,12 @@ def _activities(rng, count, organizations, people, topics, summary, progress) ->
                 else:
                     org_id, place_id = organizations[pick_org()]
                     actor = ("organization", org_id)
-                    if place_id and not placed:  # where its first organization is
-                        places.append((activity.pk, place_id))
-                        placed = True
                 if (actor, role) in seen:
                     continue
                 seen.add((actor, role))
+                if actor[0] == "organization" and place_id and not placed:
+                    places.append((activity.pk, place_id))  # where its first organization is
+                    placed = True
                 participations.append(
                     Participation(
                         activity_id=activity.pk,

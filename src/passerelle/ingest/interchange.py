@@ -570,9 +570,62 @@ class _Importer:
 
     def existing(self, model: type, records: list[dict]) -> dict[str, models.Model]:
         uids = [r["id"] for r in records if isinstance(r.get("id"), str) and _is_uuid(r["id"])]
-        found = model.objects.in_bulk(uids, field_name="uid")
+        found = {str(k): v for k, v in model.objects.in_bulk(uids, field_name="uid").items()}
+        if model in (Organization, Person):
+            found.update(self.same_identifiers(model, records, found))
+        if model is Place:
+            found.update(self.same_geonames(records, found))
         _loaded(found.values())
-        return {str(k): v for k, v in found.items()}
+        return found
+
+    def same_geonames(self, records: list[dict], found: dict) -> dict:
+        """Places unknown by id whose GeoNames id is known: the same city."""
+        wanted = {
+            record["geonames_id"]: str(uuid.UUID(record["id"]))
+            for record in records
+            if isinstance(record.get("geonames_id"), int)
+            and isinstance(record.get("id"), str) and _is_uuid(record["id"])
+            and str(uuid.UUID(record["id"])) not in found
+        }
+        adopted = {}
+        for place in Place.objects.filter(geonames_id__in=list(wanted)):
+            place.uid = uuid.UUID(wanted[place.geonames_id])
+            adopted[wanted[place.geonames_id]] = place
+        return adopted
+
+    def same_identifiers(self, model: type, records: list[dict], found: dict) -> dict:
+        """Records of the document unknown by id but holding an identifier of a known record
+        (a ROR id, an ORCID): the same organization or person, which takes the document's id."""
+        wanted: dict[tuple[str, str], str] = {}
+        for record in records:
+            uid = record.get("id")
+            if not isinstance(uid, str) or not _is_uuid(uid) or str(uuid.UUID(uid)) in found:
+                continue
+            for entry in record.get("identifiers") or []:
+                if isinstance(entry, dict) and entry.get("scheme") in (
+                    "ror",
+                    "orcid",
+                    "wikidata",
+                    "isni",
+                    "grid",
+                ):
+                    wanted[(entry["scheme"], str(entry.get("value", "")))] = str(uuid.UUID(uid))
+        if not wanted:
+            return {}
+        holder = "organization" if model is Organization else "person"
+        matches = Identifier.objects.filter(
+            scheme__in={scheme for scheme, _ in wanted},
+            value__in={value for _, value in wanted},
+            **{f"{holder}__isnull": False},
+        ).select_related(holder)
+        adopted = {}
+        for identifier in matches:
+            uid = wanted.get((identifier.scheme, identifier.value))
+            if uid and uid not in adopted:
+                record = getattr(identifier, holder)
+                record.uid = uuid.UUID(uid)
+                adopted[uid] = record
+        return adopted
 
     def cite(self, obj: models.Model, record: dict, path: str) -> None:
         wanted = record.get("sources") or []

@@ -88,14 +88,16 @@ def import_ror(
 
 def _values(record: RorRecord) -> dict:
     """What the import sets on an organization, as stored for the next three-way merge."""
-    names = [[value, "label", lang] for value, lang in record.labels if value != record.name]
+    name_en, name_fr = _label_if_other(record, "en"), _label_if_other(record, "fr")
+    held = {record.name, name_en, name_fr}
+    names = [[value, "label", lang] for value, lang in record.labels if value not in held]
     names += [[value, "alias", lang] for value, lang in record.aliases]
     names += [[value, "acronym", ""] for value in record.acronyms[1:]]
     parent = next((ror for kind, ror in record.relationships if kind == "parent"), "")
     return {
         "name": record.name,
-        "name_en": _label_if_other(record, "en"),
-        "name_fr": _label_if_other(record, "fr"),
+        "name_en": name_en,
+        "name_fr": name_fr,
         "acronym": record.acronyms[0] if record.acronyms else "",
         "kind": record.kind,
         "status": record.status,
