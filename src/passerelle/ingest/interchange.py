@@ -584,7 +584,8 @@ class _Importer:
             record["geonames_id"]: str(uuid.UUID(record["id"]))
             for record in records
             if isinstance(record.get("geonames_id"), int)
-            and isinstance(record.get("id"), str) and _is_uuid(record["id"])
+            and isinstance(record.get("id"), str)
+            and _is_uuid(record["id"])
             and str(uuid.UUID(record["id"])) not in found
         }
         adopted = {}
