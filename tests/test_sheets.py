@@ -144,3 +144,45 @@ def test_commands(demo, tmp_path, capsys):
     with pytest.raises(CommandError, match="nothing was written"):
         call_command("import_sheet", str(bad), "--type", "organizations", "--confirm")
     assert "row 2, column country" in capsys.readouterr().err
+
+
+def test_back_office_import_previews_rows_before_writing(staff_client, demo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("admin:registry_organization_import")
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    formats = page.context["form"].fields["format"].choices
+    csv_choice = next(value for value, label in formats if "csv" in str(label).lower())
+    sheet = SimpleUploadedFile(
+        "orgs.csv",
+        b"name,kind,country,city\n"
+        b"Institut Curie,cancer_centre,FR,Paris\n"
+        b"Atlantis Institute,research_institute,XX,Atlantis\n",
+        content_type="text/csv",
+    )
+    response = staff_client.post(url, {"import_file": sheet, "format": csv_choice, "resource": "0"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "unknown country" in body and "Atlantis" in body
+    assert not Organization.objects.filter(name="Institut Curie").exists()
+
+
+def test_back_office_lists_import_conflicts(staff_client, demo):
+    from django.urls import reverse
+
+    from passerelle.ingest.models import ImportConflict
+
+    clara = Organization.objects.get(acronym="CLARA")
+    ImportConflict.objects.create(
+        organization=clara, field="name", ours="CLARA", theirs="Canceropole Lyon"
+    )
+    page = staff_client.get(reverse("admin:ingest_importconflict_changelist"))
+    assert page.status_code == 200 and "Canceropole Lyon" in page.content.decode()
+    response = staff_client.post(
+        reverse("admin:ingest_importconflict_changelist"),
+        {"action": "mark_resolved", "_selected_action": [ImportConflict.objects.get().pk]},
+    )
+    assert response.status_code == 302
+    assert ImportConflict.objects.get().resolved

@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from import_export.formats.base_formats import CSV, XLSX
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The checkout (src/passerelle/.. /..) when installed in editable mode.
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "unfold.contrib.filters",
     "unfold.contrib.inlines",
     "unfold.contrib.simple_history",
+    "unfold.contrib.import_export",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "simple_history",
+    "import_export",
     "passerelle.core",
     "passerelle.registry",
     "passerelle.activities",
@@ -163,6 +166,11 @@ SECURE_SSL_REDIRECT = PRODUCTION and _flag("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+
+# Spreadsheet formats offered in the back office (django-import-export).
+IMPORT_EXPORT_FORMATS = [CSV, XLSX]
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 UNFOLD = {
     "SITE_TITLE": "Passerelle",

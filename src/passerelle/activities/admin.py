@@ -10,7 +10,8 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
 
-from passerelle.core.admin import CitationInline, RecordAdmin
+from passerelle.core.admin import CitationInline, RecordAdmin, SpreadsheetMixin
+from passerelle.ingest.sheets import ActivityResource, ParticipationResource
 
 from .models import Activity, ActivityLink, Commitment, Participation, check_parties, role_problem
 
@@ -83,7 +84,8 @@ INLINE_PARTICIPATIONS_LIMIT = 50
 
 
 @admin.register(Activity)
-class ActivityAdmin(RecordAdmin):
+class ActivityAdmin(SpreadsheetMixin, RecordAdmin):
+    resource_classes = [ActivityResource]
     list_display = ["title_en", "kind", "category", "interval", "status", "visibility"]
     list_filter = ["kind", "category", "status", "visibility", "topics", "places__country"]
     search_fields = ["title_en", "title_fr", "acronym", "summary_en", "summary_fr"]
@@ -168,7 +170,8 @@ class ActivityAdmin(RecordAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin, ModelAdmin):
+class ParticipationAdmin(SpreadsheetMixin, SimpleHistoryAdmin, ModelAdmin):
+    resource_classes = [ParticipationResource]
     list_display = ["activity", "actor_name", "role", "interval", "visibility"]
     list_select_related = ["activity", "organization", "person"]
     list_filter = ["role", "activity__kind", "visibility"]

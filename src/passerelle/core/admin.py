@@ -2,8 +2,10 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import GenericTabularInline, ModelAdmin
+from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
 from .models import Citation, Source
 
@@ -30,6 +32,13 @@ class RecordAdmin(SimpleHistoryAdmin, ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     readonly_fields = ["uid", "created", "updated"]
+
+
+class SpreadsheetMixin(ImportExportMixin):
+    """Import from and export to CSV and XLSX, with a preview of every row before writing."""
+
+    import_form_class = ImportForm
+    export_form_class = ExportForm
 
 
 @admin.register(Source)

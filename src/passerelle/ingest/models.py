@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from passerelle.registry.models import Organization
+from passerelle.registry.models import Organization, Person
 
 
 class ExternalRecord(models.Model):
@@ -62,3 +62,51 @@ class ImportConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization}: {self.field}"
+
+
+class Merge(models.Model):
+    """Two records found to be one: what the merge moved, so that it can be undone."""
+
+    class Kind(models.TextChoices):
+        ORGANIZATION = "organization", _("organization")
+        PERSON = "person", _("person")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kept_organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("kept organization"),
+    )
+    kept_person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("kept person"),
+    )
+    dropped_name = models.CharField(_("merged record"), max_length=300)
+    dropped = models.JSONField(_("merged record's fields"), default=dict)
+    moved = models.JSONField(_("rows moved"), default=dict)
+    merged_by = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("merged by"),
+    )
+    merged = models.DateTimeField(_("merged"), auto_now_add=True)
+    undone = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        ordering = ["-merged"]
+
+    def __str__(self) -> str:
+        kept = self.kept_organization or self.kept_person
+        return f"{self.dropped_name} → {kept}"

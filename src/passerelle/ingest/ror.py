@@ -9,13 +9,15 @@ conflict. Everything happens in one transaction.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import connection, transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from passerelle.core.models import Visibility
 from passerelle.registry.models import (
@@ -26,6 +28,7 @@ from passerelle.registry.models import (
     Place,
 )
 
+from .bulk import history_rows, insert_rows, reserve_ids
 from .models import ExternalRecord, ImportConflict
 from .ror_records import RawRecord, RorError, RorRecord, parse, read_dump
 
@@ -159,83 +162,99 @@ class _Writer:
             Place.objects.filter(geonames_id__in=list(wanted)).values_list("geonames_id", "pk")
         )
         missing = [
-            Place(
-                name_en=r.city,
-                region=r.region,
-                country=r.country,
-                latitude=r.latitude,
-                longitude=r.longitude,
-                geonames_id=geonames_id,
-                visibility=Visibility.PUBLIC,
-            )
-            for geonames_id, r in wanted.items()
-            if geonames_id not in places
+            (geonames_id, r) for geonames_id, r in wanted.items() if geonames_id not in places
         ]
-        for place in bulk_create_with_history(
-            missing, Place, batch_size=BATCH, default_change_reason=REASON
-        ):
-            places[place.geonames_id] = place.pk
+        now = timezone.now()
+        rows = [
+            {
+                "id": pk,
+                "uid": uuid.uuid4(),
+                "visibility": Visibility.PUBLIC,
+                "created": now,
+                "updated": now,
+                "name_en": r.city[:200],
+                "name_fr": "",
+                "region": r.region[:200],
+                "country": r.country,
+                "latitude": r.latitude,
+                "longitude": r.longitude,
+                "geonames_id": geonames_id,
+            }
+            for pk, (geonames_id, r) in zip(reserve_ids(Place, len(missing)), missing, strict=True)
+        ]
+        insert_rows(Place, rows)
+        insert_rows(Place.history.model, history_rows(rows, reason=REASON, when=now))
+        places.update((row["geonames_id"], row["id"]) for row in rows)
         return places
 
     # -- new organizations
 
     def _create(self, new: dict[str, tuple[RorRecord, str]]) -> None:
-        """Organizations, then what hangs on them, then one history row each, from their final
-        state: a second pass over 50k rows (bulk_update) would cost more than the inserts."""
-        organizations = [
-            Organization(
-                name=record.name[:300],
-                name_en=_label_if_other(record, "en")[:300],
-                name_fr=_label_if_other(record, "fr")[:300],
-                acronym=(record.acronyms[0] if record.acronyms else "")[:50],
-                kind=record.kind,
-                status=record.status,
-                place_id=self.places.get(record.geonames_id),
-                visibility=Visibility.PUBLIC,
-            )
-            for record, _ in new.values()
-        ]
-        Organization.objects.bulk_create(organizations, batch_size=BATCH)
-        created = {ror: org.pk for ror, org in zip(new, organizations, strict=True)}
-        self.org_by_ror.update(created)
-        self.ror_by_org.update({pk: ror for ror, pk in created.items()})
-        names, identifiers, relationships, externals, parents = [], [], [], [], []
-        for (ror, (record, digest)), org in zip(new.items(), organizations, strict=True):
+        """New organizations and what hangs on them, as plain rows (see :mod:`.bulk`), each
+        organization with its "created" history row."""
+        now = timezone.now()
+        ids = reserve_ids(Organization, len(new))
+        self.org_by_ror.update(zip(new, ids, strict=True))
+        self.ror_by_org.update({pk: ror for ror, pk in zip(new, ids, strict=True)})
+        organizations, names, identifiers, relationships, externals = [], [], [], [], []
+        for (ror, (record, digest)), pk in zip(new.items(), ids, strict=True):
             values = _values(record)
-            names += self._names(org.pk, values["names"])
-            identifiers += self._identifiers(org.pk, record.identifiers)
+            parent = self.org_by_ror.get(values["parent"])
+            organizations.append(
+                {
+                    "id": pk,
+                    "uid": uuid.uuid4(),
+                    "visibility": Visibility.PUBLIC,
+                    "created": now,
+                    "updated": now,
+                    "name": record.name[:300],
+                    "name_en": values["name_en"][:300],
+                    "name_fr": values["name_fr"][:300],
+                    "acronym": values["acronym"][:50],
+                    "kind": record.kind,
+                    "status": record.status,
+                    "place_id": self.places.get(record.geonames_id),
+                    "parent_id": parent if parent != pk else None,
+                    "in_region": False,
+                }
+            )
+            names += [
+                {"organization_id": pk, "value": n.value, "kind": n.kind, "language": n.language}
+                for n in self._names(pk, values["names"])
+            ]
+            identifiers += [
+                {"organization_id": pk, "scheme": i.scheme, "value": i.value}
+                for i in self._identifiers(pk, record.identifiers)
+            ]
             relationships += [
-                OrganizationRelationship(
-                    organization_id=org.pk,
-                    kind=kind,
-                    target_ror=target,
-                    target_id=self.org_by_ror.get(target),
-                )
+                {
+                    "organization_id": pk,
+                    "kind": kind,
+                    "target_ror": target,
+                    "target_id": self.org_by_ror.get(target),
+                }
                 for kind, target in record.relationships
             ]
-            parent = self.org_by_ror.get(values["parent"])
-            if parent and parent != org.pk:
-                org.parent_id = parent
-                parents.append((parent, org.pk))
             externals.append(
-                ExternalRecord(
-                    registry=REGISTRY,
-                    external_id=ror,
-                    organization_id=org.pk,
-                    digest=digest,
-                    values=values,
-                )
+                {
+                    "registry": REGISTRY,
+                    "external_id": ror,
+                    "organization_id": pk,
+                    "digest": digest,
+                    "values": values,
+                    "imported": now,
+                }
             )
-        OrganizationName.objects.bulk_create(names, batch_size=BATCH, ignore_conflicts=True)
-        Identifier.objects.bulk_create(identifiers, batch_size=BATCH)
-        OrganizationRelationship.objects.bulk_create(relationships, batch_size=BATCH)
-        ExternalRecord.objects.bulk_create(externals, batch_size=BATCH)
-        _execute_many("UPDATE registry_organization SET parent_id = %s WHERE id = %s", parents)
-        Organization.history.bulk_history_create(
-            organizations, batch_size=BATCH, default_change_reason=REASON
+        insert_rows(Organization, organizations)
+        insert_rows(
+            Organization.history.model, history_rows(organizations, reason=REASON, when=now)
         )
-        self.summary.created += len(created)
-        self.summary.relationships_resolved += sum(1 for r in relationships if r.target_id)
+        insert_rows(OrganizationName, names)
+        insert_rows(Identifier, identifiers)
+        insert_rows(OrganizationRelationship, relationships)
+        insert_rows(ExternalRecord, externals)
+        self.summary.created += len(new)
+        self.summary.relationships_resolved += sum(1 for r in relationships if r["target_id"])
 
     def _names(self, org_id: int, entries: list[list[str]]) -> list[OrganizationName]:
         seen, rows = set(), []

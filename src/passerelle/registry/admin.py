@@ -9,9 +9,19 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
 
-from passerelle.core.admin import CitationInline, RecordAdmin
+from passerelle.core.admin import CitationInline, RecordAdmin, SpreadsheetMixin
+from passerelle.ingest.sheets import OrganizationResource, PersonResource
 
-from .models import Affiliation, Identifier, Organization, OrganizationName, Person, Place, Topic
+from .models import (
+    Affiliation,
+    Identifier,
+    Organization,
+    OrganizationName,
+    OrganizationRelationship,
+    Person,
+    Place,
+    Topic,
+)
 
 
 def _record_fieldset():
@@ -61,6 +71,20 @@ class IdentifierInline(TabularInline):
     fields = ["scheme", "value"]
 
 
+class RelationshipInline(TabularInline):
+    """Relationships the registry states; the ROR id stays when the target is not loaded."""
+
+    model = OrganizationRelationship
+    fk_name = "organization"
+    extra = 0
+    fields = ["kind", "target", "target_ror"]
+    autocomplete_fields = ["target"]
+    verbose_name_plural = _("relationships in the registry")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("target")
+
+
 class AffiliationInline(TabularInline):
     model = Affiliation
     extra = 0
@@ -95,7 +119,8 @@ def _participations_link(obj, count: int, field: str):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(RecordAdmin):
+class OrganizationAdmin(SpreadsheetMixin, RecordAdmin):
+    resource_classes = [OrganizationResource]
     list_display = [
         "name",
         "acronym",
@@ -109,7 +134,7 @@ class OrganizationAdmin(RecordAdmin):
     list_filter = ["kind", "status", "in_region", "visibility", "place__country"]
     search_fields = ["name", "name_en", "name_fr", "acronym", "names__value", "identifiers__value"]
     autocomplete_fields = ["place", "parent", "topics"]
-    inlines = [OrganizationNameInline, IdentifierInline, CitationInline]
+    inlines = [OrganizationNameInline, IdentifierInline, RelationshipInline, CitationInline]
     readonly_fields = [*RecordAdmin.readonly_fields, "participations"]
     fieldsets = [
         (
@@ -150,7 +175,8 @@ class OrganizationAdmin(RecordAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(RecordAdmin):
+class PersonAdmin(SpreadsheetMixin, RecordAdmin):
+    resource_classes = [PersonResource]
     list_display = ["family_name", "given_name", "title", "place", "orcid", "visibility"]
     list_filter = ["title", "visibility", "place__country"]
     search_fields = ["family_name", "given_name", "identifiers__value"]

@@ -1,0 +1,153 @@
+"""Back office of imports and identity: conflicts to review, registry records, duplicates and
+merges."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from unfold.admin import ModelAdmin
+
+from passerelle.registry.models import Organization, Person
+
+from .merging import (
+    MergeError,
+    likely_duplicate_organizations,
+    likely_duplicate_people,
+    merge,
+    undo,
+)
+from .models import ExternalRecord, ImportConflict, Merge
+
+
+@admin.register(ImportConflict)
+class ImportConflictAdmin(ModelAdmin):
+    """Fields staff edited that the registry changed too: Passerelle kept the staff's value."""
+
+    list_display = ["organization", "field", "ours", "theirs", "detected", "resolved"]
+    list_select_related = ["organization"]
+    list_filter = ["resolved", "field", "registry"]
+    search_fields = ["organization__name", "ours", "theirs"]
+    readonly_fields = ["organization", "registry", "field", "ours", "theirs", "detected"]
+    actions = ["mark_resolved"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Mark as reviewed"))
+    def mark_resolved(self, request, queryset):
+        count = queryset.update(resolved=True)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d conflict marked as reviewed.",
+                "%(count)d conflicts marked as reviewed.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ExternalRecord)
+class ExternalRecordAdmin(ModelAdmin):
+    list_display = ["external_id", "registry", "organization", "imported"]
+    list_select_related = ["organization"]
+    list_filter = ["registry"]
+    search_fields = ["external_id", "organization__name"]
+    readonly_fields = ["registry", "external_id", "organization", "digest", "values", "imported"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Merge)
+class MergeAdmin(ModelAdmin):
+    """Merges done, each undoable; and the page of likely duplicates to merge."""
+
+    list_display = ["dropped_name", "kind", "kept", "merged_by", "merged", "undone"]
+    list_select_related = ["kept_organization", "kept_person", "merged_by"]
+    list_filter = ["kind", "undone"]
+    search_fields = ["dropped_name", "kept_organization__name", "kept_person__family_name"]
+    readonly_fields = [
+        "kind",
+        "kept_organization",
+        "kept_person",
+        "dropped_name",
+        "dropped",
+        "moved",
+        "merged_by",
+        "merged",
+        "undone",
+    ]
+    actions = ["undo_merges"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("kept"))
+    def kept(self, obj):
+        return obj.kept_organization or obj.kept_person or "—"
+
+    @admin.action(description=_("Undo the selected merges"))
+    def undo_merges(self, request, queryset):
+        for record in queryset:
+            try:
+                restored = undo(record)
+            except MergeError as error:
+                self.message_user(request, f"{record}: {error}", messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("%(record)s restored.") % {"record": restored}, messages.SUCCESS
+                )
+
+    def get_urls(self):
+        return [
+            path(
+                "duplicates/",
+                self.admin_site.admin_view(self.duplicates_view),
+                name="ingest_merge_duplicates",
+            ),
+            *super().get_urls(),
+        ]
+
+    def duplicates_view(self, request):
+        """Likely duplicate organizations and people, and the merge itself (POST)."""
+        if not request.user.has_perm("registry.change_organization"):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self._merge_from_post(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Likely duplicates"),
+            "organizations": likely_duplicate_organizations(),
+            "people": likely_duplicate_people(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/ingest/duplicates.html", context)
+
+    def _merge_from_post(self, request):
+        model = {"organization": Organization, "person": Person}.get(request.POST.get("kind"))
+        if model is None:
+            raise PermissionDenied
+        keep = model.objects.filter(pk=request.POST.get("keep")).first()
+        drop = model.objects.filter(pk=request.POST.get("drop")).first()
+        if keep is None or drop is None:
+            self.message_user(
+                request, _("One of the two records no longer exists."), messages.ERROR
+            )
+        else:
+            try:
+                record = merge(keep, drop, user=request.user)
+            except MergeError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(dropped)s merged into %(kept)s. It can be undone from the list of merges.")
+                    % {"dropped": record.dropped_name, "kept": keep},
+                    messages.SUCCESS,
+                )
+        return HttpResponseRedirect(reverse("admin:ingest_merge_duplicates"))
