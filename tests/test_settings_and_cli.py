@@ -99,3 +99,11 @@ def test_console_script_is_installed():
     assert result.returncode == 0, result.stderr
     for command in ("load_demo", "export", "import", "demo", "serve", "migrate"):
         assert command in result.stdout
+
+
+def test_import_and_export_are_passerelles_own_commands():
+    from django.core.management import get_commands
+
+    commands = get_commands()
+    assert commands["import"] == commands["export"] == "passerelle.ingest"
+    assert commands["load_demo"] == commands["generate"] == "passerelle.demo"

@@ -73,12 +73,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "simple_history",
-    "import_export",
     "passerelle.core",
     "passerelle.registry",
     "passerelle.activities",
     "passerelle.ingest",
     "passerelle.demo",
+    # After Passerelle's apps: its own `import` and `export` commands must not shadow ours.
+    "import_export",
 ]
 
 MIDDLEWARE = [
