@@ -68,3 +68,20 @@ def test_organization_list_at_phone_width_and_in_french(page, live_server, artif
     body = page.content()
     assert "Organisations" in body and "Weizmann Institute of Science" in body
     page.screenshot(path=artifacts / "backoffice-organizations-fr.png", full_page=True)
+
+
+def test_staff_merge_a_duplicate_and_see_import_pages(page, live_server, artifacts):
+    from passerelle.registry.models import Organization, Place
+
+    Organization.objects.create(name="Intl Agency for Research on Cancer",
+                                place=Place.objects.get(name_en="Lyon"), kind="international")
+    page.goto(f"{live_server.url}/en/admin/ingest/merge/duplicates/")
+    assert "Intl Agency for Research on Cancer" in page.content()
+    page.screenshot(path=artifacts / "backoffice-duplicates.png", full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Keep International Agency for Research on Cancer").click()
+    assert "merged into International Agency for Research on Cancer" in page.content()
+    assert not Organization.objects.filter(name="Intl Agency for Research on Cancer").exists()
+    page.goto(f"{live_server.url}/en/admin/registry/organization/import/")
+    assert page.locator("input[type=file]").count() == 1
+    page.screenshot(path=artifacts / "backoffice-import.png", full_page=True)

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
+from unfold.decorators import action
 
 from passerelle.registry.models import Organization, Person
 
@@ -83,9 +84,14 @@ class MergeAdmin(ModelAdmin):
         "undone",
     ]
     actions = ["undo_merges"]
+    actions_list = ["find_duplicates"]
 
     def has_add_permission(self, request):
         return False
+
+    @action(description=_("Likely duplicates"), url_path="find-duplicates", icon="join")
+    def find_duplicates(self, request):
+        return HttpResponseRedirect(reverse("admin:ingest_merge_duplicates"))
 
     @admin.display(description=_("kept"))
     def kept(self, obj):
