@@ -73,8 +73,11 @@ def test_organization_list_at_phone_width_and_in_french(page, live_server, artif
 def test_staff_merge_a_duplicate_and_see_import_pages(page, live_server, artifacts):
     from passerelle.registry.models import Organization, Place
 
-    Organization.objects.create(name="Intl Agency for Research on Cancer",
-                                place=Place.objects.get(name_en="Lyon"), kind="international")
+    Organization.objects.create(
+        name="Intl Agency for Research on Cancer",
+        place=Place.objects.get(name_en="Lyon"),
+        kind="international",
+    )
     page.goto(f"{live_server.url}/en/admin/ingest/merge/duplicates/")
     assert "Intl Agency for Research on Cancer" in page.content()
     page.screenshot(path=artifacts / "backoffice-duplicates.png", full_page=True)

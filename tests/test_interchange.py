@@ -308,3 +308,19 @@ def test_export_and_import_commands_round_trip(demo, tmp_path, capsys):
     call_command("export", "--format", "json")
     again = json.loads(capsys.readouterr().out)
     assert _without_timestamp(again) == _without_timestamp(json.loads(path.read_text()))
+
+
+def test_the_streamed_file_is_the_same_document(demo, tmp_path):
+    import io
+
+    from passerelle.ingest.interchange import write_document
+
+    buffer = io.StringIO()
+    counts = write_document(buffer)
+    streamed = json.loads(buffer.getvalue())
+    assert counts["activities"] == 25
+    assert _without_timestamp(streamed) == _without_timestamp(export_document())
+    empty = io.StringIO()
+    _empty_database()
+    write_document(empty)
+    assert json.loads(empty.getvalue())["activities"] == []

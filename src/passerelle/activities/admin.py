@@ -174,6 +174,7 @@ class ParticipationAdmin(SpreadsheetMixin, SimpleHistoryAdmin, ModelAdmin):
     resource_classes = [ParticipationResource]
     list_display = ["activity", "actor_name", "role", "interval", "visibility"]
     list_select_related = ["activity", "organization", "person"]
+    ordering = ["-pk"]  # latest first: the primary key serves a page of a million rows
     list_filter = ["role", "activity__kind", "visibility"]
     search_fields = [
         "activity__title_en",

@@ -132,8 +132,11 @@ class Activity(Interval, Record):
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-        ordering = ["-start", "title_en"]
-        indexes = [models.Index(fields=["kind", "start"])]
+        ordering = ["-start", "-id"]  # newest first; total, so an index serves a page
+        indexes = [
+            models.Index(fields=["kind", "start"]),
+            models.Index(fields=["-start", "-id"], name="activity_recent_first"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -10,12 +10,13 @@ an activity, and importing it makes the database say the same.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -165,6 +166,7 @@ class _Exporter:
     uids: dict[type, dict[int, str]] = field(default_factory=dict)
     citations: dict[tuple[int, int], list[dict]] = field(default_factory=lambda: defaultdict(list))
     content_types: dict[type, int] = field(default_factory=dict)
+    names: dict[type, dict[int, str]] = field(default_factory=dict)
 
     def records(self, model: type[models.Model]) -> models.QuerySet:
         queryset = model.objects.all()
@@ -173,7 +175,10 @@ class _Exporter:
         return queryset
 
     def remember(self, model: type, objects: Iterable[models.Model]) -> None:
+        objects = list(objects)
         self.uids[model] = {obj.pk: str(obj.uid) for obj in objects}
+        if model in (Organization, Person):
+            self.names[model] = {obj.pk: str(obj) for obj in objects}
 
     def ref(self, model: type, pk: int | None) -> str | None:
         return self.uids[model].get(pk) if pk else None
@@ -205,10 +210,11 @@ def _grouped(rows: Iterable[tuple]) -> dict[int, list]:
     return groups
 
 
-def export_document(*, public_only: bool = False) -> dict[str, Any]:
-    """Every record (or every public one) as one interchange document.
+def document_parts(*, public_only: bool = False) -> tuple[dict, dict[str, Iterable[dict]]]:
+    """The document's header, and each section as an iterable of records.
 
-    The number of queries does not grow with the number of records.
+    Activities, the large section, come as a generator that reads them chunk by
+    chunk, so that the whole document never needs to be in memory at once.
     """
     ex = _Exporter(public_only=public_only)
     sources = list(ex.records(Source))
@@ -216,44 +222,49 @@ def export_document(*, public_only: bool = False) -> dict[str, Any]:
     topics = list(ex.records(Topic))
     organizations = list(ex.records(Organization))
     people = list(ex.records(Person))
-    activities = list(ex.records(Activity))
     for model, objects in (
         (Source, sources),
         (Place, places),
         (Topic, topics),
         (Organization, organizations),
         (Person, people),
-        (Activity, activities),
     ):
         ex.remember(model, objects)
+    ex.uids[Activity] = {
+        pk: str(uid) for pk, uid in ex.records(Activity).values_list("pk", "uid").iterator()
+    }
     ex.load_citations()
 
-    def with_sources(model, obj, body):
-        cited = ex.cited(model, obj.pk)
+    def with_sources(model, pk, body):
+        cited = ex.cited(model, pk)
         if cited:
             body["sources"] = cited
         return body
 
-    document: dict[str, Any] = {
+    header = {
         "format": FORMAT,
         "version": VERSION,
         "generator": f"passerelle {__version__}",
         "exported_at": timezone.now().isoformat(timespec="seconds"),
         "public_only": public_only,
     }
-    document["sources"] = sorted(
+    sections: dict[str, Iterable[dict]] = {}
+    sections["sources"] = sorted(
         ({"id": str(s.uid), **_scalars(s, SOURCE_FIELDS)} for s in sources),
         key=lambda r: _sort_key(r["title"], r["id"]),
     )
-    document["places"] = sorted(
-        (with_sources(Place, p, {"id": str(p.uid), **_scalars(p, PLACE_FIELDS)}) for p in places),
+    sections["places"] = sorted(
+        (
+            with_sources(Place, p.pk, {"id": str(p.uid), **_scalars(p, PLACE_FIELDS)})
+            for p in places
+        ),
         key=lambda r: _sort_key(r["country"], r.get("name_en", ""), r.get("region", ""), r["id"]),
     )
-    document["topics"] = sorted(
+    sections["topics"] = sorted(
         (
             with_sources(
                 Topic,
-                t,
+                t.pk,
                 {
                     "id": str(t.uid),
                     **_scalars(t, TOPIC_FIELDS),
@@ -264,10 +275,41 @@ def export_document(*, public_only: bool = False) -> dict[str, Any]:
         ),
         key=lambda r: _sort_key(r["name_en"], r["id"]),
     )
-    document["organizations"] = _export_organizations(ex, organizations, with_sources)
-    document["people"] = _export_people(ex, people, with_sources)
-    document["activities"] = _export_activities(ex, activities, with_sources)
-    return document
+    sections["organizations"] = _export_organizations(ex, organizations, with_sources)
+    sections["people"] = _export_people(ex, people, with_sources)
+    sections["activities"] = _export_activities(ex, with_sources)
+    return header, sections
+
+
+def export_document(*, public_only: bool = False) -> dict[str, Any]:
+    """Every record (or every public one) as one interchange document, in memory.
+
+    The number of queries grows with the number of activities by chunks of
+    ``ACTIVITY_CHUNK`` only; :func:`write_document` writes a large one to a file.
+    """
+    header, sections = document_parts(public_only=public_only)
+    return {**header, **{name: list(records) for name, records in sections.items()}}
+
+
+def write_document(out: IO[str], *, public_only: bool = False) -> dict[str, int]:
+    """Write the document to ``out`` as it is read; returns the number of records a section."""
+    header, sections = document_parts(public_only=public_only)
+    out.write("{\n")
+    for key, value in header.items():
+        out.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+    counts = {}
+    for position, (name, records) in enumerate(sections.items()):
+        out.write(f"  {json.dumps(name)}: [")
+        count = 0
+        for record in records:
+            out.write(",\n    " if count else "\n    ")
+            out.write(json.dumps(record, ensure_ascii=False))
+            count += 1
+        out.write("\n  ]" if count else "]")
+        out.write(",\n" if position < len(sections) - 1 else "\n")
+        counts[name] = count
+    out.write("}\n")
+    return counts
 
 
 def _refs(**refs: Any) -> dict[str, Any]:
@@ -279,8 +321,11 @@ def _m2m(
     owner: str,
     target: str,
     uids: dict[int, str],
+    owners: list[int] | None = None,
 ) -> dict[int, list[str]]:
     rows = through.objects.values_list(f"{owner}_id", f"{target}_id")
+    if owners is not None:
+        rows = rows.filter(**{f"{owner}_id__in": owners})
     grouped: dict[int, list[str]] = defaultdict(list)
     for owner_pk, target_pk in rows:
         if target_pk in uids:
@@ -317,7 +362,7 @@ def _export_organizations(ex: _Exporter, organizations, with_sources) -> list[di
             ]
         if org.pk in identifiers:
             body["identifiers"] = [{"scheme": s, "value": v} for s, v in identifiers[org.pk]]
-        result.append(with_sources(Organization, org, body))
+        result.append(with_sources(Organization, org.pk, body))
     return sorted(result, key=lambda r: _sort_key(r["name"], r["id"]))
 
 
@@ -349,66 +394,89 @@ def _export_people(ex: _Exporter, people, with_sources) -> list[dict]:
         ]
         if rows:
             body["affiliations"] = rows
-        result.append(with_sources(Person, person, body))
+        result.append(with_sources(Person, person.pk, body))
     return sorted(
         result, key=lambda r: _sort_key(r["family_name"], r.get("given_name", ""), r["id"])
     )
 
 
-def _export_activities(ex: _Exporter, activities, with_sources) -> list[dict]:
-    places = _m2m(Activity.places.through, "activity", "place", ex.uids[Place])
-    topics = _m2m(Activity.topics.through, "activity", "topic", ex.uids[Topic])
-    participations: dict[int, list[dict]] = defaultdict(list)
-    rows = Participation.objects.select_related("organization", "person").order_by("role", "pk")
-    if ex.public_only:
-        rows = rows.filter(visibility=Visibility.PUBLIC)
-    for p in rows:
-        actor_model = Organization if p.organization_id else Person
-        actor_id = ex.ref(actor_model, p.organization_id or p.person_id)
-        if actor_id is None or p.activity_id not in ex.uids[Activity]:
-            continue  # the actor or the activity is not exported (not public)
-        body = {
-            "actor_id": actor_id,
-            "actor_type": actor_model.__name__.lower(),
-            "actor_name": str(p.actor),
-            **_scalars(p, PARTICIPATION_FIELDS),
-            **_refs(place=ex.ref(Place, p.place_id)),
-        }
-        participations[p.activity_id].append(with_sources(Participation, p, body))
+ACTIVITY_CHUNK = 2000
+
+
+def _export_activities(ex: _Exporter, with_sources) -> Iterator[dict]:
+    """Activities with their participations, commitments and links, a chunk at a time."""
     commitments: dict[int, list[dict]] = defaultdict(list)
     commitment_uids = {}
     for c in Commitment.objects.order_by("position", "pk"):
         commitment_uids[c.pk] = str(c.uid)
         commitments[c.agreement_id].append({"id": str(c.uid), **_scalars(c, COMMITMENT_FIELDS)})
-    links: dict[int, list[dict]] = defaultdict(list)
-    for subject, relation, obj, commitment in ActivityLink.objects.order_by(
-        "relation", "pk"
-    ).values_list("subject_id", "relation", "object_id", "commitment_id"):
-        if ex.ref(Activity, obj):
-            links[subject].append(
-                _refs(
-                    relation=relation,
-                    object=ex.ref(Activity, obj),
-                    commitment=commitment_uids.get(commitment),
+    ordered = ex.records(Activity).order_by("kind", "start", "title_en", "uid")
+    pks = list(ordered.values_list("pk", flat=True))
+    for start in range(0, len(pks), ACTIVITY_CHUNK):
+        chunk = pks[start : start + ACTIVITY_CHUNK]
+        activities = Activity.objects.in_bulk(chunk)
+        places = _m2m(Activity.places.through, "activity", "place", ex.uids[Place], chunk)
+        topics = _m2m(Activity.topics.through, "activity", "topic", ex.uids[Topic], chunk)
+        participations = _participations(ex, chunk, with_sources)
+        links: dict[int, list[dict]] = defaultdict(list)
+        for subject, relation, obj, commitment in (
+            ActivityLink.objects.filter(subject_id__in=chunk)
+            .order_by("relation", "pk")
+            .values_list("subject_id", "relation", "object_id", "commitment_id")
+        ):
+            if ex.ref(Activity, obj):
+                links[subject].append(
+                    _refs(
+                        relation=relation,
+                        object=ex.ref(Activity, obj),
+                        commitment=commitment_uids.get(commitment),
+                    )
                 )
-            )
-    result = []
-    for activity in activities:
-        body = {
-            "id": str(activity.uid),
-            **_scalars(activity, ACTIVITY_FIELDS),
-            **_refs(
-                places=places.get(activity.pk),
-                topics=topics.get(activity.pk),
-                participations=participations.get(activity.pk),
-                commitments=commitments.get(activity.pk),
-                links=links.get(activity.pk),
-            ),
-        }
-        result.append(with_sources(Activity, activity, body))
-    return sorted(
-        result, key=lambda r: _sort_key(r["kind"], r.get("start", ""), r["title_en"], r["id"])
+        for pk in chunk:
+            activity = activities[pk]
+            body = {
+                "id": str(activity.uid),
+                **_scalars(activity, ACTIVITY_FIELDS),
+                **_refs(
+                    places=places.get(pk),
+                    topics=topics.get(pk),
+                    participations=participations.get(pk),
+                    commitments=commitments.get(pk),
+                    links=links.get(pk),
+                ),
+            }
+            yield with_sources(Activity, pk, body)
+
+
+def _participations(ex: _Exporter, activity_pks: list[int], with_sources) -> dict[int, list]:
+    rows = Participation.objects.filter(activity_id__in=activity_pks).order_by("role", "pk")
+    if ex.public_only:
+        rows = rows.filter(visibility=Visibility.PUBLIC)
+    result: dict[int, list[dict]] = defaultdict(list)
+    columns = (
+        "pk",
+        "activity_id",
+        "organization_id",
+        "person_id",
+        "place_id",
+        *PARTICIPATION_FIELDS,
     )
+    for values in rows.values_list(*columns):
+        row = dict(zip(columns, values, strict=True))
+        actor_model = Organization if row["organization_id"] else Person
+        actor_pk = row["organization_id"] or row["person_id"]
+        actor_id = ex.ref(actor_model, actor_pk)
+        if actor_id is None:
+            continue  # the actor is not exported (not public)
+        body = {
+            "actor_id": actor_id,
+            "actor_type": actor_model.__name__.lower(),
+            "actor_name": ex.names[actor_model][actor_pk],
+            **{name: row[name] for name in PARTICIPATION_FIELDS if not _is_empty(row[name])},
+            **_refs(place=ex.ref(Place, row["place_id"])),
+        }
+        result[row["activity_id"]].append(with_sources(Participation, row["pk"], body))
+    return result
 
 
 # ----------------------------------------------------------------------------- import

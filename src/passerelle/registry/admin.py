@@ -1,13 +1,13 @@
 """Back office for places, organizations, people and topics."""
 
 from django.contrib import admin
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
+from unfold.views import ChangeList
 
 from passerelle.core.admin import CitationInline, RecordAdmin, SpreadsheetMixin
 from passerelle.ingest.sheets import OrganizationResource, PersonResource
@@ -95,22 +95,35 @@ class AffiliationInline(TabularInline):
         return super().get_queryset(request).select_related("person", "organization")
 
 
-def _identifier_subquery(holder: str, scheme: str) -> Subquery:
-    identifiers = Identifier.objects.filter(**{holder: OuterRef("pk"), "scheme": scheme})
-    return Subquery(identifiers.values("value")[:1])
+class PageColumnsChangeList(ChangeList):
+    """A changelist that computes costly columns for the rows of the page only.
+
+    As annotations (correlated subqueries) they would be computed for every
+    record the database sorts before it keeps a page: 51k counts for 50 rows.
+    """
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.model_admin.add_page_columns(self.result_list)
 
 
-def _participation_count(actor: str) -> Subquery:
+def _identifiers_of(holder: str, scheme: str, pks: list[int]) -> dict[int, str]:
+    return dict(
+        Identifier.objects.filter(**{f"{holder}_id__in": pks, "scheme": scheme}).values_list(
+            f"{holder}_id", "value"
+        )
+    )
+
+
+def _participation_counts(actor: str, pks: list[int]) -> dict[int, int]:
     from passerelle.activities.models import Participation
 
-    counts = (
-        Participation.objects.filter(**{actor: OuterRef("pk")})
+    return dict(
+        Participation.objects.filter(**{f"{actor}_id__in": pks})
         .order_by()
-        .values(actor)
+        .values_list(f"{actor}_id")
         .annotate(total=Count("pk"))
-        .values("total")
     )
-    return Coalesce(Subquery(counts), 0)
 
 
 def _participations_link(obj, count: int, field: str):
@@ -147,25 +160,26 @@ class OrganizationAdmin(SpreadsheetMixin, RecordAdmin):
     ]
 
     def get_queryset(self, request):
-        # Correlated subqueries run for the rows shown only, not for the whole table.
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("place")
-            .annotate(
-                ror_value=_identifier_subquery("organization", "ror"),
-                participation_count=_participation_count("organization"),
-            )
-        )
+        return super().get_queryset(request).select_related("place")
+
+    def get_changelist(self, request, **kwargs):
+        return PageColumnsChangeList
+
+    def add_page_columns(self, organizations) -> None:
+        pks = [o.pk for o in organizations]
+        rors = _identifiers_of("organization", "ror", pks)
+        counts = _participation_counts("organization", pks)
+        for org in organizations:
+            org.ror_value, org.participation_count = rors.get(org.pk), counts.get(org.pk, 0)
 
     @admin.display(description="ROR")
     def ror(self, obj):
         value = getattr(obj, "ror_value", None)
         return format_html('<a href="https://ror.org/{0}">{0}</a>', value) if value else "—"
 
-    @admin.display(description=_("participations"), ordering="participation_count")
+    @admin.display(description=_("participations"))
     def activity_count(self, obj):
-        return _participations_link(obj, obj.participation_count, "organization")
+        return _participations_link(obj, getattr(obj, "participation_count", 0), "organization")
 
     @admin.display(description=_("participations"))
     def participations(self, obj):
@@ -190,16 +204,19 @@ class PersonAdmin(SpreadsheetMixin, RecordAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("place")
-            .annotate(orcid_value=_identifier_subquery("person", "orcid"))
-        )
+        return super().get_queryset(request).select_related("place")
+
+    def get_changelist(self, request, **kwargs):
+        return PageColumnsChangeList
+
+    def add_page_columns(self, people) -> None:
+        orcids = _identifiers_of("person", "orcid", [p.pk for p in people])
+        for person in people:
+            person.orcid_value = orcids.get(person.pk)
 
     @admin.display(description="ORCID")
     def orcid(self, obj):
-        return obj.orcid_value or "—"
+        return getattr(obj, "orcid_value", None) or "—"
 
     @admin.display(description=_("participations"))
     def participations(self, obj):

@@ -197,7 +197,9 @@ class Organization(Record):
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
-        ordering = ["name"]
+        # Total orders that an index serves: a page of a 50k list needs no sort of it all.
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name", "id"], name="organization_name_order")]
 
     def __str__(self) -> str:
         return self.display_name
@@ -328,7 +330,10 @@ class Person(Record):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["family_name", "given_name"]
+        ordering = ["family_name", "given_name", "id"]
+        indexes = [
+            models.Index(fields=["family_name", "given_name", "id"], name="person_name_order")
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -1,9 +1,8 @@
-import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from passerelle.ingest.interchange import export_document
+from passerelle.ingest.interchange import write_document
 
 
 class Command(BaseCommand):
@@ -23,18 +22,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        document = export_document(public_only=options["public_only"])
-        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-        if options["output"]:
-            try:
-                with open(options["output"], "w", encoding="utf-8") as out:
-                    out.write(text)
-            except OSError as error:
-                raise CommandError(f"cannot write {options['output']}: {error.strerror}") from None
-            counts = ", ".join(
-                f"{len(document[s])} {s}"
-                for s in ("organizations", "people", "places", "topics", "activities")
-            )
-            self.stderr.write(f"Wrote {options['output']}: {counts}.")
-        else:
-            sys.stdout.write(text)
+        if not options["output"]:
+            write_document(sys.stdout, public_only=options["public_only"])
+            return
+        try:
+            with open(options["output"], "w", encoding="utf-8") as out:
+                counts = write_document(out, public_only=options["public_only"])
+        except OSError as error:
+            raise CommandError(f"cannot write {options['output']}: {error.strerror}") from None
+        summary = ", ".join(
+            f"{counts[s]} {s}"
+            for s in ("organizations", "people", "places", "topics", "activities")
+        )
+        self.stderr.write(f"Wrote {options['output']}: {summary}.")
