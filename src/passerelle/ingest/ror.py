@@ -135,7 +135,6 @@ class _Writer:
         self.org_by_ror = dict(
             Identifier.objects.filter(scheme="ror").values_list("value", "organization_id")
         )
-        self.ror_by_org = {org: ror for ror, org in self.org_by_ror.items()}
         self.identifiers_held = dict(
             ((scheme, value), org)
             for scheme, value, org in Identifier.objects.filter(
@@ -195,7 +194,6 @@ class _Writer:
         now = timezone.now()
         ids = reserve_ids(Organization, len(new))
         self.org_by_ror.update(zip(new, ids, strict=True))
-        self.ror_by_org.update({pk: ror for ror, pk in zip(new, ids, strict=True)})
         organizations, names, identifiers, relationships, externals = [], [], [], [], []
         for (ror, (record, digest)), pk in zip(new.items(), ids, strict=True):
             values = _values(record)
