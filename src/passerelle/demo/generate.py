@@ -31,6 +31,7 @@ from passerelle.activities.vocabulary import (
     Role,
 )
 from passerelle.core.models import Visibility
+from passerelle.ingest.bulk import after_bulk_load
 from passerelle.registry.models import Affiliation, Organization, Person, Topic
 
 BATCH = 5000
@@ -175,6 +176,16 @@ def generate(scale: str, *, seed: int = 1, progress: Callable | None = None) -> 
         people = _people(rng, size.people, organizations, topics, seed)
         summary.people = len(people)
         _activities(rng, size.activities, organizations, people, topics, summary, progress)
+    after_bulk_load(
+        Person,
+        Affiliation,
+        Activity,
+        Participation,
+        ActivityLink,
+        Activity.topics.through,
+        Activity.places.through,
+        Person.topics.through,
+    )
     return summary
 
 

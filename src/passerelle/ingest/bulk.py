@@ -103,3 +103,17 @@ def history_rows(rows: list[dict], *, reason: str, when: datetime) -> list[dict]
         }
         for row in rows
     ]
+
+
+def after_bulk_load(*model_list: type[models.Model]) -> None:
+    """Refresh the planner's statistics and the visibility map of freshly loaded tables.
+
+    PostgreSQL's documentation advises it after a bulk load: until autovacuum
+    passes, counts read every heap page instead of the index alone (20 ms
+    instead of 2 for a hub's 60k participations). Must run outside a transaction.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for model in model_list:
+            cursor.execute(f'VACUUM (ANALYZE) "{model._meta.db_table}"')

@@ -28,7 +28,7 @@ from passerelle.registry.models import (
     Place,
 )
 
-from .bulk import history_rows, insert_rows, reserve_ids
+from .bulk import after_bulk_load, history_rows, insert_rows, reserve_ids
 from .models import ExternalRecord, ImportConflict
 from .ror_records import RawRecord, RorError, RorRecord, parse, read_dump
 
@@ -86,6 +86,15 @@ def import_ror(
         records[parsed.ror] = (parsed, item.digest)
     with transaction.atomic():
         _Writer(summary).write(records)
+    if summary.created or summary.updated:
+        after_bulk_load(
+            Organization,
+            OrganizationName,
+            Identifier,
+            OrganizationRelationship,
+            ExternalRecord,
+            Place,
+        )
     return summary
 
 

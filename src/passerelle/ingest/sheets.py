@@ -77,18 +77,24 @@ class UUIDWidget(widgets.CharWidget):
             raise ValueError(f"“{text}” is not an id (a UUID)") from None
 
 
+class ValidatedRows:
+    """Options every resource shares: each row validated like a form, unchanged rows
+    skipped and reported, one transaction."""
+
+    clean_model_instances = True
+    skip_unchanged = True
+    report_skipped = True
+    use_transactions = True
+
+
 class RecordResource(resources.ModelResource):
     """Rows are identified by the stable id; every row is validated like a form."""
 
     id = fields.Field(attribute="uid", column_name="id", widget=UUIDWidget())
 
-    class Meta:
+    class Meta(ValidatedRows):
         abstract = True
         import_id_fields = ["id"]
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-        use_transactions = True
 
     def get_instance(self, instance_loader, row):
         try:
@@ -349,7 +355,7 @@ class ParticipationResource(resources.ModelResource):
     )
     actor_name = fields.Field(column_name="actor_name", readonly=True)
 
-    class Meta:
+    class Meta(ValidatedRows):
         model = Participation
         fields = (
             "id",
@@ -365,10 +371,6 @@ class ParticipationResource(resources.ModelResource):
             "visibility",
         )
         export_order = fields
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-        use_transactions = True
 
     def get_export_queryset(self, request=None):
         return Participation.objects.select_related("activity", "organization", "person")

@@ -185,7 +185,9 @@ class OrganizationAdmin(SpreadsheetMixin, RecordAdmin):
     def participations(self, obj):
         if not obj.pk:
             return "—"
-        return _participations_link(obj, obj.participations.count(), "organization")
+        if not hasattr(obj, "participation_count"):  # rendered more than once per page
+            obj.participation_count = obj.participations.count()
+        return _participations_link(obj, obj.participation_count, "organization")
 
 
 @admin.register(Person)
@@ -222,7 +224,9 @@ class PersonAdmin(SpreadsheetMixin, RecordAdmin):
     def participations(self, obj):
         if not obj.pk:
             return "—"
-        return _participations_link(obj, obj.participations.count(), "person")
+        if not hasattr(obj, "participation_count"):
+            obj.participation_count = obj.participations.count()
+        return _participations_link(obj, obj.participation_count, "person")
 
 
 @admin.register(Identifier)
