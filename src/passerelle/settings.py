@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "passerelle.activities",
     "passerelle.ingest",
     "passerelle.demo",
+    "passerelle.portal",
     # After Passerelle's apps: its own `import` and `export` commands must not shadow ours.
     "import_export",
 ]

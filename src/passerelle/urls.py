@@ -9,5 +9,6 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("", include("passerelle.portal.urls")),
     prefix_default_language=True,
 )

@@ -149,6 +149,10 @@ class Activity(Interval, Record):
     def summary(self) -> str:
         return localized(self, "summary", (get_language() or "en")[:2])
 
+    @property
+    def purpose(self) -> str:
+        return localized(self, "purpose", (get_language() or "en")[:2])
+
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         try:

@@ -32,7 +32,8 @@ from passerelle.activities.models import (
     Participation,
     check_parties,
 )
-from passerelle.core.models import Citation, Source, Visibility
+from passerelle.core.models import Citation, Source
+from passerelle.core.visibility import public, public_participations
 from passerelle.registry.models import (
     Affiliation,
     Identifier,
@@ -170,9 +171,7 @@ class _Exporter:
 
     def records(self, model: type[models.Model]) -> models.QuerySet:
         queryset = model.objects.all()
-        if self.public_only:
-            queryset = queryset.filter(visibility=Visibility.PUBLIC)
-        return queryset
+        return public(queryset) if self.public_only else queryset
 
     def remember(self, model: type, objects: Iterable[models.Model]) -> None:
         objects = list(objects)
@@ -451,7 +450,7 @@ def _export_activities(ex: _Exporter, with_sources) -> Iterator[dict]:
 def _participations(ex: _Exporter, activity_pks: list[int], with_sources) -> dict[int, list]:
     rows = Participation.objects.filter(activity_id__in=activity_pks).order_by("role", "pk")
     if ex.public_only:
-        rows = rows.filter(visibility=Visibility.PUBLIC)
+        rows = public_participations(rows)
     result: dict[int, list[dict]] = defaultdict(list)
     columns = (
         "pk",

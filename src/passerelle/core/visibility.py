@@ -1,0 +1,29 @@
+"""What the public may see, decided in one place.
+
+A record is public when its own visibility says so. A participation is public
+only when it, its activity and its actor all are: a confidential partner never
+shows through an activity that is public, and an internal activity never shows
+through a public partner's page. The portal, the anonymous API, search, the
+exports and the map all ask here.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .models import Visibility
+
+PUBLIC = Visibility.PUBLIC
+
+
+def public(queryset: QuerySet) -> QuerySet:
+    """The public records of a queryset of records (places, organizations, activities…)."""
+    return queryset.filter(visibility=PUBLIC)
+
+
+def public_participations(queryset: QuerySet) -> QuerySet:
+    """Participations whose participation, activity and actor are all public."""
+    return queryset.filter(
+        Q(visibility=PUBLIC, activity__visibility=PUBLIC)
+        & (Q(organization__visibility=PUBLIC) | Q(person__visibility=PUBLIC))
+    )
