@@ -151,3 +151,40 @@ def test_the_page_has_its_furniture(client, demo):
     body = client.get("/en/international-relations/").content.decode()
     assert 'href="#top"' in body and 'id="main"' in body
     assert 'href="/fr/relations-internationales/" hreflang="fr"' in body
+
+
+def test_json_version_of_the_page(client, demo):
+    response = client.get("/en/international-relations/?format=json")
+    assert response["Content-Type"] == "application/json"
+    document = response.json()
+    assert document["language"] == "en"
+    europe = next(s for s in document["sections"] if s["key"] == "europe")
+    nano = next(e for e in europe["entries"] if e["title"] == "Nano2Life")
+    assert nano["text"] == (
+        "Coordinated by Patrick Boisseau in Grenoble; supported by European Commission (EC)."
+    )
+    china = next(s for s in document["sections"] if s["key"] == "countries")["entries"][0]
+    assert any(part["title"] == "Franco-Chinese seminars" for part in china["parts"])
+    french = client.get("/fr/relations-internationales/?format=json").json()
+    assert french["language"] == "fr" and french["sections"][0]["title"] == (
+        "Projets et réseaux internationaux"
+    )
+
+
+def test_share_links_canonical_and_alternates_without_any_script(client, demo):
+    body = client.get("/en/international-relations/").content.decode()
+    assert "<script" not in body
+    assert '<link rel="canonical" href="http://testserver/en/international-relations/">' in body
+    assert (
+        '<link rel="alternate" hreflang="fr" '
+        'href="http://testserver/fr/relations-internationales/">'
+    ) in body
+    for start in (
+        "mailto:?subject=International%20relations&amp;body=http%3A%2F%2Ftestserver",
+        "https://www.linkedin.com/sharing/share-offsite/?url=http%3A%2F%2Ftestserver",
+        "https://x.com/intent/post?text=",
+        "https://mastodonshare.com/?text=",
+        "https://bsky.app/intent/compose?text=International%20relations%20http",
+    ):
+        assert f'href="{start}' in body, start
+    assert '<meta property="og:title" content="International relations">' in body
