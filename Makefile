@@ -6,10 +6,12 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: demo test test-postgres lint messages serve bench clean
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# Country shapes for the portal's map (Natural Earth, from the npm registry).
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $(INSTALLED)
 
 ## Prepare the database, load the demo network, print the URLs and login, and serve it.
@@ -51,4 +53,4 @@ serve: $(INSTALLED)
 	$(BIN)/passerelle serve
 
 clean:
-	rm -rf $(VENV) var/static .pytest_cache
+	rm -rf $(VENV) node_modules var/static .pytest_cache

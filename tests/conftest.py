@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from passerelle.demo.network import demo_document
 from passerelle.ingest.interchange import import_document
@@ -15,6 +16,13 @@ from passerelle.ingest.interchange import import_document
 CHECKOUT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("PASSERELLE_SHARED_DIR", CHECKOUT.parent / "shared"))
 ARTIFACTS = CHECKOUT / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Each test its own empty cache: a page cached by one test must not answer another."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
 
 
 @pytest.fixture

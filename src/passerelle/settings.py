@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_countries",
     "simple_history",
     "passerelle.core",
@@ -156,6 +157,31 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+
+# The portal caches whole pages and drops them all when any record changes. Every web worker
+# must see the same cache for that to hold: Redis where REDIS_URL is set, else files on disk.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "passerelle",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": DATA_DIR / "cache",
+        }
+    }
+
+#: Natural Earth country shapes (TopoJSON) for the portal's map, installed from the npm
+#: registry by `make` (package.json); the map shows partners without land shapes if missing.
+WORLD_ATLAS = Path(
+    os.environ.get("PASSERELLE_WORLD_ATLAS")
+    or CHECKOUT_DIR / "node_modules" / "world-atlas" / "countries-110m.json"
+)
 
 # Kosovo's user-assigned code, used by ROR, GeoNames and the EU; not in ISO 3166 proper.
 COUNTRIES_OVERRIDE = {"XK": _("Kosovo")}

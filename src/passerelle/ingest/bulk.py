@@ -18,6 +18,8 @@ from datetime import datetime
 from django.db import connection, models
 from django.db.models.fields.json import JSONField
 
+from passerelle.core.signals import records_bulk_loaded
+
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     """``count`` fresh primary keys for ``model``; call inside the import's transaction."""
@@ -112,6 +114,7 @@ def after_bulk_load(*model_list: type[models.Model]) -> None:
     passes, counts read every heap page instead of the index alone (20 ms
     instead of 2 for a hub's 60k participations). Must run outside a transaction.
     """
+    records_bulk_loaded.send(sender=after_bulk_load, models=model_list)
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     with connection.cursor() as cursor:

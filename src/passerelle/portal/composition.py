@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -22,7 +22,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from passerelle.activities.models import Activity, ActivityLink, Participation
 from passerelle.activities.vocabulary import Kind, LinkRelation, Role
 from passerelle.core.dates import PartialDate
-from passerelle.core.visibility import public, public_participations
+from passerelle.core.visibility import PUBLIC, public, public_participations
+
+from .models import SECTIONS, FeaturedActivity, SectionSetting
+from .references import url_of
 
 
 @dataclass
@@ -32,6 +35,7 @@ class Entry:
     activity: Activity
     sentence: SafeString
     parts: list[Entry] = field(default_factory=list)
+    featured: bool = False
 
 
 @dataclass
@@ -39,44 +43,140 @@ class Section:
     key: str
     title: str
     entries: list[Entry]
+    total: int  # activities in the section, shown or not
 
 
-SECTIONS: list[tuple[str, object]] = [
-    ("networks", gettext_lazy("International projects and networks")),
-    ("clusters", gettext_lazy("Collaborative programs with other clusters")),
-    ("europe", gettext_lazy("European programs")),
-    ("agreements", gettext_lazy("Partnership agreements")),
-    ("delegations", gettext_lazy("Delegations")),
-    ("thematic", gettext_lazy("Thematic collaborations")),
-    ("events", gettext_lazy("Symposia and events")),
-    ("countries", gettext_lazy("Country programs")),
-]
+#: Activities a section shows besides the featured ones; the section's own page lists all.
+SECTION_LIMIT = 12
+
+
+def section_filters() -> dict[str, Q]:
+    """Each section's activities as a filter: an activity goes to the first section it fits.
+
+    Grouping by what the records say (kind, category, who takes part), as SQL, so
+    that the page stays fast however many activities there are.
+    """
+    cluster_abroad = Exists(
+        public_participations(
+            Participation.objects.filter(
+                activity=OuterRef("pk"), organization__kind="cluster", organization__in_region=False
+            )
+        )
+    )
+    rules = [
+        ("networks", Q(category="international_network") | Q(kind=Kind.MEMBERSHIP)),
+        ("europe", Q(category__in=("flagship_program", "observatory"))),
+        ("countries", Q(category="cooperation_program")),
+        ("agreements", Q(kind=Kind.AGREEMENT)),
+        ("delegations", Q(kind=Kind.DELEGATION)),
+        ("events", Q(kind=Kind.EVENT)),
+        ("clusters", Q(cluster_abroad)),
+        ("thematic", Q()),
+    ]
+    filters: dict[str, Q] = {}
+    earlier: Q | None = None
+    for key, rule in rules:
+        filters[key] = rule if earlier is None else rule & ~earlier
+        earlier = rule if earlier is None else earlier | rule
+    return filters
+
+
+def top_level_activities() -> QuerySet:
+    """Public activities that are part of no other public activity."""
+    return public(Activity.objects.all()).filter(
+        ~Exists(
+            ActivityLink.objects.filter(
+                subject=OuterRef("pk"), relation=LinkRelation.PART_OF, object__visibility=PUBLIC
+            )
+        )
+    )
+
+
+def shown_sections() -> list[tuple[str, str]]:
+    """(key, title) of the sections in the order staff chose, hidden ones left out."""
+    settings = {s.key: s for s in SectionSetting.objects.all()}
+    default = {key: index for index, (key, _title) in enumerate(SECTIONS)}
+    keys = sorted(
+        (key for key, _title in SECTIONS if key not in settings or settings[key].shown),
+        key=lambda key: (
+            (settings[key].position, default[key])
+            if key in settings
+            else (default[key], default[key])
+        ),
+    )
+    titles = dict(SECTIONS)
+    return [(key, str(titles[key])) for key in keys]
 
 
 def international_relations() -> list[Section]:
     """The page's sections, in the active language, from public records only."""
+    filters = section_filters()
+    top = top_level_activities()
+    chosen: list[tuple[str, str, list[Activity], int]] = []
+    for key, title in shown_sections():
+        in_section = top.filter(filters[key])
+        featured = list(in_section.filter(feature__isnull=False).order_by("feature__position"))
+        latest = list(
+            in_section.filter(feature__isnull=True).order_by("-start", "-pk")[:SECTION_LIMIT]
+        )
+        total = len(featured) + len(latest)
+        if len(latest) == SECTION_LIMIT:
+            total = in_section.count()
+        latest.sort(key=lambda a: (a.start, a.pk))  # the page tells them in time order
+        if featured or latest:
+            chosen.append((key, title, featured + latest, total))
+    entries = compose([a for _k, _t, activities, _n in chosen for a in activities])
+    featured_pks = set(
+        FeaturedActivity.objects.filter(
+            activity__in=[a for *_ignored, activities, _n in chosen for a in activities]
+        ).values_list("activity_id", flat=True)
+    )
+    sections = []
+    for key, title, activities, total in chosen:
+        section_entries = [entries[a.pk] for a in activities]
+        for entry in section_entries:
+            entry.featured = entry.activity.pk in featured_pks
+        sections.append(Section(key, title, section_entries, total))
+    return sections
+
+
+def section_activities(key: str) -> QuerySet:
+    """Every activity of one section, for the section's own pages."""
+    return top_level_activities().filter(section_filters()[key]).order_by("start", "pk")
+
+
+def compose(activities: list[Activity]) -> dict[int, Entry]:
+    """Entries for these activities, each with its public parts, in few queries."""
     participations = (
         public_participations(Participation.objects.all())
-        .select_related("organization__place", "person", "place")
+        .select_related("organization__place", "person__place", "place")
         .order_by("pk")
     )
-    activities = list(
-        public(Activity.objects.all())
-        .prefetch_related(
-            Prefetch("participations", queryset=participations), "topics", "places", "commitments"
-        )
-        .order_by("start", "pk")
+    lookups = (
+        Prefetch("participations", queryset=participations),
+        "topics",
+        "places",
+        "commitments",
     )
-    by_pk = {a.pk: a for a in activities}
-    parents: dict[int, int] = {}
-    for subject, parent in ActivityLink.objects.filter(
-        relation=LinkRelation.PART_OF, subject__in=by_pk, object__in=by_pk
-    ).values_list("subject_id", "object_id"):
-        parents.setdefault(subject, parent)
+    prefetch_related_objects(activities, *lookups)
     children: dict[int, list[Activity]] = defaultdict(list)
-    for activity in activities:
-        if activity.pk in parents:
-            children[parents[activity.pk]].append(activity)
+    level = activities
+    while level:
+        links = (
+            ActivityLink.objects.filter(
+                relation=LinkRelation.PART_OF,
+                object__in=[a.pk for a in level],
+                subject__visibility=PUBLIC,
+            )
+            .select_related("subject")
+            .order_by("subject__start", "subject_id")
+        )
+        level = []
+        for link in links:
+            if all(c.pk != link.subject_id for c in children[link.object_id]):
+                children[link.object_id].append(link.subject)
+                level.append(link.subject)
+        prefetch_related_objects(level, *lookups)
 
     def entry(activity: Activity) -> Entry:
         return Entry(
@@ -85,33 +185,7 @@ def international_relations() -> list[Section]:
             [entry(child) for child in children[activity.pk] if not _folded(activity, child)],
         )
 
-    grouped: dict[str, list[Entry]] = defaultdict(list)
-    for activity in activities:
-        if activity.pk not in parents:
-            grouped[section_of(activity)].append(entry(activity))
-    return [Section(key, str(title), grouped[key]) for key, title in SECTIONS if grouped[key]]
-
-
-def section_of(activity: Activity) -> str:
-    """Which section of the page an activity that is part of no other belongs to."""
-    if activity.category == "international_network" or activity.kind == Kind.MEMBERSHIP:
-        return "networks"
-    if activity.category in ("flagship_program", "observatory"):
-        return "europe"
-    if activity.category == "cooperation_program":
-        return "countries"
-    if activity.kind == Kind.AGREEMENT:
-        return "agreements"
-    if activity.kind == Kind.DELEGATION:
-        return "delegations"
-    if activity.kind == Kind.EVENT:
-        return "events"
-    if any(
-        p.organization and p.organization.kind == "cluster" and not p.organization.in_region
-        for p in activity.participations.all()
-    ):
-        return "clusters"
-    return "thematic"
+    return {activity.pk: entry(activity) for activity in activities}
 
 
 def _folded(parent: Activity, child: Activity) -> bool:
@@ -136,14 +210,15 @@ def join(items: list) -> SafeString:
 def actor_label(participation: Participation) -> SafeString:
     """ "Pr. C. Brambilla in Grenoble", "the French National Cancer Institute (INCa)"."""
     actor = participation.actor
+    name = actor.display_name
+    if participation.organization_id and actor.acronym and actor.acronym not in name:
+        name = f"{name} ({actor.acronym})"
+    link = format_html('<a href="{}">{}</a>', url_of(actor), name)
     if participation.person_id:
         place = participation.place or actor.place
         if place and place.name:
-            return format_html(_("{person} in {city}"), person=actor.display_name, city=place.name)
-        return format_html("{}", actor.display_name)
-    if actor.acronym and actor.acronym not in actor.display_name:
-        return format_html("{} ({})", actor.display_name, actor.acronym)
-    return format_html("{}", actor.display_name)
+            return format_html(_("{person} in {city}"), person=link, city=place.name)
+    return link
 
 
 def _by_role(activity: Activity) -> dict[str, list[SafeString]]:
@@ -203,7 +278,11 @@ def sentence(activity: Activity, children: list[Activity]) -> SafeString:
     for role, clause in CLAUSES:
         if roles.get(role):
             clauses.append(clause(roles[role]))
-    topics = [_lower_first(t.name) for t in activity.topics.all()]
+    topics = [
+        format_html('<a href="{}">{}</a>', url_of(t), _lower_first(t.name))
+        for t in activity.topics.all()
+        if t.visibility == PUBLIC
+    ]
     if topics:
         clauses.append(format_html(_("on {}"), join(topics)))
     if activity.edition:

@@ -1,27 +1,25 @@
-"""The public portal: pages anyone may read, built from public records only."""
+"""The public portal: pages anyone may read, built from public records only.
 
+Each view asks a builder for the page as plain data, then renders it as HTML or
+returns it as JSON (``….json`` or ``?format=json``): the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import json
 from urllib.parse import quote
 
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils.html import strip_tags
-from django.utils.translation import get_language, override
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 
-from .composition import Entry, international_relations
-
-
-def _entry_json(entry: Entry) -> dict:
-    activity = entry.activity
-    return {
-        "id": str(activity.uid),
-        "kind": activity.kind,
-        "category": activity.category,
-        "title": activity.title,
-        "text": strip_tags(entry.sentence),
-        "parts": [_entry_json(part) for part in entry.parts],
-    }
+from . import geography, overview, pages, partnerships
+from .caching import cached_page
 
 
 def share_links(url: str, title: str) -> list[tuple[str, str]]:
@@ -37,33 +35,174 @@ def share_links(url: str, title: str) -> list[tuple[str, str]]:
     ]
 
 
-def international_relations_page(request):
-    sections = international_relations()
-    if request.GET.get("format") == "json":
+def plain(value):
+    """The page's data as JSON values: composed sentences lose their links, not their words."""
+    if isinstance(value, SafeString):
+        return strip_tags(value)
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
+
+
+def jsonld_script(described: dict | None) -> SafeString:
+    """A schema.org block; <, > and & escaped so that no text can close the script."""
+    if not described:
+        return mark_safe("")
+    text = json.dumps(plain(described), ensure_ascii=False).translate(
+        {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+    )
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+def respond(
+    request: HttpRequest, payload: dict, template: str, title: str, as_json: bool = False
+) -> HttpResponse:
+    if as_json or request.GET.get("format") == "json":
         return JsonResponse(
-            {
-                "language": get_language(),
-                "sections": [
-                    {"key": s.key, "title": s.title, "entries": [_entry_json(e) for e in s.entries]}
-                    for s in sections
-                ],
-            },
+            {"language": get_language(), **plain(payload)},
             json_dumps_params={"ensure_ascii": False},
         )
+    match = request.resolver_match
     url = request.build_absolute_uri(request.path)
-    alternates = []
-    for code in ("en", "fr"):
-        with override(code):
-            alternates.append(
-                (code, request.build_absolute_uri(reverse("portal:international-relations")))
-            )
-    return render(
-        request,
-        "portal/international_relations.html",
-        {
-            "sections": sections,
-            "canonical": url,
-            "alternates": alternates,
-            "share_links": share_links(url, _("International relations")),
-        },
+    alternates = [
+        (code, str(name), translate_url(request.path, code))
+        for code, name in (("en", "English"), ("fr", "Français"))
+    ]
+    kwargs = {k: v for k, v in match.kwargs.items() if k != "as_json"}
+    context = {
+        "page": payload,
+        "title": title,
+        "canonical": url,
+        "alternates": [
+            (code, name, request.build_absolute_uri(path)) for code, name, path in alternates
+        ],
+        "language_links": alternates,
+        "json_url": reverse(f"portal:{match.url_name}-json", kwargs=kwargs),
+        "share_links": share_links(url, title),
+        "jsonld": jsonld_script(payload.get("jsonld")),
+        "static_site": getattr(request, "static_site", False),
+    }
+    return render(request, template, context)
+
+
+@cached_page
+def home(request, as_json=False):
+    return respond(request, overview.home_page(), "portal/home.html", _("Home"), as_json)
+
+
+@cached_page
+def international_relations(request, as_json=False):
+    payload = overview.international_relations_page()
+    title = _("International relations")
+    return respond(request, payload, "portal/international_relations.html", title, as_json)
+
+
+@cached_page
+def section(request, key, number=1, as_json=False):
+    payload = overview.section_page(key, number)
+    return respond(request, payload, "portal/section.html", payload["title"], as_json)
+
+
+@cached_page
+def organizations(request, number=1, as_json=False):
+    payload = pages.organizations_index(number)
+    return respond(request, payload, "portal/organizations.html", _("Organizations"), as_json)
+
+
+@cached_page
+def organization(request, uid, as_json=False):
+    payload = pages.organization_page(uid)
+    return respond(request, payload, "portal/organization.html", payload["name"], as_json)
+
+
+@cached_page
+def organization_activities(request, uid, number=1, as_json=False):
+    payload = pages.activity_list_page("organization", uid, number)
+    title = _("Activities of %(name)s") % {"name": payload["of"]["name"]}
+    return respond(request, payload, "portal/activity_list.html", title, as_json)
+
+
+@cached_page
+def person(request, uid, as_json=False):
+    payload = pages.person_page(uid)
+    return respond(request, payload, "portal/person.html", payload["name"], as_json)
+
+
+@cached_page
+def person_activities(request, uid, number=1, as_json=False):
+    payload = pages.activity_list_page("person", uid, number)
+    title = _("Activities of %(name)s") % {"name": payload["of"]["name"]}
+    return respond(request, payload, "portal/activity_list.html", title, as_json)
+
+
+@cached_page
+def activity(request, uid, as_json=False):
+    payload = pages.activity_page(uid)
+    return respond(request, payload, "portal/activity.html", payload["title"], as_json)
+
+
+@cached_page
+def topics(request, as_json=False):
+    return respond(request, pages.topics_index(), "portal/topics.html", _("Topics"), as_json)
+
+
+@cached_page
+def topic(request, slug, as_json=False):
+    payload = pages.topic_page(slug)
+    return respond(request, payload, "portal/topic.html", payload["name"], as_json)
+
+
+@cached_page
+def countries(request, as_json=False):
+    payload = pages.countries_index()
+    return respond(request, payload, "portal/countries.html", _("Countries"), as_json)
+
+
+@cached_page
+def country(request, code, as_json=False):
+    payload = pages.country_page(code)
+    return respond(request, payload, "portal/country.html", payload["name"], as_json)
+
+
+@cached_page
+def partnership_map(request, as_json=False):
+    filters = partnerships.Filters.from_query(request.GET)
+    payload = partnerships.partnership_map(filters)
+    if not (as_json or request.GET.get("format") == "json"):
+        payload["shapes"] = partnerships.map_shapes(set(payload["countries"]))
+        payload["choices"] = partnerships.filter_choices()
+    return respond(request, payload, "portal/map.html", _("Map of partnerships"), as_json)
+
+
+@cached_page
+def partnership_network(request, as_json=False):
+    filters = partnerships.Filters.from_query(request.GET)
+    payload = partnerships.partnership_network(filters)
+    if not (as_json or request.GET.get("format") == "json"):
+        payload["choices"] = partnerships.filter_choices()
+        payload["groups"] = [(key, str(label)) for key, label in partnerships.GROUPS]
+    return respond(request, payload, "portal/network.html", _("Network of partners"), as_json)
+
+
+@cached_page
+def timeline(request, as_json=False):
+    return respond(
+        request, overview.timeline_page(), "portal/timeline.html", _("Timeline"), as_json
     )
+
+
+@cached_page
+def timeline_year(request, year, number=1, as_json=False):
+    payload = overview.timeline_year_page(year, number)
+    title = _("Activities that began in %(year)s") % {"year": year}
+    return respond(request, payload, "portal/timeline_year.html", title, as_json)
+
+
+@cache_control(max_age=24 * 3600, public=True)
+def world_map(request):
+    """The land of the world, drawn once and cached by browsers: detail pages place a dot on it."""
+    return HttpResponse(geography.world_svg(), content_type="image/svg+xml")

@@ -1,0 +1,7 @@
+"""Signals of the domain that Django's own model signals do not cover."""
+
+from django.dispatch import Signal
+
+#: Sent after rows were written in bulk, bypassing save() and its signals (ROR
+#: imports, generated data sets), so that caches of what records say are dropped.
+records_bulk_loaded = Signal()

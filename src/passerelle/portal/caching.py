@@ -1,0 +1,76 @@
+"""Whole public pages, cached until any record changes.
+
+Every page depends on many records (an activity's sentence names its partners,
+their cities, the topics…), so rather than track which page depends on which
+record, any change to a record drops every page at once: the cache key carries
+a content version that each save, delete or bulk load renews. Pages are public
+and the same for everyone, so one cached copy serves every reader.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import time
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+VERSION_KEY = "portal:content-version"
+#: Apps whose records the public pages are made of.
+WATCHED_APPS = {"core", "registry", "activities", "portal"}
+
+
+def content_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = str(time.time_ns())
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def records_changed() -> None:
+    """Drop every cached page, now and again when the transaction commits.
+
+    Now, so that the writer's next page already shows the change; at commit, so
+    that a page another reader cached from the old rows meanwhile is dropped too.
+    """
+
+    def renew() -> None:
+        cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def record_signal_receiver(sender, **kwargs) -> None:
+    """post_save, post_delete and m2m_changed of any model of the watched apps."""
+    meta = getattr(sender, "_meta", None)
+    if meta and meta.app_label in WATCHED_APPS and not meta.object_name.startswith("Historical"):
+        records_changed()
+
+
+def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a portal view from the cache while no record has changed."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        query = "&".join(sorted(f"{k}={v}" for k, v in request.GET.items()))
+        address = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+        key = f"portal:{content_version()}:{get_language()}:{address}"
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type = hit
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            cache.set(key, (response.content, response["Content-Type"]), timeout=24 * 3600)
+        return response
+
+    return wrapper

@@ -1,0 +1,127 @@
+"""schema.org descriptions of the detail pages (JSON-LD), for search engines and aggregators."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django_countries.fields import Country
+
+from passerelle.activities.models import Activity, Participation
+from passerelle.activities.vocabulary import Kind, Role
+from passerelle.core.identifiers import Scheme
+from passerelle.registry.models import Organization, Person, Place
+
+CONTEXT = "https://schema.org"
+
+
+def _same_as(actor: Organization | Person) -> list[str]:
+    return [i.url for i in actor.identifiers.all() if i.url and i.scheme != Scheme.WEBSITE]
+
+
+def _place(place: Place | None) -> dict | None:
+    if place is None:
+        return None
+    described: dict = {"@type": "Place", "name": place.name or place.region}
+    described["address"] = {
+        "@type": "PostalAddress",
+        "addressLocality": place.name,
+        "addressCountry": place.country.code,
+    }
+    if place.latitude is not None and place.longitude is not None:
+        described["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+        }
+    return described
+
+
+def _compact(described: dict) -> dict:
+    return {key: value for key, value in described.items() if value not in (None, "", [])}
+
+
+def organization(record: Organization, parent: Organization | None) -> dict:
+    return _compact(
+        {
+            "@context": CONTEXT,
+            "@type": "Organization",
+            "name": record.display_name,
+            "legalName": record.name,
+            "alternateName": record.acronym,
+            "sameAs": _same_as(record),
+            "location": _place(record.place),
+            "parentOrganization": {"@type": "Organization", "name": parent.display_name}
+            if parent
+            else None,
+        }
+    )
+
+
+def person(record: Person, organizations: Iterable[Organization]) -> dict:
+    return _compact(
+        {
+            "@context": CONTEXT,
+            "@type": "Person",
+            "name": record.full_name,
+            "givenName": record.given_name,
+            "familyName": record.family_name,
+            "honorificPrefix": str(record.get_title_display()) if record.title else "",
+            "sameAs": _same_as(record),
+            "affiliation": [
+                {"@type": "Organization", "name": o.display_name} for o in organizations
+            ],
+        }
+    )
+
+
+def _actor(participation: Participation) -> dict:
+    actor = participation.actor
+    kind = "Organization" if participation.organization_id else "Person"
+    return {"@type": kind, "name": actor.display_name}
+
+
+def activity(record: Activity, participations: Iterable[Participation], places: list) -> dict:
+    """An Event for what happens at a time and place, a ResearchProject or Project otherwise."""
+    if record.kind in (Kind.EVENT, Kind.DELEGATION):
+        schema_type = "Event"
+    elif record.kind in (Kind.PROJECT, Kind.PROGRAM):
+        schema_type = "ResearchProject"
+    else:
+        schema_type = "Project"
+    participations = list(participations)
+    organizers = [
+        _actor(p)
+        for p in participations
+        if p.role in (Role.COORDINATOR, Role.ORGANIZER, Role.CO_ORGANIZER, Role.HOST)
+    ]
+    described = {
+        "@context": CONTEXT,
+        "@type": schema_type,
+        "name": record.title,
+        "alternateName": record.acronym,
+        "description": record.summary or record.purpose,
+        "funder": [_actor(p) for p in participations if p.role == Role.FUNDER],
+    }
+    if schema_type == "Event":
+        described.update(
+            {
+                "startDate": record.start,
+                "endDate": record.end,
+                "location": [_place(p) for p in places],
+                "organizer": organizers,
+                "attendee": [_actor(p) for p in participations if _actor(p) not in organizers],
+            }
+        )
+    else:
+        described.update(
+            {
+                "foundingDate": record.start,
+                "dissolutionDate": record.end,
+                "member": [_actor(p) for p in participations if p.role != Role.FUNDER],
+            }
+        )
+    return _compact(described)
+
+
+def country(record: Country) -> dict:
+    return {"@context": CONTEXT, "@type": "Country", "name": str(record.name)}

@@ -1,0 +1,91 @@
+"""What staff decide about the public pages: section order, featured activities, introductions.
+
+The records say what happened; these say how the public window tells it. They are
+versioned like records, so that a change to the public page can be traced and undone.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from passerelle.activities.models import Activity
+from passerelle.core.models import Language
+
+#: The sections of the International relations page, in their default order.
+SECTIONS: list[tuple[str, object]] = [
+    ("networks", _("International projects and networks")),
+    ("clusters", _("Collaborative programs with other clusters")),
+    ("europe", _("European programs")),
+    ("agreements", _("Partnership agreements")),
+    ("delegations", _("Delegations")),
+    ("thematic", _("Thematic collaborations")),
+    ("events", _("Symposia and events")),
+    ("countries", _("Country programs")),
+]
+
+
+class SectionSetting(models.Model):
+    """Where a section of the International relations page comes, and whether it shows."""
+
+    key = models.CharField(_("section"), max_length=20, choices=SECTIONS, unique=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    shown = models.BooleanField(_("shown"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("section of the International relations page")
+        verbose_name_plural = _("sections of the International relations page")
+        ordering = ["position", "key"]
+
+    def __str__(self) -> str:
+        return str(self.get_key_display())
+
+
+class FeaturedActivity(models.Model):
+    """An activity staff put first in its section and on the portal's home page."""
+
+    activity = models.OneToOneField(
+        Activity, on_delete=models.CASCADE, related_name="feature", verbose_name=_("activity")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("featured activity")
+        verbose_name_plural = _("featured activities")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.activity)
+
+
+class Introduction(models.Model):
+    """The opening paragraphs of a public page, written per language by staff."""
+
+    class Page(models.TextChoices):
+        HOME = "home", _("home page")
+        INTERNATIONAL_RELATIONS = "international-relations", _("International relations")
+
+    page = models.CharField(_("page"), max_length=30, choices=Page.choices)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    text = models.TextField(
+        _("text"), help_text=_("Plain text; a blank line starts a new paragraph.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("introduction")
+        verbose_name_plural = _("introductions")
+        ordering = ["page", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "language"], name="one_introduction_per_page")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_page_display()} ({self.language})"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.text.split("\n\n") if p.strip()]

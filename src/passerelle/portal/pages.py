@@ -1,0 +1,370 @@
+"""The detail pages: one organization, person, activity, topic or country, from public records.
+
+Long lists are cut to their most recent rows, with a count and a link to the
+full, paginated list: a hub with ten thousand participations must open as fast
+as a small partner.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_countries import countries
+from django_countries.fields import Country
+
+from passerelle.activities.models import Activity, ActivityLink, Participation
+from passerelle.activities.vocabulary import LinkRelation
+from passerelle.core.models import Record
+from passerelle.core.visibility import PUBLIC, public, public_participations
+from passerelle.registry.models import Affiliation, Organization, Person, Topic
+
+from . import geography, jsonld
+from .references import (
+    activity_ref,
+    actor_ref,
+    country_ref,
+    organization_ref,
+    page_of,
+    pagination,
+    person_ref,
+    place_ref,
+    topic_ref,
+)
+
+#: Rows a detail page shows before "all N …".
+RECENT = 20
+PARTNERS = 24
+
+
+def sources(record: Record) -> list[dict]:
+    """Where the record's facts come from, with the sentence that says so."""
+    return [
+        {
+            "title": citation.source.title,
+            "url": citation.source.url,
+            "quotation": citation.quotation,
+            "locator": citation.locator,
+        }
+        for citation in record.citations.select_related("source").filter(source__visibility=PUBLIC)
+    ]
+
+
+def locator(place) -> dict | None:
+    """Where a place is on the world map, framed on its part of the world."""
+    if place is None or place.latitude is None or place.longitude is None:
+        return None
+    x, y = geography.project(place.longitude, place.latitude)
+    return {
+        "x": round(x, 1),
+        "y": round(y, 1),
+        "radius": 4,
+        "view_box": geography.view_box([(x, y)], margin=120, minimum=300),
+    }
+
+
+def _activities_of(participations: QuerySet) -> QuerySet:
+    return Activity.objects.filter(pk__in=participations.values("activity_id"))
+
+
+def _with_roles(activities: list[Activity], participations: QuerySet) -> list[dict]:
+    roles: dict[int, list[str]] = defaultdict(list)
+    for activity_id, role in participations.filter(activity__in=activities).values_list(
+        "activity_id", "role"
+    ):
+        label = str(Participation(role=role).get_role_display())
+        if label not in roles[activity_id]:
+            roles[activity_id].append(label)
+    return [{**activity_ref(a), "roles": roles[a.pk]} for a in activities]
+
+
+def _activity_list(participations: QuerySet, full_list_url: str) -> dict:
+    activities = _activities_of(participations)
+    recent = list(activities.order_by("-start", "-pk")[:RECENT])
+    return {
+        "count": activities.count() if len(recent) == RECENT else len(recent),
+        "recent": _with_roles(recent, participations),
+        "all_url": full_list_url,
+    }
+
+
+def organization_page(uid) -> dict:
+    organization = get_object_or_404(
+        public(Organization.objects.select_related("place", "parent")), uid=uid
+    )
+    mine = public_participations(organization.participations.all())
+    partner_rows = (
+        public_participations(
+            Participation.objects.filter(
+                activity__in=mine.values("activity_id"), organization__isnull=False
+            ).exclude(organization=organization)
+        )
+        .values("organization_id")
+        .annotate(shared=Count("activity_id", distinct=True))
+        .order_by("-shared", "organization_id")[:PARTNERS]
+    )
+    shared = {row["organization_id"]: row["shared"] for row in partner_rows}
+    partners = Organization.objects.select_related("place").in_bulk(list(shared))
+    parent = (
+        organization.parent
+        if organization.parent and organization.parent.visibility == PUBLIC
+        else None
+    )
+    affiliations = (
+        Affiliation.objects.filter(organization=organization, person__visibility=PUBLIC)
+        .select_related("person")
+        .order_by("person__family_name", "person__given_name", "pk")[:100]
+    )
+    return {
+        "type": "organization",
+        "id": str(organization.uid),
+        "name": organization.display_name,
+        "legal_name": organization.name,
+        "acronym": organization.acronym,
+        "kind": str(organization.get_kind_display()),
+        "status": str(organization.get_status_display()),
+        "in_region": organization.in_region,
+        "place": place_ref(organization.place),
+        "locator": locator(organization.place),
+        "parent": organization_ref(parent) if parent else None,
+        "children": [organization_ref(o) for o in public(organization.children.all())[:100]],
+        "other_names": sorted(
+            {n.value for n in organization.names.all()} - {organization.display_name}
+        ),
+        "identifiers": [
+            {"scheme": i.get_scheme_display(), "value": i.value, "url": i.url}
+            for i in organization.identifiers.all()
+        ],
+        "topics": [topic_ref(t) for t in public(organization.topics.all())],
+        "activities": _activity_list(
+            mine, reverse("portal:organization-activities", kwargs={"uid": organization.uid})
+        ),
+        "partners": [
+            {**organization_ref(partners[pk]), "shared_activities": count}
+            for pk, count in shared.items()
+            if pk in partners
+        ],
+        "people": [
+            {**person_ref(a.person), "position": a.position, "dates": a.interval_display}
+            for a in affiliations
+        ],
+        "sources": sources(organization),
+        "jsonld": jsonld.organization(organization, parent),
+    }
+
+
+def person_page(uid) -> dict:
+    person = get_object_or_404(public(Person.objects.select_related("place")), uid=uid)
+    mine = public_participations(person.participations.all())
+    affiliations = person.affiliations.filter(organization__visibility=PUBLIC).select_related(
+        "organization"
+    )
+    topics = public(Topic.objects.filter(Q(people=person) | Q(activities__in=_activities_of(mine))))
+    return {
+        "type": "person",
+        "id": str(person.uid),
+        "name": person.display_name,
+        "place": place_ref(person.place),
+        "affiliations": [
+            {
+                **organization_ref(a.organization),
+                "position": a.position,
+                "dates": a.interval_display,
+            }
+            for a in affiliations
+        ],
+        "topics": [topic_ref(t) for t in topics.distinct().order_by("name_en")],
+        "activities": _activity_list(
+            mine, reverse("portal:person-activities", kwargs={"uid": person.uid})
+        ),
+        "identifiers": [
+            {"scheme": i.get_scheme_display(), "value": i.value, "url": i.url}
+            for i in person.identifiers.all()
+        ],
+        "sources": sources(person),
+        "jsonld": jsonld.person(person, [a.organization for a in affiliations]),
+    }
+
+
+def activity_page(uid) -> dict:
+    activity = get_object_or_404(public(Activity.objects.all()), uid=uid)
+    participations = (
+        public_participations(activity.participations.all())
+        .select_related("organization__place", "person", "place")
+        .order_by("pk")
+    )
+    by_role: dict[str, dict] = {}
+    for participation in participations:
+        group = by_role.setdefault(
+            participation.role, {"role": str(participation.get_role_display()), "actors": []}
+        )
+        group["actors"].append(
+            {**actor_ref(participation.actor), "dates": participation.interval_display}
+        )
+    part_of = ActivityLink.objects.filter(
+        subject=activity, relation=LinkRelation.PART_OF, object__visibility=PUBLIC
+    ).select_related("object")
+    parts = (
+        ActivityLink.objects.filter(
+            object=activity, relation=LinkRelation.PART_OF, subject__visibility=PUBLIC
+        )
+        .select_related("subject")
+        .order_by("subject__start", "subject_id")
+    )
+    places = list(public(activity.places.all()))
+    return {
+        "type": "activity",
+        **activity_ref(activity),
+        "category": str(activity.get_category_display()) if activity.category else "",
+        "acronym": activity.acronym,
+        "status": str(activity.get_status_display()) if activity.status else "",
+        "summary": activity.summary,
+        "purpose": activity.purpose,
+        "edition": activity.edition,
+        "venue": activity.venue,
+        "places": [place_ref(p) for p in places],
+        "topics": [topic_ref(t) for t in public(activity.topics.all())],
+        "participants": list(by_role.values()),
+        "part_of": [activity_ref(link.object) for link in part_of],
+        "parts": [activity_ref(link.subject) for link in parts],
+        "commitments": [c.text for c in activity.commitments.all()],
+        "sources": sources(activity),
+        "jsonld": jsonld.activity(activity, participations, places),
+    }
+
+
+def activity_list_page(kind: str, uid, number: int) -> dict:
+    """All activities of an organization or a person, a page at a time."""
+    model = Organization if kind == "organization" else Person
+    actor = get_object_or_404(public(model.objects.all()), uid=uid)
+    mine = public_participations(actor.participations.all())
+    page = page_of(_activities_of(mine).order_by("-start", "-pk"), number)
+    return {
+        "type": "activity-list",
+        "of": actor_ref(actor),
+        "activities": _with_roles(list(page.object_list), mine),
+        "pagination": pagination(page, f"portal:{kind}-activities", uid=actor.uid),
+    }
+
+
+def topic_page(slug: str) -> dict:
+    topic = get_object_or_404(public(Topic.objects.select_related("parent")), slug=slug)
+    activities = public(topic.activities.all())
+    recent = list(activities.order_by("-start", "-pk")[:RECENT])
+    return {
+        "type": "topic",
+        "slug": topic.slug,
+        "name": topic.name,
+        "kind": str(topic.get_kind_display()),
+        "parent": topic_ref(topic.parent)
+        if topic.parent and topic.parent.visibility == PUBLIC
+        else None,
+        "children": [topic_ref(t) for t in public(topic.children.all())],
+        "activities": {
+            "count": activities.count() if len(recent) == RECENT else len(recent),
+            "recent": [activity_ref(a) for a in recent],
+        },
+        "organizations": [organization_ref(o) for o in public(topic.organizations.all())[:100]],
+        "people": [person_ref(p) for p in public(topic.people.all())[:100]],
+        "sources": sources(topic),
+    }
+
+
+def country_activities(code: str) -> QuerySet:
+    """Public activities that involve a country: a partner, a place or a delegation there."""
+    involved = public_participations(
+        Participation.objects.filter(
+            Q(organization__place__country=code)
+            | Q(person__place__country=code)
+            | Q(place__country=code)
+        )
+    )
+    return public(Activity.objects.all()).filter(
+        Q(pk__in=involved.values("activity_id"))
+        | Q(
+            pk__in=Activity.places.through.objects.filter(
+                place__country=code, place__visibility=PUBLIC
+            ).values("activity_id")
+        )
+        | Q(delegation_country=code)
+    )
+
+
+def country_page(code: str) -> dict:
+    country = Country(code.upper())
+    if not country.name or code != code.lower():
+        raise Http404(_("No such country."))
+    activities = country_activities(country.code)
+    recent = list(activities.order_by("-start", "-pk")[:RECENT])
+    organizations = public(Organization.objects.filter(place__country=country.code))
+    shown = list(
+        organizations.annotate(
+            activities=Count(
+                "participations",
+                filter=Q(
+                    participations__visibility=PUBLIC, participations__activity__visibility=PUBLIC
+                ),
+            )
+        ).order_by("-activities", "name")[:100]
+    )
+    return {
+        "type": "country",
+        **country_ref(country),
+        "activities": {
+            "count": activities.count() if len(recent) == RECENT else len(recent),
+            "recent": [activity_ref(a) for a in recent],
+        },
+        "organizations": {
+            "count": organizations.count() if len(shown) == 100 else len(shown),
+            "shown": [{**organization_ref(o), "activities": o.activities} for o in shown],
+        },
+        "jsonld": jsonld.country(country),
+    }
+
+
+def countries_index() -> dict:
+    """Countries where public organizations are, with how many, most first."""
+    rows = (
+        public(Organization.objects.filter(place__isnull=False))
+        .values("place__country")
+        .annotate(organizations=Count("pk"))
+        .order_by("-organizations", "place__country")
+    )
+    return {
+        "type": "countries",
+        "countries": [
+            {**country_ref(Country(row["place__country"])), "organizations": row["organizations"]}
+            for row in rows
+            if row["place__country"] in countries
+        ],
+    }
+
+
+def topics_index() -> dict:
+    topics = (
+        public(Topic.objects.all())
+        .annotate(activity_count=Count("activities", filter=Q(activities__visibility=PUBLIC)))
+        .order_by("kind", "name_en")
+    )
+    return {
+        "type": "topics",
+        "topics": [
+            {**topic_ref(t), "kind": str(t.get_kind_display()), "activities": t.activity_count}
+            for t in topics
+        ],
+    }
+
+
+def organizations_index(number: int) -> dict:
+    page = page_of(public(Organization.objects.select_related("place")), number)
+    return {
+        "type": "organizations",
+        "organizations": [
+            {**organization_ref(o), "place": place_ref(o.place)} for o in page.object_list
+        ],
+        "pagination": pagination(page, "portal:organizations"),
+    }
