@@ -7,11 +7,13 @@ write every page as a file.
 
 from django.urls import URLPattern, path
 from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import views
 
 app_name = "portal"
+
+# Path segments are translated apart from the same words in text: no accents in addresses.
 
 
 def page(route, view, name: str) -> list[URLPattern]:
@@ -25,14 +27,16 @@ def page(route, view, name: str) -> list[URLPattern]:
 def paged(route, view, name: str) -> list[URLPattern]:
     """A list's first page at ``route/``, the next ones at ``route/page/N/``."""
     return page(route, view, name) + page(
-        format_lazy("{}/{}/<int:number>", route, _("page")), view, f"{name}-page"
+        format_lazy("{}/{}/<int:number>", route, pgettext_lazy("URL path", "page")),
+        view,
+        f"{name}-page",
     )
 
 
-organizations = _("organizations")
-activities = _("activities")
-timeline = _("timeline")
-relations = _("international-relations")
+organizations = pgettext_lazy("URL path", "organizations")
+activities = pgettext_lazy("URL path", "activities")
+timeline = pgettext_lazy("URL path", "timeline")
+relations = pgettext_lazy("URL path", "international-relations")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -46,19 +50,25 @@ urlpatterns = [
         views.organization_activities,
         "organization-activities",
     ),
-    *page(format_lazy("{}/<uuid:uid>", _("people")), views.person, "person"),
+    *page(
+        format_lazy("{}/<uuid:uid>", pgettext_lazy("URL path", "people")), views.person, "person"
+    ),
     *paged(
-        format_lazy("{}/<uuid:uid>/{}", _("people"), activities),
+        format_lazy("{}/<uuid:uid>/{}", pgettext_lazy("URL path", "people"), activities),
         views.person_activities,
         "person-activities",
     ),
     *page(format_lazy("{}/<uuid:uid>", activities), views.activity, "activity"),
-    *page(_("topics"), views.topics, "topics"),
-    *page(format_lazy("{}/<slug:slug>", _("topics")), views.topic, "topic"),
-    *page(_("countries"), views.countries, "countries"),
-    *page(format_lazy("{}/<slug:code>", _("countries")), views.country, "country"),
-    *page(_("map"), views.partnership_map, "map"),
-    *page(_("network"), views.partnership_network, "network"),
+    *page(pgettext_lazy("URL path", "topics"), views.topics, "topics"),
+    *page(format_lazy("{}/<slug:slug>", pgettext_lazy("URL path", "topics")), views.topic, "topic"),
+    *page(pgettext_lazy("URL path", "countries"), views.countries, "countries"),
+    *page(
+        format_lazy("{}/<slug:code>", pgettext_lazy("URL path", "countries")),
+        views.country,
+        "country",
+    ),
+    *page(pgettext_lazy("URL path", "map"), views.partnership_map, "map"),
+    *page(pgettext_lazy("URL path", "network"), views.partnership_network, "network"),
     *page(timeline, views.timeline, "timeline"),
     *paged(format_lazy("{}/<int:year>", timeline), views.timeline_year, "timeline-year"),
 ]
