@@ -10,8 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from passerelle.demo.network import demo_document
-from passerelle.ingest.interchange import import_document
+from passerelle.demo.loading import load_demo_network
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("PASSERELLE_SHARED_DIR", CHECKOUT.parent / "shared"))
@@ -27,8 +26,8 @@ def fresh_cache(settings):
 
 @pytest.fixture
 def demo(db):
-    """The seed network, loaded through the importer as `passerelle load-demo` does."""
-    import_document(demo_document(), reason="test demo")
+    """The seed network and its portal texts, loaded as `passerelle load-demo` does."""
+    load_demo_network(migrate=False)
 
 
 @pytest.fixture

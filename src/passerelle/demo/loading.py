@@ -8,6 +8,7 @@ from django.core.management import call_command
 from passerelle.ingest.interchange import ImportSummary, import_document
 
 from .network import demo_document
+from .portal_texts import load_portal_texts
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "passerelle-demo"
@@ -17,7 +18,9 @@ def load_demo_network(*, migrate: bool = True) -> ImportSummary:
     """Create (or bring up to date) the seed network; running it twice changes nothing."""
     if migrate:
         call_command("migrate", interactive=False, verbosity=0)
-    return import_document(demo_document(), reason="demo network")
+    summary = import_document(demo_document(), reason="demo network")
+    load_portal_texts()
+    return summary
 
 
 def ensure_demo_account() -> None:

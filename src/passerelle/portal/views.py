@@ -20,6 +20,7 @@ from django.views.decorators.cache import cache_control
 
 from . import geography, overview, pages, partnerships
 from .caching import cached_page
+from .publishing import STATIC_SITE_FLAG
 
 
 def share_links(url: str, title: str) -> list[tuple[str, str]]:
@@ -84,7 +85,8 @@ def respond(
         "json_url": reverse(f"portal:{match.url_name}-json", kwargs=kwargs),
         "share_links": share_links(url, title),
         "jsonld": jsonld_script(payload.get("jsonld")),
-        "static_site": getattr(request, "static_site", False),
+        # the static copy has no server to apply filters: it hides the filter forms
+        "static_site": request.META.get(STATIC_SITE_FLAG, False),
     }
     return render(request, template, context)
 
