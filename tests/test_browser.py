@@ -88,23 +88,3 @@ def test_staff_merge_a_duplicate_and_see_import_pages(page, live_server, artifac
     page.goto(f"{live_server.url}/en/admin/registry/organization/import/")
     assert page.locator("input[type=file]").count() == 1
     page.screenshot(path=artifacts / "backoffice-import.png", full_page=True)
-
-
-def test_the_public_page_in_both_languages(browser, live_server, transactional_db, artifacts):
-    import_document(demo_document(), reason="browser test")
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/en/international-relations/")
-    assert page.locator("h1").inner_text() == "International relations"
-    assert page.locator("section > h2").count() == 8
-    page.screenshot(path=artifacts / "portal-en.png", full_page=True)
-    with page.expect_navigation():
-        page.get_by_role("link", name="français").click()
-    assert page.url.endswith("/fr/relations-internationales/")
-    assert page.locator("html").get_attribute("lang") == "fr"
-    assert "Coordonné par Pr C. Brambilla à Grenoble" in page.content()
-    page.get_by_role("link", name="Haut de page").click()
-    assert page.evaluate("window.scrollY") == 0
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=artifacts / "portal-fr-phone.png", full_page=True)
-    context.close()

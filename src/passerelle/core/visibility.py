@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .models import Visibility
+from .models import Record, Visibility
 
 PUBLIC = Visibility.PUBLIC
+
+
+def is_public(record: Record | None) -> bool:
+    """Whether one record already in hand may be shown (a place, a parent, a topic…)."""
+    return record is not None and record.visibility == PUBLIC
 
 
 def public(queryset: QuerySet) -> QuerySet:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from passerelle.activities.models import Activity, ActivityLink, Participation
 from passerelle.activities.vocabulary import Kind, LinkRelation, Role
 from passerelle.core.dates import PartialDate
-from passerelle.core.visibility import PUBLIC, public, public_participations
+from passerelle.core.visibility import PUBLIC, is_public, public, public_participations
 
 from .models import SECTIONS, FeaturedActivity, SectionSetting
 from .references import url_of
@@ -216,7 +216,7 @@ def actor_label(participation: Participation) -> SafeString:
     link = format_html('<a href="{}">{}</a>', url_of(actor), name)
     if participation.person_id:
         place = participation.place or actor.place
-        if place and place.name:
+        if is_public(place) and place.name:
             return format_html(_("{person} in {city}"), person=link, city=place.name)
     return link
 
@@ -281,23 +281,17 @@ def sentence(activity: Activity, children: list[Activity]) -> SafeString:
     topics = [
         format_html('<a href="{}">{}</a>', url_of(t), _lower_first(t.name))
         for t in activity.topics.all()
-        if t.visibility == PUBLIC
+        if is_public(t)
     ]
     if topics:
         clauses.append(format_html(_("on {}"), join(topics)))
     if activity.edition:
         clauses.append(format_html(_("edition {}"), activity.edition))
-    if activity.alternating and activity.places.count() > 1:
-        clauses.append(
-            format_html(
-                _("held alternately in {}"),
-                join([p.name or p.region for p in activity.places.all()]),
-            )
-        )
-    elif activity.places.all() and activity.kind in (Kind.PROJECT, Kind.EVENT):
-        clauses.append(
-            format_html(_("in {}"), join([p.name or p.region for p in activity.places.all()]))
-        )
+    places = [p.name or p.region for p in activity.places.all() if is_public(p)]
+    if activity.alternating and len(places) > 1:
+        clauses.append(format_html(_("held alternately in {}"), join(places)))
+    elif places and activity.kind in (Kind.PROJECT, Kind.EVENT):
+        clauses.append(format_html(_("in {}"), join(places)))
     editions = sorted(c.edition for c in children if c.kind == Kind.EVENT and c.edition)
     if activity.category == "event_series" and editions == list(range(1, len(editions) + 1)):
         # a count is only true when every edition is recorded

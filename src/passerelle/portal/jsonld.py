@@ -9,6 +9,7 @@ from django_countries.fields import Country
 from passerelle.activities.models import Activity, Participation
 from passerelle.activities.vocabulary import Kind, Role
 from passerelle.core.identifiers import Scheme
+from passerelle.core.visibility import is_public
 from passerelle.registry.models import Organization, Person, Place
 
 CONTEXT = "https://schema.org"
@@ -19,7 +20,7 @@ def _same_as(actor: Organization | Person) -> list[str]:
 
 
 def _place(place: Place | None) -> dict | None:
-    if place is None:
+    if not is_public(place):
         return None
     described: dict = {"@type": "Place", "name": place.name or place.region}
     described["address"] = {

@@ -20,7 +20,7 @@ from django_countries.fields import Country
 from passerelle.activities.models import Activity, ActivityLink, Participation
 from passerelle.activities.vocabulary import LinkRelation
 from passerelle.core.models import Record
-from passerelle.core.visibility import PUBLIC, public, public_participations
+from passerelle.core.visibility import PUBLIC, is_public, public, public_participations
 from passerelle.registry.models import Affiliation, Organization, Person, Topic
 
 from . import geography, jsonld
@@ -56,7 +56,7 @@ def sources(record: Record) -> list[dict]:
 
 def locator(place) -> dict | None:
     """Where a place is on the world map, framed on its part of the world."""
-    if place is None or place.latitude is None or place.longitude is None:
+    if not is_public(place) or place.latitude is None or place.longitude is None:
         return None
     x, y = geography.project(place.longitude, place.latitude)
     return {
@@ -109,11 +109,7 @@ def organization_page(uid) -> dict:
     )
     shared = {row["organization_id"]: row["shared"] for row in partner_rows}
     partners = Organization.objects.select_related("place").in_bulk(list(shared))
-    parent = (
-        organization.parent
-        if organization.parent and organization.parent.visibility == PUBLIC
-        else None
-    )
+    parent = organization.parent if is_public(organization.parent) else None
     affiliations = (
         Affiliation.objects.filter(organization=organization, person__visibility=PUBLIC)
         .select_related("person")
@@ -260,9 +256,7 @@ def topic_page(slug: str) -> dict:
         "slug": topic.slug,
         "name": topic.name,
         "kind": str(topic.get_kind_display()),
-        "parent": topic_ref(topic.parent)
-        if topic.parent and topic.parent.visibility == PUBLIC
-        else None,
+        "parent": topic_ref(topic.parent) if is_public(topic.parent) else None,
         "children": [topic_ref(t) for t in public(topic.children.all())],
         "activities": {
             "count": activities.count() if len(recent) == RECENT else len(recent),
@@ -278,9 +272,9 @@ def country_activities(code: str) -> QuerySet:
     """Public activities that involve a country: a partner, a place or a delegation there."""
     involved = public_participations(
         Participation.objects.filter(
-            Q(organization__place__country=code)
-            | Q(person__place__country=code)
-            | Q(place__country=code)
+            Q(organization__place__country=code, organization__place__visibility=PUBLIC)
+            | Q(person__place__country=code, person__place__visibility=PUBLIC)
+            | Q(place__country=code, place__visibility=PUBLIC)
         )
     )
     return public(Activity.objects.all()).filter(
@@ -300,7 +294,9 @@ def country_page(code: str) -> dict:
         raise Http404(_("No such country."))
     activities = country_activities(country.code)
     recent = list(activities.order_by("-start", "-pk")[:RECENT])
-    organizations = public(Organization.objects.filter(place__country=country.code))
+    organizations = public(
+        Organization.objects.filter(place__country=country.code, place__visibility=PUBLIC)
+    )
     shown = list(
         organizations.annotate(
             activities=Count(
@@ -329,7 +325,7 @@ def country_page(code: str) -> dict:
 def countries_index() -> dict:
     """Countries where public organizations are, with how many, most first."""
     rows = (
-        public(Organization.objects.filter(place__isnull=False))
+        public(Organization.objects.filter(place__visibility=PUBLIC))
         .values("place__country")
         .annotate(organizations=Count("pk"))
         .order_by("-organizations", "place__country")

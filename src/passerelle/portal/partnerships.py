@@ -22,7 +22,7 @@ from django_countries.fields import Country
 
 from passerelle.activities.models import Activity, Participation
 from passerelle.activities.vocabulary import Kind
-from passerelle.core.visibility import PUBLIC, public, public_participations
+from passerelle.core.visibility import PUBLIC, is_public, public, public_participations
 from passerelle.registry.models import Organization, Place, Topic
 
 from . import geography
@@ -205,7 +205,7 @@ def map_shapes(highlighted: set[str]) -> list[dict]:
 # -- the network
 
 _LAYOUT_LOCK = threading.Lock()
-WIDTH, HEIGHT, MARGIN = 1000, 700, 40
+WIDTH, HEIGHT, MARGIN = 1000, 700, 90
 
 
 def _shared_activities(
@@ -270,7 +270,7 @@ GROUPS = [
 def _group(organization: Organization) -> str:
     if organization.in_region:
         return "region"
-    if organization.place and organization.place.country == "FR":
+    if is_public(organization.place) and organization.place.country == "FR":
         return "france"
     return "abroad"
 
@@ -288,6 +288,7 @@ def partnership_network(filters: Filters, size: int = NETWORK_SIZE) -> dict:
     )
     top = {row["organization_id"]: row["activities"] for row in counts[:size]}
     organizations = Organization.objects.select_related("place").in_bulk(list(top))
+    places = {pk: o.place if is_public(o.place) else None for pk, o in organizations.items()}
     order = [pk for pk in top if pk in organizations]
     index = {pk: i for i, pk in enumerate(order)}
     pairs = _shared_activities(activities, order)
@@ -305,10 +306,7 @@ def partnership_network(filters: Filters, size: int = NETWORK_SIZE) -> dict:
             **organization_ref(organizations[pk]),
             "short_name": organizations[pk].short_name,
             "group": _group(organizations[pk]),
-            "country": organizations[pk].place.country.code if organizations[pk].place else "",
-            "country_name": str(organizations[pk].place.country.name)
-            if organizations[pk].place
-            else "",
+            "country": str(places[pk].country.name) if places[pk] else "",
             "activities": top[pk],
             "partners": degree[pk],
             "x": positions[i][0],

@@ -137,9 +137,11 @@ def _crawl(client: Client, host, secure, staging, summary, progress) -> None:
                     seen.add(target)
                     queue.append(target)
             text = LINK.sub(
-                lambda m, page=path: f'{m["attribute"]}="{_relative(m["url"], page)}{m["rest"]}"'
-                if _crawlable(m["url"]) or _is_static(m["url"])
-                else m[0],
+                lambda m, page=path: (
+                    f'{m["attribute"]}="{_relative(m["url"], page)}{m["rest"]}"'
+                    if _crawlable(m["url"]) or _is_static(m["url"])
+                    else m[0]
+                ),
                 text,
             )
             content = text.encode()

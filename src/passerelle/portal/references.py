@@ -14,6 +14,7 @@ from django.urls import reverse
 from django_countries.fields import Country
 
 from passerelle.activities.models import Activity
+from passerelle.core.visibility import is_public
 from passerelle.registry.models import Organization, Person, Place, Topic
 
 #: Rows per page of the long lists (an organization's activities, indexes).
@@ -79,7 +80,7 @@ def country_ref(country: Country) -> dict:
 
 
 def place_ref(place: Place | None) -> dict | None:
-    if place is None:
+    if not is_public(place):
         return None
     return {
         "name": place.name or place.region,

@@ -1,0 +1,143 @@
+"""The public portal as readers see it, in a real headless Chromium, checked with axe-core."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from passerelle.demo.loading import load_demo_network
+from passerelle.registry.models import Organization
+
+pytestmark = pytest.mark.browser
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+#: WCAG 2.1 A and AA rules, plus axe's best practices (landmarks, headings).
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+    }
+}
+
+
+@pytest.fixture
+def reader(browser, live_server, transactional_db):
+    load_demo_network(migrate=False)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def serious_violations(page) -> list[str]:
+    results = Axe().run(page, options=AXE_OPTIONS)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_the_international_relations_page_in_both_languages(reader, live_server, artifacts):
+    page = reader
+    page.goto(f"{live_server.url}/en/international-relations/")
+    assert page.locator("h1").inner_text() == "International relations"
+    assert page.locator("main section > h2").count() == 8
+    page.screenshot(path=artifacts / "portal-en.png", full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Français").click()
+    assert page.url.endswith("/fr/relations-internationales/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert "Coordonné par Pr C. Brambilla à Grenoble" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Haut de page").click()
+    assert page.evaluate("window.scrollY") == 0
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=artifacts / "portal-fr-phone.png", full_page=True)
+    # from the page to an activity, then to a partner, then the same page in English
+    with page.expect_navigation():
+        page.get_by_role("link", name="Identification de biomarqueurs", exact=False).first.click()
+    assert "/fr/activites/" in page.url
+    with page.expect_navigation():
+        page.get_by_role("link", name="Pr C. Brambilla").first.click()
+    assert "/fr/personnes/" in page.url
+    with page.expect_navigation():
+        page.get_by_role("link", name="English").click()
+    assert "/en/people/" in page.url and page.locator("h1").inner_text() == "Pr. C. Brambilla"
+
+
+def test_map_and_network_draw_the_partners(reader, live_server, artifacts):
+    page = reader
+    page.goto(f"{live_server.url}/en/map/")
+    assert page.locator("#partnership-map .land path").count() > 150
+    assert page.locator("#partnership-map .points circle").count() >= 8
+    box = page.locator("#partnership-map").bounding_box()
+    assert box["width"] > 600 and box["height"] > 250
+    assert page.locator("table tbody tr").count() >= 8
+    page.screenshot(path=artifacts / "portal-map.png", full_page=True)
+    page.goto(f"{live_server.url}/en/network/")
+    assert page.locator("#partnership-network .nodes circle").count() >= 10
+    assert page.locator("#partnership-network .links line").count() >= 10
+    page.screenshot(path=artifacts / "portal-network.png", full_page=True)
+    page.select_option("select[name=kind]", "agreement")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show").click()
+    assert "kind=agreement" in page.url
+    assert 2 <= page.locator("#partnership-network .nodes circle").count() < 10
+
+
+def test_keyboard_reaches_the_content_with_a_visible_focus(reader, live_server):
+    page = reader
+    page.goto(f"{live_server.url}/en/")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip")
+    assert skip.evaluate("e => e === document.activeElement")
+    assert skip.bounding_box()["x"] >= 0  # the skip link shows when focused
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
+def test_every_page_type_passes_axe(reader, live_server, artifacts):
+    clara = Organization.objects.get(acronym="CLARA")
+    paths = ["/en/", "/en/international-relations/", "/fr/relations-internationales/"]
+    page = reader
+    page.goto(f"{live_server.url}/en/organizations/{clara.uid}/")
+    paths.append(page.url.removeprefix(live_server.url))
+    activity = page.locator("main ul.refs a").first.get_attribute("href")
+    partner = page.locator("section[aria-labelledby=partners-title] a").first.get_attribute("href")
+    paths += [activity, partner]
+    page.goto(f"{live_server.url}{activity}")
+    person = page.locator("section[aria-labelledby=participants-title] a[href*='/people/']")
+    if person.count():
+        paths.append(person.first.get_attribute("href"))
+    topic = page.locator("a[href*='/topics/']").last.get_attribute("href")
+    paths += [
+        topic,
+        "/en/topics/",
+        "/en/countries/",
+        "/en/countries/it/",
+        "/en/organizations/",
+        "/en/map/",
+        "/en/network/",
+        "/en/timeline/",
+        "/en/timeline/2011/",
+        "/fr/carte/",
+        f"/en/organizations/{clara.uid}/activities/",
+    ]
+    problems = {}
+    for path in paths:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        found = serious_violations(page)
+        if found:
+            problems[path] = found
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/en/organizations/{clara.uid}/")
+    page.screenshot(path=artifacts / "portal-organization-phone.png", full_page=True)
+    assert serious_violations(page) == []
+    assert problems == {}
