@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.utils import translation
 
 from passerelle.demo.loading import load_demo_network
 
@@ -19,9 +20,11 @@ ARTIFACTS = CHECKOUT / "test-artifacts"
 
 @pytest.fixture(autouse=True)
 def fresh_cache(settings):
-    """Each test its own empty cache: a page cached by one test must not answer another."""
+    """Each test starts afresh: its own empty cache, and English."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    # a request to a /fr/ page leaves French active in this thread: start each test in English
+    translation.activate("en")
 
 
 @pytest.fixture

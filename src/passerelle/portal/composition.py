@@ -93,19 +93,22 @@ def top_level_activities() -> QuerySet:
 
 
 def shown_sections() -> list[tuple[str, str]]:
-    """(key, title) of the sections in the order staff chose, hidden ones left out."""
+    """(key, title) of the sections in the order staff chose, hidden ones left out.
+
+    A section staff placed goes at its position, before an unplaced one at the
+    same place in the default order.
+    """
     settings = {s.key: s for s in SectionSetting.objects.all()}
     default = {key: index for index, (key, _title) in enumerate(SECTIONS)}
-    keys = sorted(
-        (key for key, _title in SECTIONS if key not in settings or settings[key].shown),
-        key=lambda key: (
-            (settings[key].position, default[key])
-            if key in settings
-            else (default[key], default[key])
-        ),
-    )
+
+    def place(key: str) -> tuple[int, int, int]:
+        if key in settings:
+            return (settings[key].position, 0, default[key])
+        return (default[key], 1, default[key])
+
     titles = dict(SECTIONS)
-    return [(key, str(titles[key])) for key in keys]
+    keys = [key for key in titles if key not in settings or settings[key].shown]
+    return [(key, str(titles[key])) for key in sorted(keys, key=place)]
 
 
 def international_relations() -> list[Section]:

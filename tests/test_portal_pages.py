@@ -1,0 +1,308 @@
+"""The portal's detail pages, indexes, map, network, timeline, sitemap and their JSON twins."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from passerelle.activities.models import Activity
+from passerelle.demo.portal_texts import INTRODUCTION_EN, seed_paragraphs
+from passerelle.portal.models import FeaturedActivity, Introduction, SectionSetting
+from passerelle.registry.models import Organization, Person, Topic
+
+from .test_portal import _text
+
+
+def jsonld(response) -> dict:
+    found = re.search(
+        r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S
+    )
+    assert found, "no JSON-LD block"
+    return json.loads(found.group(1))
+
+
+@pytest.fixture
+def clara(demo):
+    return Organization.objects.get(acronym="CLARA")
+
+
+def test_organization_page(client, clara):
+    response = client.get(f"/en/organizations/{clara.uid}/")
+    assert response.status_code == 200
+    page = _text(response)
+    assert "CLARA cancer cluster" in page and "Lyon, France" in page
+    assert "Identifying biomarkers in lung cancer, with Milan" in page
+    assert "French National Cancer Institute 2 activities together" in page
+    assert "Since its creation, CLARA has been working" in page  # the quoted source
+    described = jsonld(response)
+    assert described["@type"] == "Organization" and described["name"] == "CLARA cancer cluster"
+    assert described["location"]["geo"]["latitude"] == pytest.approx(45.75, abs=0.1)
+    document = client.get(f"/en/organizations/{clara.uid}.json").json()
+    assert document["activities"]["count"] == 12
+    assert document["partners"][0]["name"] == "French National Cancer Institute"
+    assert document["partners"][0]["shared_activities"] == 2
+
+
+def test_organization_identifiers_link_to_their_registry(client, demo):
+    iarc = Organization.objects.get(acronym="IARC")
+    body = client.get(f"/en/organizations/{iarc.uid}/").content.decode()
+    ror = iarc.identifiers.get(scheme="ror").value
+    assert f'href="https://ror.org/{ror}"' in body
+    assert (
+        f"https://ror.org/{ror}" in jsonld(client.get(f"/en/organizations/{iarc.uid}/"))["sameAs"]
+    )
+
+
+def test_activity_page_groups_participants_by_role_and_quotes_its_sources(client, demo):
+    milan = Activity.objects.get(title_en__contains="with Milan")
+    response = client.get(f"/en/activities/{milan.uid}/")
+    document = client.get(f"/en/activities/{milan.uid}.json").json()
+    roles = {
+        group["role"]: [a["name"] for a in group["actors"]] for group in document["participants"]
+    }
+    assert roles["coordinator"] == ["Pr. C. Brambilla"]
+    assert roles["supporter"] == ["French National Cancer Institute"]
+    assert "The first, with Milan, focuses on identifying biomarkers" in _text(response)
+    assert jsonld(response)["@type"] == "ResearchProject"
+
+
+def test_event_pages_describe_an_event(client, demo):
+    event = Activity.objects.get(title_en="7th CLARA Scientific Days")
+    event.start, event.end = "2012-06-14", "2012-06-15"
+    event.save()
+    described = jsonld(client.get(f"/en/activities/{event.uid}/"))
+    assert described["@type"] == "Event" and described["startDate"] == "2012-06-14"
+    assert described["organizer"] == [{"@type": "Organization", "name": "CLARA cancer cluster"}]
+
+
+def test_dates_show_at_their_precision(client, demo):
+    china = Activity.objects.get(title_en__startswith="Collaborative program between")
+    assert "since 2011" in _text(client.get(f"/en/activities/{china.uid}/")).lower() or (
+        client.get(f"/en/activities/{china.uid}.json").json()["dates"] == "since 2011"
+    )
+
+
+def test_person_page(client, demo):
+    brambilla = Person.objects.get(family_name="Brambilla")
+    response = client.get(f"/en/people/{brambilla.uid}/")
+    page = _text(response)
+    assert "Pr. C. Brambilla" in page and "Grenoble" in page
+    assert "Identifying biomarkers in lung cancer, with Milan project · coordinator" in page
+    assert {"Biomarkers", "Lung cancer"} <= {
+        t["name"] for t in client.get(f"/en/people/{brambilla.uid}.json").json()["topics"]
+    }
+    assert jsonld(response)["@type"] == "Person"
+
+
+def test_topic_and_country_pages(client, demo):
+    lung = Topic.objects.get(slug="lung-cancer")
+    topic = client.get(f"/en/topics/{lung.slug}.json").json()
+    assert any("with Milan" in a["title"] for a in topic["activities"]["recent"])
+    italy = client.get("/en/countries/it.json").json()
+    assert italy["name"] == "Italy"
+    assert [o["name"] for o in italy["organizations"]["shown"]] == [
+        "Cancer research cluster in Milan"
+    ]
+    assert any("with Milan" in a["title"] for a in italy["activities"]["recent"])
+    with translation.override("fr"):
+        assert reverse("portal:country", kwargs={"code": "it"}) == "/fr/pays/it/"
+    assert client.get("/fr/pays/it/").status_code == 200
+    senegal = client.get("/en/countries/sn.json").json()  # only a delegation from there
+    assert [a["title"] for a in senegal["activities"]["recent"]] == ["Senegalese delegation"]
+
+
+def test_indexes(client, demo):
+    countries = client.get("/en/countries.json").json()["countries"]
+    assert countries[0]["code"] == "FR" and {"IT", "CH", "IL", "CN", "ES"} <= {
+        c["code"] for c in countries
+    }
+    topics = client.get("/en/topics.json").json()["topics"]
+    assert any(t["name"] == "Lung cancer" and t["activities"] >= 1 for t in topics)
+    organizations = client.get("/en/organizations.json").json()
+    assert organizations["pagination"]["count"] == Organization.objects.count()
+    assert client.get("/en/organizations/page/2/").status_code == 404  # 15 fit on one page
+
+
+def test_long_lists_page_by_path(client, db):
+    Organization.objects.bulk_create(
+        [Organization(name=f"Institute {i:03d}", visibility="public") for i in range(120)]
+    )
+    first = client.get("/en/organizations.json").json()["pagination"]
+    assert first == {
+        "number": 1,
+        "pages": 3,
+        "count": 120,
+        "previous": None,
+        "next": "/en/organizations/page/2/",
+    }
+    third = client.get("/fr/organisations/page/3.json").json()
+    assert third["pagination"]["previous"] == "/fr/organisations/page/2/"
+    assert len(third["organizations"]) == 20
+    assert client.get("/en/organizations/page/4/").status_code == 404
+
+
+def test_map_data(client, demo):
+    document = client.get("/en/map.json").json()
+    places = {p["place"]: p for p in document["points"]}
+    assert {"Milan", "Lausanne", "Rehovot", "Shanghai", "Heidelberg"} <= set(places)
+    assert "Lyon" not in places and "Grenoble" not in places  # the region is the origin
+    assert places["Milan"]["line"].startswith("M")  # a line from the region
+    assert document["origin"] is not None
+    agreements = client.get("/en/map.json?kind=agreement").json()
+    assert {p["place"] for p in agreements["points"]} == {"Rehovot", "Shanghai"}
+    since_2013 = client.get("/en/map.json?since=2013").json()
+    assert {p["place"] for p in since_2013["points"]} < set(places)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["since=abc", "kind=bogus", "until=99999", "country=ZZ", "topic=%27%3B--", "since=%00"],
+)
+def test_malformed_filters_are_ignored_not_errors(client, demo, query):
+    assert client.get(f"/en/map/?{query}").status_code == 200
+    assert client.get(f"/en/network.json?{query}").status_code == 200
+
+
+def test_network_data(client, demo):
+    document = client.get("/en/network.json").json()
+    nodes = {n["name"]: n for n in document["nodes"]}
+    assert document["nodes"][0]["name"] == "CLARA cancer cluster"
+    assert nodes["CLARA cancer cluster"]["group"] == "region"
+    assert nodes["French National Cancer Institute"]["group"] == "france"
+    assert nodes["Weizmann Institute of Science"]["group"] == "abroad"
+    strongest = document["links"][0]
+    assert {strongest["source"], strongest["target"]} == {
+        "CLARA cancer cluster",
+        "French National Cancer Institute",
+    }
+    assert strongest["shared_activities"] == 2
+    italy = client.get("/en/network.json?country=IT").json()
+    assert {n["name"] for n in italy["nodes"]} == {
+        "CLARA cancer cluster",
+        "French National Cancer Institute",
+        "Cancer research cluster in Milan",
+    }
+    # the same records give the same picture
+    assert client.get("/en/network.json").json()["nodes"] == document["nodes"]
+
+
+def test_timeline(client, demo):
+    document = client.get("/en/timeline.json").json()
+    years = [y["year"] for y in document["years"]]
+    assert years == [2011]  # the only start date the seed page gives
+    Activity.objects.filter(title_en="Nano2Life").update(start="2004-01")
+    Activity.objects.get(title_en="CONTICANET").save()  # renews the cached pages
+    years = [y["year"] for y in client.get("/en/timeline.json").json()["years"]]
+    assert years == [2011, 2004]
+    year = client.get("/fr/chronologie/2011.json").json()
+    assert year["activities"] and all(a["dates"] for a in year["activities"])
+    assert client.get("/en/timeline/1900/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/organizations/00000000-0000-0000-0000-000000000000/",
+        "/en/people/00000000-0000-0000-0000-000000000000/",
+        "/en/activities/00000000-0000-0000-0000-000000000000.json",
+        "/en/topics/no-such-topic/",
+        "/en/countries/zz/",
+        "/en/countries/IT/",
+        "/en/international-relations/no-such-section/",
+        "/en/organizations/not-a-uuid/",
+    ],
+)
+def test_what_does_not_exist_is_a_404(client, demo, path):
+    assert client.get(path).status_code == 404
+
+
+def test_the_introduction_is_the_seed_page_s_own(client, demo):
+    paragraphs = seed_paragraphs()
+    for paragraph in INTRODUCTION_EN:
+        assert paragraph in paragraphs
+    english = _text(client.get("/en/international-relations/"))
+    french = _text(client.get("/fr/relations-internationales/"))
+    assert "Today, the Auvergne-Rhône-Alpes region offers a dense network" in english
+    assert "La région Auvergne-Rhône-Alpes offre aujourd’hui" in french
+
+
+def test_staff_order_hide_and_feature(client, demo):
+    SectionSetting.objects.create(key="events", position=0)
+    SectionSetting.objects.create(key="delegations", shown=False)
+    sections = client.get("/en/international-relations.json").json()["sections"]
+    keys = [s["key"] for s in sections]
+    assert keys[0] == "events" and "delegations" not in keys
+    events = sections[0]["entries"]
+    symposium = Activity.objects.get(title_en__startswith="International symposium")
+    FeaturedActivity.objects.create(activity=symposium, position=0)
+    events = client.get("/en/international-relations.json").json()["sections"][0]["entries"]
+    assert events[0]["title"] == symposium.title_en and events[0]["featured"] is True
+    assert all(not e["featured"] for e in events[1:])
+    home = client.get("/en/index.json").json()
+    assert symposium.title_en in [e["title"] for e in home["featured"]]
+    Introduction.objects.filter(page="international-relations", language="fr").update(
+        text="Bienvenue.\n\nDeuxième paragraphe."
+    )
+    Introduction.objects.get(page="home", language="en").save()  # any save renews the cache
+    french = client.get("/fr/relations-internationales.json").json()
+    assert french["introduction"] == ["Bienvenue.", "Deuxième paragraphe."]
+
+
+def test_sections_show_the_latest_and_link_to_all(client, demo):
+    from passerelle.portal import composition
+
+    base = Activity.objects.get(title_en="Senegalese delegation")
+    for year in range(2000, 2000 + composition.SECTION_LIMIT + 3):
+        base.pk, base.uid, base.title_en = None, uuid.uuid4(), f"Delegation of {year}"
+        base.start = str(year)
+        base.save()
+        base = Activity.objects.get(pk=base.pk)
+    section = next(
+        s
+        for s in client.get("/en/international-relations.json").json()["sections"]
+        if s["key"] == "delegations"
+    )
+    assert section["total"] == composition.SECTION_LIMIT + 4
+    assert len(section["entries"]) == composition.SECTION_LIMIT
+    assert section["all_url"] == "/en/international-relations/delegations/"
+    everything = client.get("/en/international-relations/delegations.json").json()
+    assert len(everything["entries"]) == composition.SECTION_LIMIT + 4
+
+
+def test_sitemap_lists_every_public_page_in_both_languages(client, demo):
+    body = client.get("/sitemap.xml").content.decode()
+    clara = Organization.objects.get(acronym="CLARA")
+    assert f"http://testserver/en/organizations/{clara.uid}/" in body
+    assert f"http://testserver/fr/organisations/{clara.uid}/" in body
+    assert 'hreflang="fr" href="http://testserver/fr/relations-internationales/"' in body
+    assert "http://testserver/en/countries/it/" in body
+    assert body.count("<url>") == 2 * (
+        8
+        + Organization.objects.count()
+        + Person.objects.count()
+        + Activity.objects.count()
+        + Topic.objects.count()
+        + len(client.get("/en/countries.json").json()["countries"])
+    )
+
+
+def test_html_in_records_is_text_everywhere(client, demo):
+    clara = Organization.objects.get(acronym="CLARA")
+    clara.name_en = '<script>alert("x")</script> & </script><b>'
+    clara.save()
+    for path in (
+        f"/en/organizations/{clara.uid}/",
+        "/en/international-relations/",
+        "/en/network/",
+        "/en/",
+    ):
+        body = client.get(path).content.decode()
+        assert "<script>alert" not in body, path
+        assert "</script><b>" not in body, path
+    block = jsonld(client.get(f"/en/organizations/{clara.uid}/"))
+    assert block["name"] == clara.name_en  # escaped in the page, intact for machines
