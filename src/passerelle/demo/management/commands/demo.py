@@ -30,7 +30,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo network loaded ({summary})."))
         self.stdout.write(
             f"  Database:     {settings.DATABASES['default']['NAME']}\n"
-            f"  Public page:  {base}/en/international-relations/  "
+            f"  Public portal: {base}/en/  (French: {base}/fr/)\n"
+            f"  International relations: {base}/en/international-relations/  "
             f"(French: {base}/fr/relations-internationales/)\n"
             f"  Back office:  {base}/en/admin/  (French: {base}/fr/admin/)\n"
             f"  Login:        {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
