@@ -306,3 +306,21 @@ def test_html_in_records_is_text_everywhere(client, demo):
         assert "</script><b>" not in body, path
     block = jsonld(client.get(f"/en/organizations/{clara.uid}/"))
     assert block["name"] == clara.name_en  # escaped in the page, intact for machines
+
+
+def test_full_activity_lists_of_every_kind_of_record(client, demo):
+    clara = Organization.objects.get(acronym="CLARA")
+    brambilla = Person.objects.get(family_name="Brambilla")
+    for path, name in (
+        (f"/en/organizations/{clara.uid}/activities.json", "CLARA cancer cluster"),
+        (f"/fr/personnes/{brambilla.uid}/activites.json", "Pr C. Brambilla"),
+        ("/en/topics/lung-cancer/activities.json", "Lung cancer"),
+        ("/en/countries/it/activities.json", "Italy"),
+    ):
+        document = client.get(path).json()
+        assert document["of"]["name"] == name, path
+        assert document["activities"] and document["pagination"]["number"] == 1
+    organization = client.get(f"/en/organizations/{clara.uid}/activities.json").json()
+    assert len(organization["activities"]) == 12
+    assert organization["activities"][0]["roles"] == ["coordinator"]  # the latest: since 2011
+    assert client.get("/en/countries/zz/activities/").status_code == 404

@@ -18,7 +18,7 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from passerelle.activities.models import Activity, ActivityLink, Participation
-from passerelle.activities.vocabulary import LinkRelation
+from passerelle.activities.vocabulary import LinkRelation, Role
 from passerelle.core.models import Record
 from passerelle.core.visibility import PUBLIC, is_public, public, public_participations
 from passerelle.registry.models import Affiliation, Organization, Person, Topic
@@ -71,24 +71,27 @@ def _activities_of(participations: QuerySet) -> QuerySet:
     return Activity.objects.filter(pk__in=participations.values("activity_id"))
 
 
-def _with_roles(activities: list[Activity], participations: QuerySet) -> list[dict]:
+def _refs(activities: list[Activity], participations: QuerySet | None) -> list[dict]:
+    """Activity references, with the roles taken in them when the list is someone's."""
+    if participations is None:
+        return [activity_ref(a) for a in activities]
     roles: dict[int, list[str]] = defaultdict(list)
     for activity_id, role in participations.filter(activity__in=activities).values_list(
         "activity_id", "role"
     ):
-        label = str(Participation(role=role).get_role_display())
+        label = str(Role(role).label)
         if label not in roles[activity_id]:
             roles[activity_id].append(label)
     return [{**activity_ref(a), "roles": roles[a.pk]} for a in activities]
 
 
-def _activity_list(participations: QuerySet, full_list_url: str) -> dict:
-    activities = _activities_of(participations)
+def _latest(activities: QuerySet, all_url: str, participations: QuerySet | None = None) -> dict:
+    """The latest activities, how many there are, and where the full list is."""
     recent = list(activities.order_by("-start", "-pk")[:RECENT])
     return {
         "count": activities.count() if len(recent) == RECENT else len(recent),
-        "recent": _with_roles(recent, participations),
-        "all_url": full_list_url,
+        "recent": _refs(recent, participations),
+        "all_url": all_url,
     }
 
 
@@ -136,8 +139,10 @@ def organization_page(uid) -> dict:
             for i in organization.identifiers.all()
         ],
         "topics": [topic_ref(t) for t in public(organization.topics.all())],
-        "activities": _activity_list(
-            mine, reverse("portal:organization-activities", kwargs={"uid": organization.uid})
+        "activities": _latest(
+            _activities_of(mine),
+            reverse("portal:organization-activities", kwargs={"uid": organization.uid}),
+            mine,
         ),
         "partners": [
             {**organization_ref(partners[pk]), "shared_activities": count}
@@ -174,8 +179,10 @@ def person_page(uid) -> dict:
             for a in affiliations
         ],
         "topics": [topic_ref(t) for t in topics.distinct().order_by("name_en")],
-        "activities": _activity_list(
-            mine, reverse("portal:person-activities", kwargs={"uid": person.uid})
+        "activities": _latest(
+            _activities_of(mine),
+            reverse("portal:person-activities", kwargs={"uid": person.uid}),
+            mine,
         ),
         "identifiers": [
             {"scheme": i.get_scheme_display(), "value": i.value, "url": i.url}
@@ -233,24 +240,35 @@ def activity_page(uid) -> dict:
     }
 
 
-def activity_list_page(kind: str, uid, number: int) -> dict:
-    """All activities of an organization or a person, a page at a time."""
-    model = Organization if kind == "organization" else Person
-    actor = get_object_or_404(public(model.objects.all()), uid=uid)
-    mine = public_participations(actor.participations.all())
-    page = page_of(_activities_of(mine).order_by("-start", "-pk"), number)
+def activity_list_page(kind: str, key, number: int) -> dict:
+    """All the activities of an organization, person, topic or country, a page at a time."""
+    participations = None
+    if kind in ("organization", "person"):
+        model = Organization if kind == "organization" else Person
+        actor = get_object_or_404(public(model.objects.all()), uid=key)
+        participations = public_participations(actor.participations.all())
+        of, activities, kwargs = actor_ref(actor), _activities_of(participations), {"uid": key}
+    elif kind == "topic":
+        topic = get_object_or_404(public(Topic.objects.all()), slug=key)
+        of, activities, kwargs = topic_ref(topic), public(topic.activities.all()), {"slug": key}
+    else:
+        country = _country(key)
+        of, activities, kwargs = (
+            country_ref(country),
+            country_activities(country.code),
+            {"code": key},
+        )
+    page = page_of(activities.order_by("-start", "-pk"), number)
     return {
         "type": "activity-list",
-        "of": actor_ref(actor),
-        "activities": _with_roles(list(page.object_list), mine),
-        "pagination": pagination(page, f"portal:{kind}-activities", uid=actor.uid),
+        "of": of,
+        "activities": _refs(list(page.object_list), participations),
+        "pagination": pagination(page, f"portal:{kind}-activities", **kwargs),
     }
 
 
 def topic_page(slug: str) -> dict:
     topic = get_object_or_404(public(Topic.objects.select_related("parent")), slug=slug)
-    activities = public(topic.activities.all())
-    recent = list(activities.order_by("-start", "-pk")[:RECENT])
     return {
         "type": "topic",
         "slug": topic.slug,
@@ -258,10 +276,10 @@ def topic_page(slug: str) -> dict:
         "kind": str(topic.get_kind_display()),
         "parent": topic_ref(topic.parent) if is_public(topic.parent) else None,
         "children": [topic_ref(t) for t in public(topic.children.all())],
-        "activities": {
-            "count": activities.count() if len(recent) == RECENT else len(recent),
-            "recent": [activity_ref(a) for a in recent],
-        },
+        "activities": _latest(
+            public(topic.activities.all()),
+            reverse("portal:topic-activities", kwargs={"slug": topic.slug}),
+        ),
         "organizations": [organization_ref(o) for o in public(topic.organizations.all())[:100]],
         "people": [person_ref(p) for p in public(topic.people.all())[:100]],
         "sources": sources(topic),
@@ -288,12 +306,16 @@ def country_activities(code: str) -> QuerySet:
     )
 
 
-def country_page(code: str) -> dict:
+def _country(code: str) -> Country:
+    """The country of a lowercase ISO code in an address; anything else is a 404."""
     country = Country(code.upper())
     if not country.name or code != code.lower():
         raise Http404(_("No such country."))
-    activities = country_activities(country.code)
-    recent = list(activities.order_by("-start", "-pk")[:RECENT])
+    return country
+
+
+def country_page(code: str) -> dict:
+    country = _country(code)
     organizations = public(
         Organization.objects.filter(place__country=country.code, place__visibility=PUBLIC)
     )
@@ -310,10 +332,10 @@ def country_page(code: str) -> dict:
     return {
         "type": "country",
         **country_ref(country),
-        "activities": {
-            "count": activities.count() if len(recent) == RECENT else len(recent),
-            "recent": [activity_ref(a) for a in recent],
-        },
+        "activities": _latest(
+            country_activities(country.code),
+            reverse("portal:country-activities", kwargs={"code": code}),
+        ),
         "organizations": {
             "count": organizations.count() if len(shown) == 100 else len(shown),
             "shown": [{**organization_ref(o), "activities": o.activities} for o in shown],

@@ -16,27 +16,46 @@ app_name = "portal"
 # Path segments are translated apart from the same words in text: no accents in addresses.
 
 
-def page(route, view, name: str) -> list[URLPattern]:
+def page(route, view, name: str, **extra) -> list[URLPattern]:
     """A page at ``route/`` and its JSON version at ``route.json``."""
     return [
-        path(format_lazy("{}/", route), view, name=name),
-        path(format_lazy("{}.json", route), view, {"as_json": True}, name=f"{name}-json"),
+        path(format_lazy("{}/", route), view, extra, name=name),
+        path(format_lazy("{}.json", route), view, {**extra, "as_json": True}, name=f"{name}-json"),
     ]
 
 
-def paged(route, view, name: str) -> list[URLPattern]:
+def paged(route, view, name: str, **extra) -> list[URLPattern]:
     """A list's first page at ``route/``, the next ones at ``route/page/N/``."""
-    return page(route, view, name) + page(
+    return page(route, view, name, **extra) + page(
         format_lazy("{}/{}/<int:number>", route, pgettext_lazy("URL path", "page")),
         view,
         f"{name}-page",
+        **extra,
+    )
+
+
+def activities_of(kind: str, record_route) -> list[URLPattern]:
+    """The full, paged list of the activities of one record: ``…/<record>/activities/``."""
+    return paged(
+        format_lazy("{}/{}", record_route, activities),
+        views.activities_of,
+        f"{kind}-activities",
+        kind=kind,
     )
 
 
 organizations = pgettext_lazy("URL path", "organizations")
+people = pgettext_lazy("URL path", "people")
 activities = pgettext_lazy("URL path", "activities")
+topics = pgettext_lazy("URL path", "topics")
+countries = pgettext_lazy("URL path", "countries")
 timeline = pgettext_lazy("URL path", "timeline")
 relations = pgettext_lazy("URL path", "international-relations")
+
+organization = format_lazy("{}/<uuid:uid>", organizations)
+person = format_lazy("{}/<uuid:uid>", people)
+topic = format_lazy("{}/<slug:slug>", topics)
+country = format_lazy("{}/<slug:code>", countries)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -44,29 +63,17 @@ urlpatterns = [
     *page(relations, views.international_relations, "international-relations"),
     *paged(format_lazy("{}/<slug:key>", relations), views.section, "section"),
     *paged(organizations, views.organizations, "organizations"),
-    *page(format_lazy("{}/<uuid:uid>", organizations), views.organization, "organization"),
-    *paged(
-        format_lazy("{}/<uuid:uid>/{}", organizations, activities),
-        views.organization_activities,
-        "organization-activities",
-    ),
-    *page(
-        format_lazy("{}/<uuid:uid>", pgettext_lazy("URL path", "people")), views.person, "person"
-    ),
-    *paged(
-        format_lazy("{}/<uuid:uid>/{}", pgettext_lazy("URL path", "people"), activities),
-        views.person_activities,
-        "person-activities",
-    ),
+    *page(organization, views.organization, "organization"),
+    *activities_of("organization", organization),
+    *page(person, views.person, "person"),
+    *activities_of("person", person),
     *page(format_lazy("{}/<uuid:uid>", activities), views.activity, "activity"),
-    *page(pgettext_lazy("URL path", "topics"), views.topics, "topics"),
-    *page(format_lazy("{}/<slug:slug>", pgettext_lazy("URL path", "topics")), views.topic, "topic"),
-    *page(pgettext_lazy("URL path", "countries"), views.countries, "countries"),
-    *page(
-        format_lazy("{}/<slug:code>", pgettext_lazy("URL path", "countries")),
-        views.country,
-        "country",
-    ),
+    *page(topics, views.topics, "topics"),
+    *page(topic, views.topic, "topic"),
+    *activities_of("topic", topic),
+    *page(countries, views.countries, "countries"),
+    *page(country, views.country, "country"),
+    *activities_of("country", country),
     *page(pgettext_lazy("URL path", "map"), views.partnership_map, "map"),
     *page(pgettext_lazy("URL path", "network"), views.partnership_network, "network"),
     *page(timeline, views.timeline, "timeline"),

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse, translate_url
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
@@ -70,8 +71,12 @@ def respond(
     match = request.resolver_match
     url = request.build_absolute_uri(request.path)
     alternates = [
-        (code, str(name), translate_url(request.path, code))
-        for code, name in (("en", "English"), ("fr", "Français"))
+        (
+            code,
+            get_language_info(code)["name_local"].capitalize(),
+            translate_url(request.path, code),
+        )
+        for code, _name in settings.LANGUAGES
     ]
     kwargs = {k: v for k, v in match.kwargs.items() if k != "as_json"}
     context = {
@@ -122,8 +127,9 @@ def organization(request, uid, as_json=False):
 
 
 @cached_page
-def organization_activities(request, uid, number=1, as_json=False):
-    payload = pages.activity_list_page("organization", uid, number)
+def activities_of(request, kind, number=1, as_json=False, **key):
+    """All the activities of an organization, a person, a topic or a country."""
+    payload = pages.activity_list_page(kind, next(iter(key.values())), number)
     title = _("Activities of %(name)s") % {"name": payload["of"]["name"]}
     return respond(request, payload, "portal/activity_list.html", title, as_json)
 
@@ -132,13 +138,6 @@ def organization_activities(request, uid, number=1, as_json=False):
 def person(request, uid, as_json=False):
     payload = pages.person_page(uid)
     return respond(request, payload, "portal/person.html", payload["name"], as_json)
-
-
-@cached_page
-def person_activities(request, uid, number=1, as_json=False):
-    payload = pages.activity_list_page("person", uid, number)
-    title = _("Activities of %(name)s") % {"name": payload["of"]["name"]}
-    return respond(request, payload, "portal/activity_list.html", title, as_json)
 
 
 @cached_page
