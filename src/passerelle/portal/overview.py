@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.urls import reverse
@@ -10,7 +10,6 @@ from django.utils.translation import get_language
 
 from passerelle.activities.models import Activity, Participation
 from passerelle.core.visibility import PUBLIC, public, public_participations
-from passerelle.registry.models import Organization, Person
 
 from .composition import Entry, compose, international_relations, section_activities
 from .models import SECTIONS, FeaturedActivity, Introduction
@@ -79,25 +78,21 @@ def home_page() -> dict:
         )[:6]
     ]
     entries = compose(featured)
-    active = public_participations(Participation.objects.all())
+    taking_part = public_participations(Participation.objects.all()).aggregate(
+        organizations=Count("organization_id", distinct=True),
+        people=Count("person_id", distinct=True),
+        countries=Count(
+            "organization__place__country",
+            distinct=True,
+            filter=Q(organization__place__visibility=PUBLIC),
+        ),
+    )
     return {
         "type": "home",
         "introduction": introduction(Introduction.Page.HOME),
         "featured": [entry_data(entries[a.pk]) for a in featured],
-        "figures": {
-            "activities": public(Activity.objects.all()).count(),
-            "organizations": public(Organization.objects.all())
-            .filter(pk__in=active.values("organization_id"))
-            .count(),
-            "people": public(Person.objects.all())
-            .filter(pk__in=active.values("person_id"))
-            .count(),
-            "countries": public(Organization.objects.all())
-            .filter(pk__in=active.values("organization_id"))
-            .values("place__country")
-            .distinct()
-            .count(),
-        },
+        # who takes part in public activities, not every organization the registry holds
+        "figures": {"activities": public(Activity.objects.all()).count(), **taking_part},
     }
 
 
