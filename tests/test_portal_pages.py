@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from passerelle.activities.models import Activity
+from passerelle.activities.models import Activity, Participation
 from passerelle.demo.portal_texts import INTRODUCTION_EN, seed_paragraphs
 from passerelle.portal.models import FeaturedActivity, Introduction, SectionSetting
 from passerelle.registry.models import Organization, Person, Topic
@@ -267,8 +267,10 @@ def test_sections_show_the_latest_and_link_to_all(client, demo):
         for s in client.get("/en/international-relations.json").json()["sections"]
         if s["key"] == "delegations"
     )
-    assert section["total"] == composition.SECTION_LIMIT + 4
     assert len(section["entries"]) == composition.SECTION_LIMIT
+    assert (
+        section["entries"][-1]["title"] == f"Delegation of {2000 + composition.SECTION_LIMIT + 2}"
+    )
     assert section["all_url"] == "/en/international-relations/delegations/"
     everything = client.get("/en/international-relations/delegations.json").json()
     assert len(everything["entries"]) == composition.SECTION_LIMIT + 4
@@ -324,3 +326,22 @@ def test_full_activity_lists_of_every_kind_of_record(client, demo):
     assert len(organization["activities"]) == 12
     assert organization["activities"][0]["roles"] == ["coordinator"]  # the latest: since 2011
     assert client.get("/en/countries/zz/activities/").status_code == 404
+
+
+def test_long_lists_link_to_the_rest_in_html(client, demo):
+    """The "all of them" links only show on big networks: render them once."""
+    clara = Organization.objects.get(acronym="CLARA")
+    for number in range(25):
+        event = Activity.objects.create(
+            kind="event", title_en=f"Seminar {number}", start="2011-03", visibility="public"
+        )
+        Participation.objects.create(activity=event, organization=clara, role="organizer")
+    timeline = _text(client.get("/en/timeline/"))
+    assert "All 26 activities of 2011" in timeline
+    organization = _text(client.get(f"/en/organizations/{clara.uid}/"))
+    assert "All 37 activities" in organization
+    relations = client.get("/en/international-relations/").content.decode()
+    assert "All the activities of “Symposia and events”" in relations
+    assert 'href="/en/international-relations/events/"' in relations
+    french = _text(client.get("/fr/chronologie/"))
+    assert "Les 26 activités de 2011" in french

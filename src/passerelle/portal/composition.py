@@ -13,7 +13,18 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -24,7 +35,7 @@ from passerelle.activities.vocabulary import Kind, LinkRelation, Role
 from passerelle.core.dates import PartialDate
 from passerelle.core.visibility import PUBLIC, is_public, public, public_participations
 
-from .models import SECTIONS, FeaturedActivity, SectionSetting
+from .models import SECTIONS, SectionSetting
 from .references import url_of
 
 
@@ -43,41 +54,69 @@ class Section:
     key: str
     title: str
     entries: list[Entry]
-    total: int  # activities in the section, shown or not
+    more: bool  # the section holds more activities than the page shows
 
 
 #: Activities a section shows besides the featured ones; the section's own page lists all.
 SECTION_LIMIT = 12
+#: Latest activities read to fill the sections before asking the database section by section.
+SCAN = 2000
+
+#: Which section an activity that is part of no other goes to: the first rule it meets,
+#: a rule being met when any of its fields has one of the values. Grouping by what the
+#: records say (kind, category, who takes part), never by which record it is.
+SECTION_RULES: list[tuple[str, dict[str, set]]] = [
+    ("networks", {"category": {"international_network"}, "kind": {Kind.MEMBERSHIP}}),
+    ("europe", {"category": {"flagship_program", "observatory"}}),
+    ("countries", {"category": {"cooperation_program"}}),
+    ("agreements", {"kind": {Kind.AGREEMENT}}),
+    ("delegations", {"kind": {Kind.DELEGATION}}),
+    ("events", {"kind": {Kind.EVENT}}),
+    ("clusters", {"with_cluster_abroad": {True}}),
+    ("thematic", {}),
+]
+
+
+def with_section_fields(activities: QuerySet) -> QuerySet:
+    """Activities with what the rules read that is not a column: a cluster abroad takes part.
+
+    An IN over the few activities of clusters abroad, computed once, rather than
+    an EXISTS per activity: the rarest section is the one read furthest.
+    """
+    with_clusters = public_participations(
+        Participation.objects.filter(organization__kind="cluster", organization__in_region=False)
+    ).values("activity_id")
+    return activities.annotate(
+        with_cluster_abroad=Case(
+            When(pk__in=with_clusters, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def section_of(activity: Activity) -> str:
+    """The section of an activity read through ``with_section_fields``."""
+    for key, rule in SECTION_RULES:
+        if not rule or any(getattr(activity, name) in values for name, values in rule.items()):
+            return key
+    raise AssertionError("the last rule takes everything")
 
 
 def section_filters() -> dict[str, Q]:
-    """Each section's activities as a filter: an activity goes to the first section it fits.
+    """The same rules as filters, for ``with_section_fields`` querysets."""
 
-    Grouping by what the records say (kind, category, who takes part), as SQL, so
-    that the page stays fast however many activities there are.
-    """
-    cluster_abroad = Exists(
-        public_participations(
-            Participation.objects.filter(
-                activity=OuterRef("pk"), organization__kind="cluster", organization__in_region=False
-            )
-        )
-    )
-    rules = [
-        ("networks", Q(category="international_network") | Q(kind=Kind.MEMBERSHIP)),
-        ("europe", Q(category__in=("flagship_program", "observatory"))),
-        ("countries", Q(category="cooperation_program")),
-        ("agreements", Q(kind=Kind.AGREEMENT)),
-        ("delegations", Q(kind=Kind.DELEGATION)),
-        ("events", Q(kind=Kind.EVENT)),
-        ("clusters", Q(cluster_abroad)),
-        ("thematic", Q()),
-    ]
+    def matches(rule: dict[str, set]) -> Q:
+        condition = Q()
+        for name, values in rule.items():
+            condition |= Q(**{name: True}) if values == {True} else Q(**{f"{name}__in": values})
+        return condition
+
     filters: dict[str, Q] = {}
-    earlier: Q | None = None
-    for key, rule in rules:
-        filters[key] = rule if earlier is None else rule & ~earlier
-        earlier = rule if earlier is None else earlier | rule
+    earlier = Q()
+    for key, rule in SECTION_RULES:
+        filters[key] = matches(rule) & ~earlier if earlier else matches(rule)
+        earlier = earlier | matches(rule) if earlier else matches(rule)
     return filters
 
 
@@ -111,41 +150,76 @@ def shown_sections() -> list[tuple[str, str]]:
     return [(key, str(titles[key])) for key in sorted(keys, key=place)]
 
 
+def _latest_by_section(keys: list[str]) -> dict[str, list[int]]:
+    """The latest activities of each section, not featured, newest first.
+
+    Reading the latest few thousand activities once and sorting them in Python
+    fills most sections; only a section still short after that asks the
+    database with its own filter (a sort over 100k rows each, otherwise).
+    """
+    found: dict[str, list[int]] = {key: [] for key in keys}
+    candidates = (
+        with_section_fields(top_level_activities().filter(feature__isnull=True))
+        .order_by("-start", "-pk")
+        .only("pk", "kind", "category", "start")
+    )
+    read = 0
+    for activity in candidates[:SCAN].iterator(chunk_size=500):
+        read += 1
+        key = section_of(activity)
+        if key in found and len(found[key]) < SECTION_LIMIT:
+            found[key].append(activity.pk)
+            if all(len(pks) == SECTION_LIMIT for pks in found.values()):
+                break
+    exhausted = read < SCAN
+    if not exhausted:
+        filters = section_filters()
+        for key, pks in found.items():
+            if len(pks) < SECTION_LIMIT:
+                found[key] = list(
+                    candidates.filter(filters[key]).values_list("pk", flat=True)[:SECTION_LIMIT]
+                )
+    return found
+
+
 def international_relations() -> list[Section]:
     """The page's sections, in the active language, from public records only."""
-    filters = section_filters()
-    top = top_level_activities()
-    chosen: list[tuple[str, str, list[Activity], int]] = []
-    for key, title in shown_sections():
-        in_section = top.filter(filters[key])
-        featured = list(in_section.filter(feature__isnull=False).order_by("feature__position"))
-        latest = list(
-            in_section.filter(feature__isnull=True).order_by("-start", "-pk")[:SECTION_LIMIT]
-        )
-        total = len(featured) + len(latest)
-        if len(latest) == SECTION_LIMIT:
-            total = in_section.count()
-        latest.sort(key=lambda a: (a.start, a.pk))  # the page tells them in time order
-        if featured or latest:
-            chosen.append((key, title, featured + latest, total))
-    entries = compose([a for _k, _t, activities, _n in chosen for a in activities])
-    featured_pks = set(
-        FeaturedActivity.objects.filter(
-            activity__in=[a for *_ignored, activities, _n in chosen for a in activities]
-        ).values_list("activity_id", flat=True)
-    )
+    shown = shown_sections()
+    featured: dict[str, list[Activity]] = defaultdict(list)
+    for activity in with_section_fields(
+        top_level_activities().filter(feature__isnull=False)
+    ).order_by("feature__position", "pk"):
+        featured[section_of(activity)].append(activity)
+    latest = _latest_by_section([key for key, _title in shown])
+    by_pk = Activity.objects.in_bulk([pk for pks in latest.values() for pk in pks])
+    chosen = []
+    for key, title in shown:
+        recent = sorted((by_pk[pk] for pk in latest[key]), key=lambda a: (a.start, a.pk))
+        if featured[key] or recent:
+            chosen.append((key, title, featured[key], recent))
+    entries = compose([a for *_key, first, rest in chosen for a in first + rest])
     sections = []
-    for key, title, activities, total in chosen:
-        section_entries = [entries[a.pk] for a in activities]
-        for entry in section_entries:
-            entry.featured = entry.activity.pk in featured_pks
-        sections.append(Section(key, title, section_entries, total))
+    for key, title, first, rest in chosen:
+        for activity in first:
+            entries[activity.pk].featured = True
+        sections.append(
+            Section(
+                key,
+                title,
+                [entries[a.pk] for a in first + rest],
+                more=len(rest) == SECTION_LIMIT,
+            )
+        )
     return sections
 
 
 def section_activities(key: str) -> QuerySet:
     """Every activity of one section, for the section's own pages."""
-    return top_level_activities().filter(section_filters()[key]).order_by("start", "pk")
+    return (
+        with_section_fields(top_level_activities())
+        .filter(section_filters()[key])
+        .order_by("start", "pk")
+    )
 
 
 def compose(activities: list[Activity]) -> dict[int, Entry]:

@@ -44,10 +44,9 @@ def international_relations_page() -> dict:
             {
                 "key": section.key,
                 "title": section.title,
-                "total": section.total,
                 "entries": [entry_data(e) for e in section.entries],
                 "all_url": reverse("portal:section", kwargs={"key": section.key})
-                if section.total > len(section.entries)
+                if section.more
                 else None,
             }
             for section in international_relations()

@@ -21,7 +21,7 @@ from passerelle.activities.models import Activity, ActivityLink, Participation
 from passerelle.activities.vocabulary import LinkRelation, Role
 from passerelle.core.models import Record
 from passerelle.core.visibility import PUBLIC, is_public, public, public_participations
-from passerelle.registry.models import Affiliation, Organization, Person, Topic
+from passerelle.registry.models import Affiliation, Organization, Person, Place, Topic
 
 from . import geography, jsonld
 from .references import (
@@ -164,7 +164,14 @@ def person_page(uid) -> dict:
     affiliations = person.affiliations.filter(organization__visibility=PUBLIC).select_related(
         "organization"
     )
-    topics = public(Topic.objects.filter(Q(people=person) | Q(activities__in=_activities_of(mine))))
+    # two plain lookups: an OR across both many-to-many joins took minutes on 100k activities
+    own = set(person.topics.values_list("pk", flat=True))
+    worked_on = set(
+        Activity.topics.through.objects.filter(activity__in=mine.values("activity_id")).values_list(
+            "topic_id", flat=True
+        )
+    )
+    topics = public(Topic.objects.filter(pk__in=own | worked_on))
     return {
         "type": "person",
         "id": str(person.uid),
@@ -178,7 +185,7 @@ def person_page(uid) -> dict:
             }
             for a in affiliations
         ],
-        "topics": [topic_ref(t) for t in topics.distinct().order_by("name_en")],
+        "topics": [topic_ref(t) for t in topics.order_by("name_en")],
         "activities": _latest(
             _activities_of(mine),
             reverse("portal:person-activities", kwargs={"uid": person.uid}),
@@ -287,23 +294,23 @@ def topic_page(slug: str) -> dict:
 
 
 def country_activities(code: str) -> QuerySet:
-    """Public activities that involve a country: a partner, a place or a delegation there."""
-    involved = public_participations(
-        Participation.objects.filter(
-            Q(organization__place__country=code, organization__place__visibility=PUBLIC)
-            | Q(person__place__country=code, person__place__visibility=PUBLIC)
-            | Q(place__country=code, place__visibility=PUBLIC)
+    """Public activities that involve a country: a partner, a place or a delegation there.
+
+    One IN over a union of activity ids: an OR of the three subqueries made
+    SQLite test every activity against each of them (2 s for France on 100k).
+    """
+    places = Place.objects.filter(country=code, visibility=PUBLIC).values("pk")
+    # from the country's few places to its actors' participations, each step on an index
+    parts = [
+        public_participations(Participation.objects.filter(**{lookup: places})).values(
+            "activity_id"
         )
-    )
-    return public(Activity.objects.all()).filter(
-        Q(pk__in=involved.values("activity_id"))
-        | Q(
-            pk__in=Activity.places.through.objects.filter(
-                place__country=code, place__visibility=PUBLIC
-            ).values("activity_id")
-        )
-        | Q(delegation_country=code)
-    )
+        for lookup in ("organization__place__in", "person__place__in", "place__in")
+    ]
+    parts.append(Activity.places.through.objects.filter(place__in=places).values("activity_id"))
+    parts.append(Activity.objects.filter(delegation_country=code).values("pk"))
+    first, *others = (q.order_by() for q in parts)
+    return public(Activity.objects.all()).filter(pk__in=first.union(*others, all=True))
 
 
 def _country(code: str) -> Country:
