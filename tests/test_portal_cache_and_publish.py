@@ -93,8 +93,10 @@ def test_every_link_of_the_static_copy_leads_to_a_file(site):
     assert (site / "fr/relations-internationales/index.html").is_file()
     assert (site / "en/international-relations.json").is_file()
     assert (site / "world.svg").is_file() and (site / "static/portal/portal.css").is_file()
-    sitemap = (site / "sitemap.xml").read_text()
-    assert "https://partners.example.org/fr/relations-internationales/" in sitemap
+    index = (site / "sitemap.xml").read_text()
+    assert "<loc>https://partners.example.org/sitemap-pages.xml</loc>" in index
+    pages_map = (site / "sitemap-pages.xml").read_text()
+    assert "https://partners.example.org/fr/relations-internationales/" in pages_map
     canonical = (site / "en/map/index.html").read_text()
     assert '<link rel="canonical" href="https://partners.example.org/en/map/">' in canonical
     assert "<form" not in canonical  # no server to filter a static copy
@@ -143,3 +145,16 @@ def test_publish_command(demo, tmp_path, capsys):
     (tmp_path / "file").write_text("x")
     with pytest.raises(CommandError, match="not a directory"):
         call_command("publish", str(tmp_path / "file"))
+
+
+def test_a_long_sitemap_is_published_page_by_page(demo, tmp_path, monkeypatch):
+    from passerelle.portal.sitemaps import PortalSitemap
+
+    monkeypatch.setattr(PortalSitemap, "limit", 5)
+    out = tmp_path / "site"
+    publish(out, base_url="https://partners.example.org")
+    index = (out / "sitemap.xml").read_text()
+    assert "<loc>https://partners.example.org/sitemap-activities-2.xml</loc>" in index
+    second = (out / "sitemap-activities-2.xml").read_text()
+    assert second.count("<url>") == 5  # the limit counts addresses, a language each
+    assert "/activities/" not in second.replace("/en/activities/", "").replace("/fr/activites/", "")

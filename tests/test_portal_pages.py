@@ -277,7 +277,13 @@ def test_sections_show_the_latest_and_link_to_all(client, demo):
 
 
 def test_sitemap_lists_every_public_page_in_both_languages(client, demo):
-    body = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    sections = re.findall(r"<loc>http://testserver/(sitemap-[a-z]+\.xml)</loc>", index)
+    assert sorted(sections) == sorted(
+        f"sitemap-{name}.xml"
+        for name in ("pages", "organizations", "people", "activities", "topics", "countries")
+    )
+    body = "".join(client.get(f"/{section}").content.decode() for section in sections)
     clara = Organization.objects.get(acronym="CLARA")
     assert f"http://testserver/en/organizations/{clara.uid}/" in body
     assert f"http://testserver/fr/organisations/{clara.uid}/" in body

@@ -10,6 +10,7 @@ one as it was.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import tempfile
@@ -147,6 +148,8 @@ def _crawl(client: Client, host, secure, staging, summary, progress) -> None:
             content = text.encode()
             summary.pages += 1
         else:
+            if path == "/sitemap.xml":
+                content = _publish_sitemap_sections(client, host, secure, staging, summary, content)
             summary.data_files += 1
         target_file = staging / _file_for(path)
         target_file.parent.mkdir(parents=True, exist_ok=True)
@@ -154,6 +157,26 @@ def _crawl(client: Client, host, secure, staging, summary, progress) -> None:
         summary.bytes += len(content)
         if progress:
             progress(path)
+
+
+def _publish_sitemap_sections(client, host, secure, staging, summary, index: bytes) -> bytes:
+    """Write the sitemap index's sections as files, their pages as …-2.xml, and point to them."""
+    text = index.decode()
+    for address in set(re.findall(r"<loc>([^<]+)</loc>", text)):
+        parts = urlsplit(html.unescape(address))
+        response = client.get(f"{parts.path}?{parts.query}", HTTP_HOST=host, secure=secure)
+        if response.status_code != 200:
+            summary.broken.append(f"{parts.path}?{parts.query} ({response.status_code})")
+            continue
+        page = parts.query.removeprefix("p=")
+        name = parts.path.lstrip("/")
+        if page:
+            name = name.replace(".xml", f"-{page}.xml")
+        (staging / name).write_bytes(response.content)
+        summary.data_files += 1
+        summary.bytes += len(response.content)
+        text = text.replace(address, f"{parts.scheme}://{parts.netloc}/{name}")
+    return text.encode()
 
 
 def _is_static(path: str) -> bool:

@@ -18,8 +18,10 @@ from .references import url_of
 class PortalSitemap(Sitemap):
     i18n = True
     alternates = True
-    x_default = True
-    limit = 20000
+    # no x-default: every address carries its language, and "/activities/…" does not exist
+    #: Addresses a sitemap page lists (a record counts once a language), each with its
+    #: alternates: 2,000 keep a page quick enough to compute for the cache.
+    limit = 2000
 
     def location(self, item) -> str:
         return url_of(item)
