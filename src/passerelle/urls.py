@@ -5,13 +5,18 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from passerelle.portal.caching import cached_page
 from passerelle.portal.sitemaps import SITEMAPS
 from passerelle.portal.views import world_map
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"}),
-    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cached_page(sitemap_index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"},
+    ),
+    path("sitemap-<section>.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("world.svg", world_map, name="world-map"),
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
 ]

@@ -69,6 +69,8 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             content, content_type = hit
             return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()  # a TemplateResponse, such as the sitemap's
         if response.status_code == 200 and not response.streaming:
             cache.set(key, (response.content, response["Content-Type"]), timeout=24 * 3600)
         return response
