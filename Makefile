@@ -40,13 +40,15 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check src tests bench
 
 ## The benchmark suite on SQLite and on the local PostgreSQL server (not part of `make test`;
-## needs ../shared/data/ror; about 15 minutes per database). Figures go to docs/PERFORMANCE.md.
+## needs ../shared/data/ror; about 25 minutes per database). Figures go to docs/PERFORMANCE.md.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 bench: $(INSTALLED)
 	$(BIN)/python -m bench.core
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.portal
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.core
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.imports
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.portal
 
 ## Serve for real use with gunicorn (set PASSERELLE_ENV=production and its settings first).
 serve: $(INSTALLED)

@@ -22,6 +22,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--scale", default="medium")
+    parser.add_argument("--only", default="", help="time only the pages whose name has this")
     args = parser.parse_args()
     engine = setup_database("passerelle_bench_portal")
     print(f"# {engine}; {machine()}")
@@ -93,7 +94,7 @@ def main() -> None:
         ("sitemap.xml (the index)", "/sitemap.xml"),
         ("sitemap of activities, page 10 (2,000 addresses)", "/sitemap-activities.xml?p=10"),
     ]
-    for name, url in pages:
+    for name, url in (p for p in pages if args.only in p[0]):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.sitemaps import Sitemap
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django_countries.fields import Country
 
@@ -13,6 +15,33 @@ from passerelle.registry.models import Organization, Person, Topic
 
 from .pages import countries_index
 from .references import url_of
+
+
+class LanguagePairs(Sequence):
+    """(record, language) pairs of a queryset, read a page at a time.
+
+    Django's i18n sitemaps build the list of every pair before paginating it,
+    which reads all 100k activities for any page of the sitemap (3 s a page).
+    """
+
+    def __init__(self, records: QuerySet, languages: list[str]) -> None:
+        self.records, self.languages = records, languages
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.records.count() * len(self.languages)
+        return self._count
+
+    def __getitem__(self, index):
+        width = len(self.languages)
+        if isinstance(index, slice):
+            start, stop, _step = index.indices(len(self))
+            first, last = start // width, (stop + width - 1) // width
+            pairs = [(r, lang) for r in self.records[first:last] for lang in self.languages]
+            return pairs[start - first * width : stop - first * width]
+        record = self.records[index // width]
+        return record, self.languages[index % width]
 
 
 class PortalSitemap(Sitemap):
@@ -52,8 +81,15 @@ class RecordSitemap(PortalSitemap):
     def items(self) -> QuerySet:
         return public(self.model.objects.all()).order_by("pk")
 
+    def _items(self):
+        return LanguagePairs(self.items(), self._languages())
+
     def lastmod(self, item):
         return item.updated
+
+    def get_latest_lastmod(self):
+        # one MAX() rather than Django's loop over every record
+        return self.items().aggregate(latest=Max("updated"))["latest"]
 
 
 class OrganizationSitemap(RecordSitemap):
