@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from passerelle.core.health import metrics
 from passerelle.portal.caching import cached_page
 from passerelle.portal.sitemaps import SITEMAPS
 from passerelle.portal.views import world_map
@@ -18,6 +19,7 @@ urlpatterns = [
     ),
     path("sitemap-<section>.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("world.svg", world_map, name="world-map"),
+    path("metrics", metrics, name="metrics"),
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
 ]
 urlpatterns += i18n_patterns(

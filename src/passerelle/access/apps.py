@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessConfig(AppConfig):
+    name = "passerelle.access"
+    label = "access"
+    verbose_name = _("Accounts and audit")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from . import audit, roles
+
+        audit.connect()
+        post_migrate.connect(roles.ensure_roles, sender=self, dispatch_uid="access-roles")

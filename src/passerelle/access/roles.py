@@ -1,0 +1,45 @@
+"""The roles staff hold, as Django groups with the permissions each needs in the back office.
+
+- administrator: everything, accounts and roles included;
+- editor: creates, changes and deletes every record;
+- contributor: creates and changes records, deletes none;
+- viewer: reads records, internal ones included, and changes nothing.
+
+Anonymous readers see the public portal only. Groups are brought up to date
+after every ``migrate``, so a new model's permissions reach the roles at once.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+#: Apps whose models are the records and what staff decide about them.
+RECORD_APPS = ("core", "registry", "activities", "ingest", "portal")
+ROLES = ("administrator", "editor", "contributor", "viewer")
+ACTIONS = {
+    "editor": ("add", "change", "delete", "view"),
+    "contributor": ("add", "change", "view"),
+    "viewer": ("view",),
+}
+
+
+def role_permissions(role: str):
+    if role == "administrator":
+        return Permission.objects.all()
+    prefixes = [f"{action}_" for action in ACTIONS[role]]
+    return [
+        permission
+        for permission in Permission.objects.filter(
+            content_type__app_label__in=RECORD_APPS
+        ).select_related("content_type")
+        if permission.codename.startswith(tuple(prefixes))
+    ]
+
+
+def ensure_roles(**kwargs) -> None:
+    """Create the role groups and give each exactly its permissions."""
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = {p.pk for p in role_permissions(role)}
+        if set(group.permissions.values_list("pk", flat=True)) != wanted:
+            group.permissions.set(wanted)
