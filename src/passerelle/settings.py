@@ -252,6 +252,9 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION and _flag("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+# Asks browsers' preload lists for HTTPS only; set SECURE_HSTS_PRELOAD=false before the
+# domain is submitted if that commitment is not wanted (it is slow to undo).
+SECURE_HSTS_PRELOAD = PRODUCTION and _flag("SECURE_HSTS_PRELOAD", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 
 # Spreadsheet formats offered in the back office (django-import-export).

@@ -1,0 +1,72 @@
+"""Operations: /health, /metrics, and the backup → restore round trip on both databases."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from passerelle.activities.models import Activity
+from passerelle.core import health
+from passerelle.demo.loading import load_demo_network
+from passerelle.registry.models import Organization
+
+
+def test_health_answers_a_balancer_by_address_and_plain_http(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/health", HTTP_HOST="10.0.0.7")  # not an allowed host, not HTTPS
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_health_says_what_fails(client, db, monkeypatch):
+    def down():
+        raise ConnectionError("database is down")
+
+    monkeypatch.setattr(health, "_database", down)
+    response = client.get("/health")
+    assert response.status_code == 503
+    assert response.json()["database"] == "failing: ConnectionError"
+
+
+def test_metrics_only_for_the_local_machine(client, db):
+    client.get("/en/")
+    local = client.get("/metrics")
+    assert local.status_code == 200
+    assert "django_http_requests_total_by_method_total" in local.content.decode()
+    assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 404
+
+
+@pytest.fixture
+def network(transactional_db):
+    load_demo_network(migrate=False)
+
+
+def test_backup_and_restore_round_trip(network, tmp_path, capsys):
+    snapshot = tmp_path / "passerelle.backup"
+    call_command("backup", str(snapshot))
+    assert "Snapshot written" in capsys.readouterr().out and snapshot.stat().st_size > 0
+    before = sorted(Organization.objects.values_list("uid", "name"))
+    activities = Activity.objects.count()
+    Organization.objects.filter(acronym="CLARA").update(name="Renamed after the backup")
+    Activity.objects.filter(kind="event").delete()
+    Organization.objects.create(name="Created after the backup")
+    call_command("restore", str(snapshot), "--yes")
+    assert sorted(Organization.objects.values_list("uid", "name")) == before
+    assert Activity.objects.count() == activities
+
+
+def test_a_bad_snapshot_restores_nothing(network, tmp_path):
+    bad = tmp_path / "not-a-backup"
+    bad.write_bytes(b"this is not a database snapshot" * 100)
+    names = sorted(Organization.objects.values_list("name", flat=True))
+    with pytest.raises(CommandError, match="Nothing restored"):
+        call_command("restore", str(bad), "--yes")
+    with pytest.raises(CommandError, match="Nothing restored"):
+        call_command("restore", str(tmp_path / "missing"), "--yes")
+    assert sorted(Organization.objects.values_list("name", flat=True)) == names
+
+
+def test_backup_refuses_a_directory(db, tmp_path):
+    with pytest.raises(CommandError, match="directory"):
+        call_command("backup", str(tmp_path))
