@@ -88,3 +88,30 @@ def test_staff_merge_a_duplicate_and_see_import_pages(page, live_server, artifac
     page.goto(f"{live_server.url}/en/admin/registry/organization/import/")
     assert page.locator("input[type=file]").count() == 1
     page.screenshot(path=artifacts / "backoffice-import.png", full_page=True)
+
+
+def test_the_content_security_policy_blocks_nothing_we_serve(page, live_server):
+    """The policy is strict (no inline script anywhere): our own pages must not trip it."""
+    violations = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text)
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+        else None,
+    )
+    from passerelle.activities.models import Activity
+
+    milan = Activity.objects.get(title_en__contains="with Milan")
+    for path in (
+        "/en/admin/",
+        "/en/admin/registry/organization/",
+        f"/en/admin/activities/activity/{milan.pk}/change/",
+        "/en/admin/ingest/merge/duplicates/",
+        "/en/",
+        "/en/international-relations/",
+        "/en/map/",
+        "/en/network/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+    assert violations == []
