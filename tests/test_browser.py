@@ -95,9 +95,12 @@ def test_the_content_security_policy_blocks_nothing_we_serve(page, live_server):
     violations = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            or "Content-Security-Policy" in message.text
+            else None
+        ),
     )
     from passerelle.activities.models import Activity
 

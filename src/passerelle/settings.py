@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "passerelle.demo",
     "passerelle.portal",
     "passerelle.access",
+    "passerelle.api",
+    "ninja",
     "axes",
     "csp",
     "django_prometheus",
@@ -151,6 +153,10 @@ SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+# The API's pages: 50 records unless asked, never more than 500.
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
+
 #: Who may read /metrics (Prometheus): the machine itself unless told otherwise.
 METRICS_ALLOWED_IPS = [
     ip.strip() for ip in os.environ.get("METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",") if ip

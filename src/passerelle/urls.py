@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from passerelle.api.api import api
 from passerelle.core.health import metrics
 from passerelle.portal.caching import cached_page
 from passerelle.portal.sitemaps import SITEMAPS
@@ -20,6 +21,7 @@ urlpatterns = [
     path("sitemap-<section>.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("world.svg", world_map, name="world-map"),
     path("metrics", metrics, name="metrics"),
+    path("api/", api.urls),
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
 ]
 urlpatterns += i18n_patterns(

@@ -6,6 +6,10 @@ Passerelle updates or deletes them.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +21,9 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "login_failed", _("failed to sign in")
         LOGOUT = "logout", _("signed out")
         PERMISSION_CHANGED = "permission_changed", _("permissions changed")
+        TOKEN_ISSUED = "token_issued", _("API token issued")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        TOKEN_USED = "token_used", _("API token used")
         VISIBILITY_CHANGED = "visibility_changed", _("visibility changed")
 
     when = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
@@ -43,3 +50,67 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.when:%Y-%m-%d %H:%M} {self.username or '-'} {self.get_action_display()}"
+
+
+class ApiToken(models.Model):
+    """A key an integration presents to the API as ``Authorization: Bearer <token>``.
+
+    Only a SHA-256 digest is stored: the token is shown once, when it is issued,
+    and a stolen database does not give it away. The prefix finds the row
+    without scanning; revoking keeps the row for the audit trail.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("acts as"),
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for."))
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
+    digest = models.CharField(_("digest"), max_length=64, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def _digest(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    def set_new_secret(self) -> str:
+        """Give this (unsaved) token a fresh secret; returned once and never stored."""
+        self.prefix = secrets.token_hex(4)
+        secret = f"psl_{self.prefix}_{secrets.token_urlsafe(32)}"
+        self.digest = self._digest(secret)
+        return secret
+
+    @classmethod
+    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
+        """A new token for ``user`` and its secret."""
+        token = cls(user=user, name=name)
+        secret = token.set_new_secret()
+        token.save()
+        return token, secret
+
+    @classmethod
+    def find(cls, secret: str) -> ApiToken | None:
+        """The live token this secret is, if any (constant-time comparison of digests)."""
+        parts = secret.split("_")
+        if len(parts) < 3 or parts[0] != "psl":
+            return None
+        token = (
+            cls.objects.select_related("user")
+            .filter(prefix=parts[1], revoked__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None or not hmac.compare_digest(token.digest, cls._digest(secret)):
+            return None
+        return token

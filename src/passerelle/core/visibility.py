@@ -32,3 +32,17 @@ def public_participations(queryset: QuerySet) -> QuerySet:
         Q(visibility=PUBLIC, activity__visibility=PUBLIC)
         & (Q(organization__visibility=PUBLIC) | Q(person__visibility=PUBLIC))
     )
+
+
+def _reads_everything(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def visible_to(queryset: QuerySet, user) -> QuerySet:
+    """The records a user may read: staff read every one, as in the back office; anyone
+    else, the public ones (the API and anything else that serves both)."""
+    return queryset if _reads_everything(user) else public(queryset)
+
+
+def participations_visible_to(queryset: QuerySet, user) -> QuerySet:
+    return queryset if _reads_everything(user) else public_participations(queryset)

@@ -1,0 +1,191 @@
+"""The REST API under /api/: every kind of record, read with filters, ordering and pages.
+
+OpenAPI 3 at /api/openapi.json, interactive documentation at /api/docs (Swagger
+UI from the django-ninja package, nothing from a CDN). Anonymous clients read
+public records; staff, by session or token, read what the back office shows.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from django.db.models import Model, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from passerelle import __version__
+from passerelle.activities.models import Activity, Participation
+from passerelle.core.models import Source
+from passerelle.core.visibility import participations_visible_to, visible_to
+from passerelle.registry.models import Organization, Person, Place, Topic
+
+from . import schemas
+from .auth import AUTH
+from .throttling import AnonymousThrottle, ClientThrottle
+
+api = NinjaAPI(
+    title="Passerelle API",
+    version=__version__,
+    description=__doc__,
+    auth=AUTH,
+    urls_namespace="api",
+    throttle=[AnonymousThrottle("120/m"), ClientThrottle("600/m")],
+)
+
+
+class Filters(Schema):
+    q: str | None = None
+    visibility: Literal["public", "internal", "confidential"] | None = None
+    updated_since: datetime | None = None
+
+
+@dataclass
+class Collection:
+    """One kind of record as the API serves it."""
+
+    path: str
+    model: type[Model]
+    out: type[Schema]
+    search: tuple[str, ...]
+    orderings: tuple[str, ...]
+    related: tuple[str, ...] = ()
+    prefetch: tuple = ()
+    extra_filters: dict = field(default_factory=dict)
+
+    def queryset(self, request) -> QuerySet:
+        records = self.model.objects.select_related(*self.related).prefetch_related(*self.prefetch)
+        if self.model is Activity:
+            shown = participations_visible_to(Participation.objects.all(), request.auth)
+            records = records.prefetch_related(
+                Prefetch(
+                    "participations",
+                    queryset=shown.select_related("organization", "person", "place"),
+                    to_attr="visible_participations",
+                )
+            )
+        return visible_to(records, request.auth)
+
+
+def register(collection: Collection) -> None:
+    router = Router(tags=[collection.path])
+    Ordering = Literal[collection.orderings]  # a type, built for each collection
+
+    name = collection.path
+
+    @router.get(
+        "/", response=list[collection.out], summary=f"List {name}", operation_id=f"list_{name}"
+    )
+    @paginate(LimitOffsetPagination)
+    def listing(request, filters: Query[Filters], ordering: Ordering = collection.orderings[0]):
+        records = collection.queryset(request)
+        if filters.q:
+            condition = Q()
+            for name in collection.search:
+                condition |= Q(**{f"{name}__icontains": filters.q[:200]})
+            records = records.filter(condition)
+            if any("__" in name for name in collection.search):
+                records = records.distinct()  # a record matched through two other names
+        if filters.visibility:
+            records = records.filter(visibility=filters.visibility)
+        if filters.updated_since:
+            records = records.filter(updated__gte=filters.updated_since)
+        return records.order_by(ordering, "pk")
+
+    @router.get(
+        "/{uuid:id}",
+        response=collection.out,
+        summary=f"One of the {name}",
+        operation_id=f"get_{name}",
+    )
+    def detail(request, id: UUID):
+        return get_object_or_404(collection.queryset(request), uid=id)
+
+    @router.get(
+        "/{uuid:id}/history",
+        response=list[schemas.HistoryOut],
+        summary="Who changed what, and when (staff only)",
+        operation_id=f"history_{name}",
+    )
+    def history(request, id: UUID):
+        if not (request.auth.is_authenticated and request.auth.is_staff):
+            raise HttpError(403, "The history of records is for staff.")
+        record = get_object_or_404(collection.queryset(request), uid=id)
+        versions = list(record.history.select_related("history_user").order_by("history_date"))
+        entries = []
+        for previous, version in zip([None, *versions], versions, strict=False):
+            changes = []
+            if previous is not None:
+                delta = version.diff_against(previous)
+                changes = [
+                    {"field": c.field, "old": str(c.old), "new": str(c.new)} for c in delta.changes
+                ]
+            entries.append(
+                {
+                    "date": version.history_date,
+                    "user": version.history_user.get_username() if version.history_user else "",
+                    "change": {"+": "created", "~": "changed", "-": "deleted"}[
+                        version.history_type
+                    ],
+                    "changes": changes,
+                }
+            )
+        return entries
+
+    api.add_router(f"/{collection.path}", router)
+
+
+COLLECTIONS = [
+    Collection(
+        "sources",
+        Source,
+        schemas.SourceOut,
+        ("title", "publisher"),
+        ("title", "-title", "updated", "-updated"),
+    ),
+    Collection(
+        "places",
+        Place,
+        schemas.PlaceOut,
+        ("name_en", "name_fr", "region"),
+        ("country", "name_en", "-name_en", "updated", "-updated"),
+    ),
+    Collection(
+        "topics",
+        Topic,
+        schemas.TopicOut,
+        ("name_en", "name_fr", "slug"),
+        ("name_en", "-name_en", "updated", "-updated"),
+        related=("parent",),
+    ),
+    Collection(
+        "organizations",
+        Organization,
+        schemas.OrganizationOut,
+        ("name", "name_en", "name_fr", "acronym", "names__value"),
+        ("name", "-name", "updated", "-updated"),
+        related=("place", "parent"),
+        prefetch=("topics", "names", "identifiers"),
+    ),
+    Collection(
+        "people",
+        Person,
+        schemas.PersonOut,
+        ("family_name", "given_name"),
+        ("family_name", "-family_name", "updated", "-updated"),
+        related=("place",),
+        prefetch=("topics", "identifiers", "affiliations__organization"),
+    ),
+    Collection(
+        "activities",
+        Activity,
+        schemas.ActivityOut,
+        ("title_en", "title_fr", "acronym"),
+        ("-start", "start", "title_en", "-title_en", "updated", "-updated"),
+        prefetch=("places", "topics"),
+    ),
+]
+for _collection in COLLECTIONS:
+    register(_collection)

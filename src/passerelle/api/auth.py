@@ -1,0 +1,54 @@
+"""Who is asking: a token, a signed-in session, or nobody (who reads public records).
+
+A token that is presented but wrong is a 401, never a silent fall back to
+anonymous reading: an integration must learn its key was revoked.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.utils import timezone
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer, SessionAuth
+
+from passerelle.access.audit import record
+from passerelle.access.models import ApiToken, AuditEvent
+
+#: A token's use is written to the audit log at most this often (and last_used as well).
+USE_RECORDED_EVERY = timedelta(minutes=5)
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        found = ApiToken.find(token)
+        if found is None:
+            raise AuthenticationError(401, "Unknown or revoked API token.")
+        request.user = found.user
+        request.api_token = found
+        if cache.add(f"api:token-used:{found.pk}", 1, USE_RECORDED_EVERY.total_seconds()):
+            ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
+            record(
+                AuditEvent.Action.TOKEN_USED,
+                request=request,
+                user=found.user,
+                target=str(found),
+                detail={"path": request.path},
+            )
+        return found.user
+
+    def __call__(self, request):
+        if "Authorization" not in request.headers:
+            return None  # no token presented: try the session, then anonymous
+        return super().__call__(request)
+
+
+def anonymous(request):
+    """Nobody signed in: reads public records only."""
+    return AnonymousUser()
+
+
+#: In order: a bearer token, the browser's session (CSRF checked on writes), anonymous.
+AUTH = [TokenAuth(), SessionAuth(), anonymous]
