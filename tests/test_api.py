@@ -139,7 +139,8 @@ def test_odd_searches_are_answered(client, demo, query):
 
 def test_unknown_ids_are_404(client, db):
     assert client.get("/api/places/00000000-0000-0000-0000-000000000000").status_code == 404
-    assert client.get("/api/places/not-a-uuid").status_code == 404
+    malformed = client.get("/api/places/not-a-uuid")
+    assert malformed.status_code == 422 and malformed.json()["detail"][0]["loc"] == ["path", "id"]
 
 
 def test_the_schema_and_its_documentation_come_from_the_server(client, db):

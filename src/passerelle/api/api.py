@@ -5,6 +5,7 @@ UI from the django-ninja package, nothing from a CDN). Anonymous clients read
 public records; staff, by session or token, read what the back office shows.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -15,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import field_validator
 
 from passerelle import __version__
 from passerelle.activities.models import Activity, Participation
@@ -36,10 +38,34 @@ api = NinjaAPI(
 )
 
 
+ISO_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+class Message(Schema):
+    detail: str
+
+
+class Invalid(Schema):
+    detail: list[dict]
+
+
+#: What any operation may answer besides its result, documented so that clients (and the
+#: fuzzer) know: a bad token, a refusal, an unknown id, a bad parameter, too many requests.
+ERRORS = {401: Message, 403: Message, 404: Message, 422: Invalid, 429: Message}
+
+
 class Filters(Schema):
     q: str | None = None
     visibility: Literal["public", "internal", "confidential"] | None = None
     updated_since: datetime | None = None
+
+    @field_validator("updated_since", mode="before")
+    @classmethod
+    def iso_date_and_time(cls, value):
+        """Only what the schema says (ISO 8601): pydantic would also take "0.5" as a time."""
+        if value is not None and not ISO_DATE_TIME.match(str(value)):
+            raise ValueError("give an ISO 8601 date and time, such as 2026-11-29T12:00:00Z")
+        return value
 
 
 @dataclass
@@ -76,7 +102,10 @@ def register(collection: Collection) -> None:
     name = collection.path
 
     @router.get(
-        "/", response=list[collection.out], summary=f"List {name}", operation_id=f"list_{name}"
+        "/",
+        response={200: list[collection.out], **ERRORS},
+        summary=f"List {name}",
+        operation_id=f"list_{name}",
     )
     @paginate(LimitOffsetPagination)
     def listing(request, filters: Query[Filters], ordering: Ordering = collection.orderings[0]):
@@ -95,8 +124,8 @@ def register(collection: Collection) -> None:
         return records.order_by(ordering, "pk")
 
     @router.get(
-        "/{uuid:id}",
-        response=collection.out,
+        "/{id}",
+        response={200: collection.out, **ERRORS},
         summary=f"One of the {name}",
         operation_id=f"get_{name}",
     )
@@ -104,8 +133,8 @@ def register(collection: Collection) -> None:
         return get_object_or_404(collection.queryset(request), uid=id)
 
     @router.get(
-        "/{uuid:id}/history",
-        response=list[schemas.HistoryOut],
+        "/{id}/history",
+        response={200: list[schemas.HistoryOut], **ERRORS},
         summary="Who changed what, and when (staff only)",
         operation_id=f"history_{name}",
     )
