@@ -153,6 +153,7 @@ def test_deploy_checks_pass_with_production_settings(tmp_path):
         "ALLOWED_HOSTS": "partners.example.org",
         "PASSERELLE_DATA_DIR": str(tmp_path),
     }
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' module
     done = subprocess.run(
         [sys.executable, "-m", "passerelle", "check", "--deploy", "--fail-level", "WARNING"],
         env=environment,
@@ -171,6 +172,7 @@ def test_production_logs_are_json_lines(tmp_path):
         "ALLOWED_HOSTS": "partners.example.org",
         "PASSERELLE_DATA_DIR": str(tmp_path),
     }
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' module
     code = "import logging; logging.getLogger('passerelle').warning('disk %s full', 'var')"
     done = subprocess.run(
         [sys.executable, "-m", "passerelle", "shell", "-c", code],
