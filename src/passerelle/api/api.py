@@ -12,11 +12,12 @@ from typing import Literal
 from uuid import UUID
 
 from django.db.models import Model, Prefetch, Q, QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from passerelle import __version__
 from passerelle.activities.models import Activity, Participation
@@ -27,6 +28,7 @@ from passerelle.registry.models import Organization, Person, Place, Topic
 from . import schemas
 from .auth import AUTH
 from .throttling import AnonymousThrottle, ClientThrottle
+from .writes import register_writes, version_of
 
 api = NinjaAPI(
     title="Passerelle API",
@@ -51,7 +53,15 @@ class Invalid(Schema):
 
 #: What any operation may answer besides its result, documented so that clients (and the
 #: fuzzer) know: a bad token, a refusal, an unknown id, a bad parameter, too many requests.
-ERRORS = {401: Message, 403: Message, 404: Message, 422: Invalid, 429: Message}
+ERRORS = {400: Message, 401: Message, 403: Message, 404: Message, 422: Invalid, 429: Message}
+
+
+class Pages(LimitOffsetPagination):
+    """Limit and offset, both bounded: a huge offset is a 422, not a database overflow."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 class Filters(Schema):
@@ -107,15 +117,15 @@ def register(collection: Collection) -> None:
         summary=f"List {name}",
         operation_id=f"list_{name}",
     )
-    @paginate(LimitOffsetPagination)
+    @paginate(Pages)
     def listing(request, filters: Query[Filters], ordering: Ordering = collection.orderings[0]):
         records = collection.queryset(request)
         if filters.q:
             condition = Q()
-            for name in collection.search:
-                condition |= Q(**{f"{name}__icontains": filters.q[:200]})
+            for looked_up in collection.search:
+                condition |= Q(**{f"{looked_up}__icontains": filters.q[:200]})
             records = records.filter(condition)
-            if any("__" in name for name in collection.search):
+            if any("__" in looked_up for looked_up in collection.search):
                 records = records.distinct()  # a record matched through two other names
         if filters.visibility:
             records = records.filter(visibility=filters.visibility)
@@ -129,8 +139,10 @@ def register(collection: Collection) -> None:
         summary=f"One of the {name}",
         operation_id=f"get_{name}",
     )
-    def detail(request, id: UUID):
-        return get_object_or_404(collection.queryset(request), uid=id)
+    def detail(request, id: UUID, response: HttpResponse):
+        record = get_object_or_404(collection.queryset(request), uid=id)
+        response["ETag"] = version_of(record)
+        return record
 
     @router.get(
         "/{id}/history",
@@ -163,6 +175,7 @@ def register(collection: Collection) -> None:
             )
         return entries
 
+    register_writes(router, collection)
     api.add_router(f"/{collection.path}", router)
 
 
