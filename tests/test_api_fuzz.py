@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import ignored_auth
 
@@ -15,7 +17,7 @@ from passerelle.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 FUZZ = settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     derandomize=True,  # the same examples on every run: CI must not flicker
     suppress_health_check=list(HealthCheck),
@@ -24,6 +26,17 @@ FUZZ = settings(
 
 #: Reading without a token is by design (public records); the check that flags it is off.
 ANONYMOUS_READING_ALLOWED = [ignored_auth]
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Django's test client keeps the database connection across requests; the fuzzer calls
+    the WSGI application directly, whose request signals would close it mid-test."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
