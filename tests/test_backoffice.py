@@ -229,3 +229,32 @@ def test_inline_refuses_a_role_that_does_not_fit(staff_client, demo):
     assert response.status_code == 200
     assert "is not a role in activities of kind" in response.content.decode()
     assert not seminar.participations.exists()
+
+
+def test_a_form_opened_before_someone_else_saved_is_not_saved(staff_client, demo):
+    """Two officers edit the same record: the second save must not silently win."""
+    import re
+
+    from passerelle.registry.models import Organization
+
+    clara = Organization.objects.get(acronym="CLARA")
+    url = f"/en/admin/registry/organization/{clara.pk}/change/"
+    page = staff_client.get(url).content.decode()
+    loaded = re.search(r'name="loaded_version" value="([^"]+)"', page).group(1)
+    clara.name_en = "Saved by a colleague"
+    clara.save()  # meanwhile
+    response = staff_client.post(
+        url,
+        {
+            "loaded_version": loaded,
+            "name": "Mine",
+            "kind": "cluster",
+            "status": "active",
+            "visibility": "public",
+        },
+        follow=True,
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("after you opened it. Nothing was saved" in m for m in shown), shown
+    clara.refresh_from_db()
+    assert clara.name_en == "Saved by a colleague" and clara.name != "Mine"

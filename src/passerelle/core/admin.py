@@ -1,6 +1,10 @@
 """Back office pieces every area shares: the record base admin and citations."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.http import HttpResponseRedirect
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -32,6 +36,37 @@ class RecordAdmin(SimpleHistoryAdmin, ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     readonly_fields = ["uid", "created", "updated"]
+    change_form_template = "admin/record_change_form.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # the version the form was built from, sent back with the changes
+        context["loaded_version"] = obj.updated.isoformat() if obj is not None and obj.pk else ""
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id:
+            stale = self.stale_edit(request, object_id)
+            if stale:
+                messages.error(request, stale)
+                return HttpResponseRedirect(request.get_full_path())
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def stale_edit(self, request, object_id: str) -> str | None:
+        """Why a change must not be saved: someone saved the record after this form was opened."""
+        loaded = request.POST.get("loaded_version")
+        current = self.get_object(request, unquote(object_id))
+        if current is None or not loaded or loaded == current.updated.isoformat():
+            return None
+        last = current.history.select_related("history_user").order_by("-history_date").first()
+        who = last.history_user.get_username() if last and last.history_user else _("someone")
+        return _(
+            "«%(record)s» was changed by %(who)s at %(when)s, after you opened it. Nothing was "
+            "saved: the page now shows the current version; make your changes again."
+        ) % {
+            "record": current,
+            "who": who,
+            "when": date_format(localtime(current.updated), "DATETIME_FORMAT"),
+        }
 
 
 class SpreadsheetMixin(ImportExportMixin):
