@@ -47,13 +47,19 @@ def test_anonymous_clients_read_public_records_only(client, hidden):
     assert all(p["visibility"] == "public" for p in shown)
 
 
-def test_staff_read_everything_by_session_or_token(client, staff_client, hidden, integration):
+def test_staff_read_confidential_records_they_are_named_for(
+    client, staff_client, hidden, integration
+):
+    """An administrator (the superuser) reads every record; a token acts as its user, who
+    reads a confidential record once named as its reader, and not before."""
     inca = hidden["organization"]
     assert staff_client.get(f"/api/organizations/{inca.uid}").json()["visibility"] == (
         "confidential"
     )
-    _token, secret = integration
+    token, secret = integration
     client.logout()
+    assert client.get(f"/api/organizations/{inca.uid}", **bearer(secret)).status_code == 404
+    inca.readers.create(user=token.user)
     response = client.get(f"/api/organizations/{inca.uid}", **bearer(secret))
     assert response.status_code == 200 and response.json()["acronym"] == "INCa"
 

@@ -1,9 +1,12 @@
 """The roles staff hold, as Django groups with the permissions each needs in the back office.
 
-- administrator: everything, accounts and roles included;
-- editor: creates, changes and deletes every record;
-- contributor: creates and changes records, deletes none;
+- administrator: everything, accounts and roles included, and every confidential record;
+- editor: creates, changes and deletes every record it reads, and publishes drafts;
+- contributor: creates drafts and changes its own until an editor publishes them; deletes none;
 - viewer: reads records, internal ones included, and changes nothing.
+
+Confidential records are read by their owner and their named readers (users or
+groups) whatever the role; see core.visibility.
 
 Anonymous readers see the public portal only. Groups are brought up to date
 after every ``migrate``, so a new model's permissions reach the roles at once.
@@ -17,7 +20,7 @@ from django.contrib.auth.models import Group, Permission
 RECORD_APPS = ("core", "registry", "activities", "ingest", "portal")
 ROLES = ("administrator", "editor", "contributor", "viewer")
 ACTIONS = {
-    "editor": ("add", "change", "delete", "view"),
+    "editor": ("add", "change", "delete", "view", "publish"),
     "contributor": ("add", "change", "view"),
     "viewer": ("view",),
 }

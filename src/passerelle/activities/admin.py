@@ -10,7 +10,13 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
 
-from passerelle.core.admin import CitationInline, RecordAdmin, SpreadsheetMixin
+from passerelle.core import authoring
+from passerelle.core.admin import (
+    CitationInline,
+    RecordAdmin,
+    SpreadsheetMixin,
+    VisibleParticipationsMixin,
+)
 from passerelle.ingest.sheets import ActivityResource, ParticipationResource
 
 from .models import Activity, ActivityLink, Commitment, Participation, check_parties, role_problem
@@ -40,7 +46,7 @@ class ParticipationFormSet(BaseInlineFormSet):
             raise ValidationError(problem)
 
 
-class ParticipationInline(TabularInline):
+class ParticipationInline(VisibleParticipationsMixin, TabularInline):
     model = Participation
     formset = ParticipationFormSet
     extra = 0
@@ -170,7 +176,9 @@ class ActivityAdmin(SpreadsheetMixin, RecordAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SpreadsheetMixin, SimpleHistoryAdmin, ModelAdmin):
+class ParticipationAdmin(
+    VisibleParticipationsMixin, SpreadsheetMixin, SimpleHistoryAdmin, ModelAdmin
+):
     resource_classes = [ParticipationResource]
     list_display = ["activity", "actor_name", "role", "interval", "visibility"]
     list_select_related = ["activity", "organization", "person"]
@@ -186,6 +194,14 @@ class ParticipationAdmin(SpreadsheetMixin, SimpleHistoryAdmin, ModelAdmin):
     inlines = [CitationInline]
     list_per_page = 50
     show_full_result_count = False
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or authoring.may_change(request.user, obj.activity))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or authoring.may_change(request.user, obj.activity))
 
     @admin.display(description=_("participant"))
     def actor_name(self, obj):

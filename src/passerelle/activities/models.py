@@ -129,7 +129,7 @@ class Activity(Interval, Record):
     )
     history = HistoricalRecords(m2m_fields=[places, topics])
 
-    class Meta:
+    class Meta(Record.Meta):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering = ["-start", "-id"]  # newest first; total, so an index serves a page

@@ -27,6 +27,7 @@ class SourceOut(Schema):
     published: str
     accessed: str
     visibility: str
+    draft: bool
     updated: datetime
 
     @staticmethod
@@ -44,6 +45,7 @@ class PlaceOut(Schema):
     longitude: float | None
     geonames_id: int | None
     visibility: str
+    draft: bool
     updated: datetime
 
     @staticmethod
@@ -65,6 +67,7 @@ class TopicOut(Schema):
     mesh_id: str
     ncit_id: str
     visibility: str
+    draft: bool
     updated: datetime
 
     @staticmethod
@@ -102,6 +105,7 @@ class OrganizationOut(Schema):
     other_names: list[Name]
     identifiers: list[IdentifierOut]
     visibility: str
+    draft: bool
     updated: datetime
 
     @staticmethod
@@ -146,6 +150,7 @@ class PersonOut(Schema):
     identifiers: list[IdentifierOut]
     affiliations: list[AffiliationOut]
     visibility: str
+    draft: bool
     updated: datetime
 
     @staticmethod
@@ -211,6 +216,7 @@ class ActivityOut(Schema):
     exchange_category: str
     participations: list[ParticipationOut]
     visibility: str
+    draft: bool
     updated: datetime
 
     @staticmethod

@@ -18,6 +18,7 @@ from ninja import Body, Header, Router
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from passerelle.core import authoring
 from passerelle.ingest.interchange import FORMAT, VERSION, DocumentError, import_document
 
 
@@ -35,10 +36,20 @@ def _require(request, collection, action: str) -> None:
         raise HttpError(403, f"Your role may not {action} {meta.verbose_name_plural}.")
 
 
+def _may_change(request, record: Model) -> None:
+    if not authoring.may_change(request.auth, record):
+        raise HttpError(
+            403, "Your role may change only your own drafts, until an editor publishes them."
+        )
+
+
 def _import(request, collection, body: dict) -> None:
+    user = request.auth
+    if not authoring.publishes(user):
+        body = {**body, "draft": True}  # a contributor writes drafts; an editor publishes
     document = {"format": FORMAT, "version": VERSION, collection.path: [body]}
     try:
-        import_document(document, reason=f"API, {request.auth.get_username()}")
+        import_document(document, reason=f"API, {user.get_username()}", owner=user)
     except DocumentError as error:
         raise HttpError(422, str(error)) from error
 
@@ -85,6 +96,7 @@ def register_writes(router: Router, collection) -> None:
             current = get_object_or_404(
                 collection.queryset(request).select_for_update(of=("self",)), uid=id
             )
+            _may_change(request, current)
             if if_match != version_of(current):
                 return Status(
                     409,
@@ -107,6 +119,7 @@ def register_writes(router: Router, collection) -> None:
     def delete(request, id: uuid.UUID):
         _require(request, collection, "delete")
         record = get_object_or_404(collection.queryset(request), uid=id)
+        _may_change(request, record)
         try:
             with transaction.atomic():
                 record.delete()

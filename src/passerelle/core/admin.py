@@ -11,7 +11,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import GenericTabularInline, ModelAdmin
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
-from .models import Citation, Source
+from . import authoring
+from .models import Citation, Reader, Source
+from .visibility import participations_visible_to, visible_to
 
 
 class CitationInline(GenericTabularInline):
@@ -28,15 +30,81 @@ class CitationInline(GenericTabularInline):
         return super().get_queryset(request).select_related("source")
 
 
+class ReaderInline(GenericTabularInline):
+    """The users and groups who read a confidential record (besides its owner and
+    administrators)."""
+
+    model = Reader
+    extra = 0
+    autocomplete_fields = ["user", "group"]
+    fields = ["user", "group"]
+    verbose_name = _("reader")
+    verbose_name_plural = _("readers, when the record is confidential")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "group")
+
+
 class RecordAdmin(SimpleHistoryAdmin, ModelAdmin):
-    """Base admin of records: history with revert, citations, visibility in lists."""
+    """Base admin of records: history with revert, citations, readers, drafts, and only
+    the records the user may read (core.visibility)."""
 
     inlines = [CitationInline]
     list_filter_submit = True
     list_per_page = 50
     show_full_result_count = False
-    readonly_fields = ["uid", "created", "updated"]
+    readonly_fields = ["uid", "created", "updated", "owner"]
     change_form_template = "admin/record_change_form.html"
+    actions = ["publish_drafts"]
+
+    def get_queryset(self, request):
+        return visible_to(super().get_queryset(request), request.user)
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), ReaderInline]
+
+    def get_fieldsets(self, request, obj=None):
+        publication = (_("Publication"), {"fields": ["draft", "owner"]})
+        return [*super().get_fieldsets(request, obj), publication]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if authoring.publishes(request.user) else [*readonly, "draft"]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), "draft"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None:
+            return form
+        user = request.user
+
+        class NewRecordForm(form):
+            """Stamps owner and draft before validation, so a contributor's "public" draft
+            is refused on the form rather than by the database."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                authoring.start(self.instance, user)
+
+        return NewRecordForm
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or authoring.may_change(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or authoring.may_change(request.user, obj))
+
+    def has_publish_permission(self, request):
+        return authoring.publishes(request.user)
+
+    @admin.action(description=_("Publish the selected drafts"), permissions=["publish"])
+    def publish_drafts(self, request, queryset):
+        count = authoring.publish(queryset.filter(draft=True))
+        self.message_user(request, _("%(count)d drafts published.") % {"count": count})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # the version the form was built from, sent back with the changes
@@ -67,6 +135,13 @@ class RecordAdmin(SimpleHistoryAdmin, ModelAdmin):
             "who": who,
             "when": date_format(localtime(current.updated), "DATETIME_FORMAT"),
         }
+
+
+class VisibleParticipationsMixin:
+    """Inlines and lists of participations show only those the user may read."""
+
+    def get_queryset(self, request):
+        return participations_visible_to(super().get_queryset(request), request.user)
 
 
 class SpreadsheetMixin(ImportExportMixin):

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -41,7 +44,14 @@ class Language(models.TextChoices):
 
 
 class Record(models.Model):
-    """Abstract base of every first-class record."""
+    """Abstract base of every first-class record.
+
+    A record a contributor creates is a *draft* that they own: they may change
+    it until an editor publishes it, and it cannot be public before then (a
+    database constraint, so that no join anywhere can let a draft reach the
+    portal). A confidential record is read by its owner, by the users and
+    groups named as its readers, and by administrators.
+    """
 
     uid = models.UUIDField(_("stable id"), default=uuid.uuid4, unique=True, editable=False)
     visibility = models.CharField(
@@ -51,12 +61,52 @@ class Record(models.Model):
         default=Visibility.INTERNAL,
         db_index=True,
     )
+    draft = models.BooleanField(
+        _("draft"),
+        default=False,
+        db_default=False,  # bulk loaders insert rows without naming it
+        db_index=True,
+        help_text=_("Created by a contributor and not yet published by an editor."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
+        help_text=_(
+            "Who created the record in Passerelle; owners read their confidential "
+            "records and change their drafts."
+        ),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
     citations = GenericRelation("core.Citation")
+    readers = GenericRelation("core.Reader")
 
     class Meta:
         abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(draft=True, visibility="public"),
+                name="%(app_label)s_%(class)s_draft_not_public",
+                violation_error_message=_("A draft cannot be public before it is published."),
+            )
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.draft and self.visibility == Visibility.PUBLIC:
+            raise ValidationError(
+                {
+                    "visibility": _(
+                        "«%(record)s» is a draft: an editor publishes it before it can be public."
+                    )
+                    % {"record": self}
+                },
+                code="draft_public",
+            )
 
 
 class Interval(models.Model):
@@ -105,7 +155,7 @@ class Source(Record):
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Record.Meta):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         ordering = ["title"]
@@ -152,3 +202,57 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: “{self.quotation[:60]}”" if self.quotation else str(self.source)
+
+
+class Reader(models.Model):
+    """A user or a group named to read one confidential record.
+
+    One table for every kind of record, like citations: the visibility rule
+    asks it with one EXISTS whatever the record is.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    group = models.ForeignKey(
+        Group,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("group"),
+    )
+
+    class Meta:
+        verbose_name = _("reader")
+        verbose_name_plural = _("readers (of confidential records)")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, group__isnull=True)
+                | Q(user__isnull=True, group__isnull=False),
+                name="reader_user_or_group",
+                violation_error_message=_("A reader is one user or one group."),
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "user"], name="reader_user_once"
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "group"], name="reader_group_once"
+            ),
+        ]
+        permissions = [
+            ("publish_record", _("Can publish drafts")),
+            ("read_every_record", _("Can read every confidential record")),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user or self.group)

@@ -56,8 +56,9 @@ PLACE_FIELDS = (
     "longitude",
     "geonames_id",
     "visibility",
+    "draft",
 )
-TOPIC_FIELDS = ("slug", "name_en", "name_fr", "kind", "mesh_id", "ncit_id", "visibility")
+TOPIC_FIELDS = ("slug", "name_en", "name_fr", "kind", "mesh_id", "ncit_id", "visibility", "draft")
 SOURCE_FIELDS = (
     "title",
     "url",
@@ -67,6 +68,7 @@ SOURCE_FIELDS = (
     "accessed",
     "note",
     "visibility",
+    "draft",
 )
 ORGANIZATION_FIELDS = (
     "name",
@@ -77,8 +79,9 @@ ORGANIZATION_FIELDS = (
     "status",
     "in_region",
     "visibility",
+    "draft",
 )
-PERSON_FIELDS = ("title", "given_name", "family_name", "visibility")
+PERSON_FIELDS = ("title", "given_name", "family_name", "visibility", "draft")
 ACTIVITY_FIELDS = (
     "kind",
     "category",
@@ -90,6 +93,7 @@ ACTIVITY_FIELDS = (
     "start",
     "end",
     "visibility",
+    "draft",
     "objectives_en",
     "objectives_fr",
     "funding_amount",
@@ -517,8 +521,9 @@ def _loaded(objects: Iterable[models.Model]) -> list[models.Model]:
 
 
 class _Importer:
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, owner=None):
         self.reason = reason
+        self.owner = owner
         self.status: dict[tuple[str, str], str] = {}
         self.objects: dict[type, dict[str, models.Model]] = defaultdict(dict)
         self.dirty = False  # whether the record being imported changed anything
@@ -607,7 +612,7 @@ class _Importer:
         self, model: type, section: str, record: dict, path: str, existing: dict[str, models.Model]
     ) -> models.Model:
         uid = self.uid(record, path)
-        obj = existing.get(uid) or model(uid=uid)
+        obj = existing.get(uid) or model(uid=uid, owner=self.owner)
         self.objects[model][uid] = obj
         self.dirty = False
         return obj
@@ -1023,11 +1028,12 @@ class _Importer:
         self.delete(activity.links_out.exclude(pk__in=keep))
 
 
-def import_document(document: Any, *, reason: str = "import") -> ImportSummary:
+def import_document(document: Any, *, reason: str = "import", owner=None) -> ImportSummary:
     """Create or update every record of an interchange document, all or nothing.
 
-    Raises :class:`DocumentError` naming the record and the field at fault; the
-    database is then exactly as it was.
+    Records it creates belong to ``owner`` (a user, or nobody for files and
+    registries). Raises :class:`DocumentError` naming the record and the field
+    at fault; the database is then exactly as it was.
     """
     if not isinstance(document, dict):
         raise DocumentError("document", "expected a JSON object")
@@ -1039,7 +1045,7 @@ def import_document(document: Any, *, reason: str = "import") -> ImportSummary:
             f"this Passerelle reads version {VERSION}, "
             f"the document is version {document.get('version')!r}",
         )
-    importer = _Importer(reason)
+    importer = _Importer(reason, owner)
     with transaction.atomic():
         for section in SECTIONS:
             getattr(importer, section)(document)

@@ -47,7 +47,7 @@ class Place(Record):
     geonames_id = models.PositiveIntegerField(_("GeoNames id"), null=True, blank=True, unique=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Record.Meta):
         verbose_name = _("place")
         verbose_name_plural = _("places")
         ordering = ["country", "name_en", "region"]
@@ -110,7 +110,7 @@ class Topic(Record):
     ncit_id = models.CharField(_("NCIt id"), max_length=20, blank=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Record.Meta):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
         ordering = ["name_en"]
@@ -194,7 +194,7 @@ class Organization(Record):
     )
     history = HistoricalRecords(m2m_fields=[topics])
 
-    class Meta:
+    class Meta(Record.Meta):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         # Total orders that an index serves: a page of a 50k list needs no sort of it all.
@@ -327,7 +327,7 @@ class Person(Record):
     )
     history = HistoricalRecords(m2m_fields=[topics])
 
-    class Meta:
+    class Meta(Record.Meta):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["family_name", "given_name", "id"]
