@@ -9,10 +9,10 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from simple_history.models import HistoricalRecords
 
-from passerelle.core.models import Record
+from passerelle.core.models import Reader, Record
 
 from .models import AuditEvent
 
@@ -102,6 +102,20 @@ def _visibility_changed(sender, instance, raw=False, **kwargs) -> None:
         )
 
 
+def _readers_changed(sender, instance, signal, created=False, raw=False, **kwargs) -> None:
+    """A user or group named to read a confidential record, or no longer."""
+    added = signal is post_save
+    if raw or (added and not created):
+        return
+    kind = instance.content_type
+    named = kind.model_class().objects.filter(pk=instance.object_id).first()
+    record(
+        AuditEvent.Action.READERS_CHANGED,
+        target=f"{kind.name} «{named}»" if named else kind.name,
+        detail={"change": "add" if added else "remove", "reader": str(instance)},
+    )
+
+
 def connect() -> None:
     user_model = get_user_model()
     user_logged_in.connect(_logged_in, dispatch_uid="audit-login")
@@ -115,3 +129,5 @@ def connect() -> None:
         m2m_changed.connect(_permissions_changed, sender=through, dispatch_uid=f"audit-{through}")
     pre_save.connect(_flags_changed, sender=user_model, dispatch_uid="audit-user-flags")
     pre_save.connect(_visibility_changed, dispatch_uid="audit-visibility")
+    post_save.connect(_readers_changed, sender=Reader, dispatch_uid="audit-readers-added")
+    post_delete.connect(_readers_changed, sender=Reader, dispatch_uid="audit-readers-removed")

@@ -25,6 +25,7 @@ class AuditEvent(models.Model):
         TOKEN_REVOKED = "token_revoked", _("API token revoked")
         TOKEN_USED = "token_used", _("API token used")
         VISIBILITY_CHANGED = "visibility_changed", _("visibility changed")
+        READERS_CHANGED = "readers_changed", _("readers of a confidential record changed")
 
     when = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

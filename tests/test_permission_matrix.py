@@ -1,0 +1,197 @@
+"""Every role × every endpoint × every visibility: who reads, changes and deletes what.
+
+The expected outcomes are written out below as the policy states them (README,
+access/roles.py), not computed from the code under test: a change to the
+visibility rule that lets one more role read one more kind of record fails
+here with the role, the endpoint and the record named.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from passerelle.access.models import ApiToken
+from passerelle.access.roles import ensure_roles
+from passerelle.activities.models import Activity
+from passerelle.api.writes import version_of
+from passerelle.core.models import Source
+from passerelle.registry.models import Organization, Person, Place, Topic
+
+#: The states a record can be in, for a given reader.
+STATES = ("public", "internal", "confidential", "named", "draft_own", "draft_other")
+ROLES = ("anonymous", "viewer", "contributor", "editor", "administrator")
+
+STAFF_READ = {"public", "internal", "named", "draft_own", "draft_other"}
+READS = {
+    "anonymous": {"public"},
+    "viewer": STAFF_READ,
+    "contributor": STAFF_READ,
+    "editor": STAFF_READ,
+    "administrator": set(STATES),
+}
+CHANGES = {
+    "anonymous": set(),
+    "viewer": set(),
+    "contributor": {"draft_own"},
+    "editor": STAFF_READ,
+    "administrator": set(STATES),
+}
+DELETES = {
+    "anonymous": set(),
+    "viewer": set(),
+    "contributor": set(),
+    "editor": STAFF_READ,
+    "administrator": set(STATES),
+}
+#: Whether the role holds the model permission at all (the API says 403 before looking).
+MAY_CHANGE_SOME = {"contributor", "editor", "administrator"}
+MAY_DELETE_SOME = {"editor", "administrator"}
+
+
+def _visibility(state: str) -> str:
+    return {"public": "public", "confidential": "confidential", "named": "confidential"}.get(
+        state, "internal"
+    )
+
+
+# collection -> (model, admin path, portal url name and key, one record's fields, PUT body)
+COLLECTIONS = {
+    "sources": (Source, "core/source", None, lambda n: {"title": n, "url": "https://x.org/"}),
+    "places": (Place, "registry/place", None, lambda n: {"name_en": n, "country": "IT"}),
+    "topics": (Topic, "registry/topic", ("topic", "slug"), lambda n: {"name_en": n, "slug": n}),
+    "organizations": (
+        Organization,
+        "registry/organization",
+        ("organization", "uid"),
+        lambda n: {"name": n, "kind": "university"},
+    ),
+    "people": (Person, "registry/person", ("person", "uid"), lambda n: {"family_name": n}),
+    "activities": (
+        Activity,
+        "activities/activity",
+        ("activity", "uid"),
+        lambda n: {"title_en": n, "kind": "project"},
+    ),
+}
+
+
+@pytest.fixture
+def users(db):
+    ensure_roles()
+    make = get_user_model().objects.create_user
+    accounts = {}
+    for role in ROLES[1:]:
+        user = make(role, password="pw-matrix-1", is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        accounts[role] = user
+    accounts["other"] = make("other-contributor", is_staff=True)
+    return accounts
+
+
+def _records(collection: str, role: str, users: dict) -> dict:
+    model, _admin, _portal, fields = COLLECTIONS[collection]
+    user = users.get(role)
+    records = {}
+    for state in STATES:
+        name = f"matrix-{state}-{collection}"
+        owner = {"draft_own": user, "draft_other": users["other"]}.get(state)
+        record = model.objects.create(
+            **fields(name),
+            visibility=_visibility(state),
+            draft=state.startswith("draft"),
+            owner=owner,
+        )
+        if state == "named" and user is not None:
+            record.readers.create(user=user)
+        records[state] = record
+    return records
+
+
+def _client(role: str, users: dict) -> tuple[Client, dict]:
+    """A browser session for the back office and a bearer token for the API."""
+    client = Client()
+    if role == "anonymous":
+        return client, {}
+    client.force_login(users[role])
+    _token, secret = ApiToken.issue(users[role], "matrix")
+    return client, {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def _api_status(role: str, state: str, allowed: dict, needs_permission: set) -> int:
+    if role == "anonymous":
+        return 401
+    if role not in needs_permission:
+        return 403
+    if state not in READS[role]:
+        return 404
+    return 0 if state in allowed[role] else 403  # 0: the success code of the operation
+
+
+@pytest.mark.parametrize("collection", COLLECTIONS)
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(role, collection, users):
+    model, admin_path, portal, fields = COLLECTIONS[collection]
+    records = _records(collection, role, users)
+    client, token = _client(role, users)
+    wrong: list[str] = []
+
+    def expect(what: str, state: str, got, wanted) -> None:
+        if got != wanted:
+            wrong.append(f"{role} · {what} · {state} record: got {got}, expected {wanted}")
+
+    listed = client.get(f"/api/{collection}/?limit=500&q=matrix-", **token).json()["items"]
+    listed_ids = {item["id"] for item in listed}
+    changelist = client.get(f"/en/admin/{admin_path}/?q=matrix-")
+    for state, record in records.items():
+        reads = state in READS[role]
+        expect("API list", state, str(record.uid) in listed_ids, reads)
+        detail = client.get(f"/api/{collection}/{record.uid}", **token)
+        expect("API detail", state, detail.status_code, 200 if reads else 404)
+        history = client.get(f"/api/{collection}/{record.uid}/history", **token)
+        expect(
+            "API history",
+            state,
+            history.status_code,
+            403 if role == "anonymous" else 200 if reads else 404,
+        )
+        change_url = f"/en/admin/{admin_path}/{record.pk}/change/"
+        if role == "anonymous":
+            expect("admin list", state, changelist.status_code, 302)
+        else:
+            expect("admin list", state, change_url in changelist.content.decode(), reads)
+            page = client.get(change_url)
+            expect("admin page", state, page.status_code, 200 if reads else 302)
+            if reads:
+                editable = 'name="_save"' in page.content.decode()
+                expect("admin page editable", state, editable, state in CHANGES[role])
+        if portal:
+            name, key = portal
+            url = reverse(f"portal:{name}", kwargs={key: getattr(record, key)})
+            expect(
+                "portal page", state, client.get(url).status_code, 200 if state == "public" else 404
+            )
+
+    for state, record in records.items():
+        record.refresh_from_db()
+        body = {**fields(f"matrix-{state}-{collection}"), "visibility": _visibility(state)}
+        put = client.put(
+            f"/api/{collection}/{record.uid}",
+            body,
+            content_type="application/json",
+            HTTP_IF_MATCH=version_of(record),
+            **token,
+        )
+        wanted = _api_status(role, state, CHANGES, MAY_CHANGE_SOME) or 200
+        expect("API replace", state, put.status_code, wanted)
+        deleted = client.delete(f"/api/{collection}/{record.uid}", **token)
+        wanted = _api_status(role, state, DELETES, MAY_DELETE_SOME) or 204
+        expect("API delete", state, deleted.status_code, wanted)
+        expect(
+            "record still there", state, model.objects.filter(pk=record.pk).exists(), wanted != 204
+        )
+
+    assert not wrong, "\n".join(wrong)
