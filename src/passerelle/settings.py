@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "passerelle.portal",
     "passerelle.access",
     "passerelle.api",
+    "passerelle.search",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",
     "axes",
     "csp",
@@ -240,6 +243,26 @@ else:
             "LOCATION": DATA_DIR / "cache",
         }
     }
+
+# Background work (search cascades, embeddings, reindexing after bulk loads) goes through
+# django-tasks: rows in the database by default, worked by `passerelle db_worker`; RQ on
+# Redis where REDIS_URL is set (`passerelle rqworker`). PASSERELLE_TASKS=immediate runs each
+# task at once, in the process that asked (the test suite and single-process use).
+TASK_MODE = os.environ.get("PASSERELLE_TASKS") or ("rq" if os.environ.get("REDIS_URL") else "db")
+if TASK_MODE not in {"db", "rq", "immediate"}:
+    raise ImproperlyConfigured(f"PASSERELLE_TASKS={TASK_MODE!r}: use db, rq or immediate")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "db": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASK_MODE]
+    }
+}
+if TASK_MODE == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"]}}
 
 #: Natural Earth country shapes (TopoJSON) for the portal's map, installed from the npm
 #: registry by `make` (package.json); the map shows partners without land shapes if missing.

@@ -103,6 +103,23 @@ def participations_visible_to(queryset: QuerySet, user) -> QuerySet:
     )
 
 
+def entries_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Rows that stand for records elsewhere (search entries: ``content_type``, ``object_id``,
+    and a copy of the record's ``visibility`` and ``owner_id``), by the same rule."""
+    if not _is_staff(user):
+        return queryset.filter(visibility=PUBLIC)
+    if reads_every_record(user):
+        return queryset
+    named = Exists(
+        Reader.objects.filter(
+            content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
+        ).filter(Q(user=user) | Q(group__in=user.groups.all()))
+    )
+    return queryset.filter(
+        Q(visibility__in=(PUBLIC, INTERNAL)) | Q(owner_id=user.pk) | Q(named)
+    )
+
+
 def can_read(record: Record | None, user) -> bool:
     """Whether a user may read one record already in hand (asks the database once at most)."""
     if record is None:

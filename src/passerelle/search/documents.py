@@ -1,0 +1,294 @@
+"""What the index holds of each kind of record, built a batch of records at a time.
+
+A batch is read with a fixed number of queries whatever its size, so that a
+full reindex of 200k records and the indexing of one saved record share the
+same code. Only public neighbours lend their words to a record: a public
+activity must not be found by the name of its confidential partner, which
+would tell who that partner is.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Model
+from django.utils import translation
+from django_countries import countries
+
+from passerelle.activities.models import Activity, Participation
+from passerelle.activities.vocabulary import Category, Kind
+from passerelle.core.visibility import PUBLIC
+from passerelle.registry.models import (
+    Affiliation,
+    Organization,
+    OrganizationName,
+    Person,
+    Place,
+    Topic,
+)
+
+from .models import SearchEntry, entry_type
+from .text import name_tokens, text_tokens
+
+
+def _year(value: str) -> int | None:
+    return int(value[:4]) if value and value[:4].isdigit() else None
+
+
+def _framed(values: Iterable[str]) -> str:
+    """ " a b " — so that a facet filter is a plain LIKE '% a %' on both databases."""
+    values = sorted(set(v for v in values if v))
+    return f" {' '.join(values)} " if values else ""
+
+
+def _country_names(code: str) -> list[str]:
+    if not code:
+        return []
+    names = [code]
+    for language in ("en", "fr"):
+        with translation.override(language):
+            names.append(str(countries.name(code)))
+    return names
+
+
+def _topic_words(topics: list[Topic]) -> list[str]:
+    return [name for t in topics for name in (t.name_en, t.name_fr)]
+
+
+def _entry(record: Model, kind: str, **fields) -> SearchEntry:
+    names, words = fields.pop("names"), fields.pop("words")
+    return SearchEntry(
+        content_type=entry_type(type(record)),
+        object_id=record.pk,
+        kind=kind,
+        uid=record.uid,
+        names=" ".join(name_tokens(*names)),
+        words=" ".join(text_tokens(*words)),
+        visibility=record.visibility,
+        owner_id=record.owner_id,
+        **fields,
+    )
+
+
+def _public_topics(through, owner_field: str, pks: list[int]) -> dict[int, list[Topic]]:
+    found: dict[int, list[Topic]] = defaultdict(list)
+    rows = through.objects.filter(**{f"{owner_field}__in": pks, "topic__visibility": PUBLIC})
+    for link in rows.select_related("topic"):
+        found[getattr(link, f"{owner_field}_id")].append(link.topic)
+    return found
+
+
+def _roles(actor_field: str, pks: list[int]) -> dict[int, set[str]]:
+    roles: dict[int, set[str]] = defaultdict(set)
+    rows = Participation.objects.filter(**{f"{actor_field}__in": pks}).values_list(
+        actor_field, "role"
+    )
+    for pk, role in rows.distinct():
+        roles[pk].add(role)
+    return roles
+
+
+def organization_entries(pks: list[int]) -> list[SearchEntry]:
+    organizations = Organization.objects.filter(pk__in=pks).select_related("place")
+    other_names: dict[int, list[str]] = defaultdict(list)
+    for org, value in OrganizationName.objects.filter(organization__in=pks).values_list(
+        "organization", "value"
+    ):
+        other_names[org].append(value)
+    topics = _public_topics(Organization.topics.through, "organization", pks)
+    roles = _roles("organization", pks)
+    entries = []
+    for org in organizations:
+        place = org.place if org.place and org.place.visibility == PUBLIC else None
+        country = place.country.code if place else ""
+        where = [place.name_en, place.name_fr, place.region] if place else []
+        entries.append(
+            _entry(
+                org,
+                SearchEntry.Kind.ORGANIZATION,
+                title=org.display_name[:300],
+                summary=", ".join(filter(None, [org.get_kind_display(), place and str(place)])),
+                names=[org.name, org.name_en, org.name_fr, org.acronym, *other_names[org.pk]],
+                words=[
+                    org.get_kind_display(),
+                    *where,
+                    *_country_names(country),
+                    *_topic_words(topics[org.pk]),
+                ],
+                subkind=org.kind,
+                country=country,
+                topics=_framed(t.slug for t in topics[org.pk]),
+                roles=_framed(roles[org.pk]),
+                in_region=org.in_region,
+            )
+        )
+    return entries
+
+
+def person_entries(pks: list[int]) -> list[SearchEntry]:
+    people = Person.objects.filter(pk__in=pks).select_related("place")
+    topics = _public_topics(Person.topics.through, "person", pks)
+    roles = _roles("person", pks)
+    affiliations: dict[int, list[Organization]] = defaultdict(list)
+    for affiliation in Affiliation.objects.filter(
+        person__in=pks, organization__visibility=PUBLIC
+    ).select_related("organization__place"):
+        affiliations[affiliation.person_id].append(affiliation.organization)
+    entries = []
+    for person in people:
+        works_at = affiliations[person.pk]
+        place = person.place or next((o.place for o in works_at if o.place), None)
+        place = place if place and place.visibility == PUBLIC else None
+        entries.append(
+            _entry(
+                person,
+                SearchEntry.Kind.PERSON,
+                title=person.display_name[:300],
+                summary=", ".join(o.short_name for o in works_at[:3]),
+                names=[person.given_name, person.family_name],
+                words=[
+                    *(name for o in works_at for name in (o.name, o.acronym)),
+                    *([place.name_en, place.name_fr] if place else []),
+                    *_topic_words(topics[person.pk]),
+                ],
+                country=place.country.code if place else "",
+                topics=_framed(t.slug for t in topics[person.pk]),
+                roles=_framed(roles[person.pk]),
+                in_region=any(o.in_region for o in works_at),
+            )
+        )
+    return entries
+
+
+def activity_entries(pks: list[int]) -> list[SearchEntry]:
+    activities = Activity.objects.filter(pk__in=pks)
+    topics = _public_topics(Activity.topics.through, "activity", pks)
+    places: dict[int, list[Place]] = defaultdict(list)
+    for link in Activity.places.through.objects.filter(
+        activity__in=pks, place__visibility=PUBLIC
+    ).select_related("place"):
+        places[link.activity_id].append(link.place)
+    participants: dict[int, list[str]] = defaultdict(list)
+    roles: dict[int, set[str]] = defaultdict(set)
+    in_region: set[int] = set()
+    shown = Participation.objects.filter(activity__in=pks, visibility=PUBLIC)
+    for (
+        activity,
+        role,
+        org_name,
+        acronym,
+        org_public,
+        regional,
+        given,
+        family,
+        person_public,
+    ) in shown.values_list(
+        "activity",
+        "role",
+        "organization__name",
+        "organization__acronym",
+        "organization__visibility",
+        "organization__in_region",
+        "person__given_name",
+        "person__family_name",
+        "person__visibility",
+    ):
+        roles[activity].add(role)
+        if org_name and org_public == PUBLIC:
+            participants[activity] += [org_name, acronym or ""]
+            if regional:
+                in_region.add(activity)
+        elif family and person_public == PUBLIC:
+            participants[activity] += [given, family]
+    entries = []
+    for activity in activities:
+        where = places[activity.pk]
+        country = where[0].country.code if where else (activity.delegation_country.code or "")
+        labels = [Kind(activity.kind).label]
+        if activity.category in Category.values:
+            labels.append(Category(activity.category).label)
+        entries.append(
+            _entry(
+                activity,
+                SearchEntry.Kind.ACTIVITY,
+                title=activity.title_en[:300] or activity.title_fr[:300],
+                summary=(activity.summary_en or activity.summary_fr)[:500],
+                names=[activity.acronym],
+                words=[
+                    activity.title_en,
+                    activity.title_fr,
+                    activity.summary_en,
+                    activity.summary_fr,
+                    activity.objectives_en,
+                    activity.objectives_fr,
+                    activity.purpose_en,
+                    activity.purpose_fr,
+                    activity.venue,
+                    *(str(label) for label in labels),
+                    *(name for p in where for name in (p.name_en, p.name_fr, p.region)),
+                    *_country_names(country),
+                    *_topic_words(topics[activity.pk]),
+                    *participants[activity.pk],
+                ],
+                subkind=activity.kind,
+                country=country,
+                year_start=_year(activity.start),
+                year_end=_year(activity.end) or _year(activity.start),
+                topics=_framed(t.slug for t in topics[activity.pk]),
+                roles=_framed(roles[activity.pk]),
+                in_region=activity.pk in in_region,
+            )
+        )
+    return entries
+
+
+def topic_entries(pks: list[int]) -> list[SearchEntry]:
+    entries = []
+    for topic in Topic.objects.filter(pk__in=pks).select_related("parent"):
+        parent = topic.parent if topic.parent and topic.parent.visibility == PUBLIC else None
+        entries.append(
+            _entry(
+                topic,
+                SearchEntry.Kind.TOPIC,
+                title=topic.name_en[:300],
+                summary=topic.get_kind_display(),
+                names=[topic.name_en, topic.name_fr, topic.slug.replace("-", " ")],
+                words=[
+                    topic.name_en,
+                    topic.name_fr,
+                    *([parent.name_en, parent.name_fr] if parent else []),
+                ],
+                subkind=topic.kind,
+                topics=_framed([topic.slug]),
+            )
+        )
+    return entries
+
+
+def place_entries(pks: list[int]) -> list[SearchEntry]:
+    entries = []
+    for place in Place.objects.filter(pk__in=pks):
+        code = place.country.code
+        entries.append(
+            _entry(
+                place,
+                SearchEntry.Kind.PLACE,
+                title=str(place)[:300],
+                summary=place.region,
+                names=[place.name_en, place.name_fr, place.region, *_country_names(code)],
+                words=[],
+                country=code,
+            )
+        )
+    return entries
+
+
+#: The models search indexes, and how to build their entries.
+BUILDERS = {
+    Organization: organization_entries,
+    Person: person_entries,
+    Activity: activity_entries,
+    Topic: topic_entries,
+    Place: place_entries,
+}

