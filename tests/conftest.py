@@ -22,6 +22,8 @@ ARTIFACTS = CHECKOUT / "test-artifacts"
 def fresh_cache(settings):
     """Each test starts afresh: its own empty cache, and English."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # background tasks run at once, in the test's process and transaction
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     cache.clear()
     # a request to a /fr/ page leaves French active in this thread: start each test in English
     translation.activate("en")

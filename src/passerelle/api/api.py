@@ -231,3 +231,7 @@ COLLECTIONS = [
 ]
 for _collection in COLLECTIONS:
     register(_collection)
+
+from .discovery import router as discovery  # noqa: E402  (after the api it joins)
+
+api.add_router("/", discovery)

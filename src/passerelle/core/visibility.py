@@ -115,9 +115,7 @@ def entries_visible_to(queryset: QuerySet, user) -> QuerySet:
             content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
         ).filter(Q(user=user) | Q(group__in=user.groups.all()))
     )
-    return queryset.filter(
-        Q(visibility__in=(PUBLIC, INTERNAL)) | Q(owner_id=user.pk) | Q(named)
-    )
+    return queryset.filter(Q(visibility__in=(PUBLIC, INTERNAL)) | Q(owner_id=user.pk) | Q(named))
 
 
 def can_read(record: Record | None, user) -> bool:

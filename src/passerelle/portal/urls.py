@@ -77,5 +77,6 @@ urlpatterns = [
     *page(pgettext_lazy("URL path", "map"), views.partnership_map, "map"),
     *page(pgettext_lazy("URL path", "network"), views.partnership_network, "network"),
     *page(timeline, views.timeline, "timeline"),
+    *page(pgettext_lazy("URL path", "search"), views.search, "search"),
     *paged(format_lazy("{}/<int:year>", timeline), views.timeline_year, "timeline-year"),
 ]

@@ -203,6 +203,25 @@ def timeline_year(request, year, number=1, as_json=False):
     return respond(request, payload, "portal/timeline_year.html", title, as_json)
 
 
+def search(request, as_json=False):
+    """One box over the public records; not cached, since every query is its own page."""
+    from passerelle.search.engine import filters_from
+    from passerelle.search.engine import search as run_search
+    from passerelle.search.pages import portal_url, results_page
+
+    params = {k: request.GET.get(k, "")[:200] for k in ("q", *FILTER_PARAMETERS, "page")}
+    page_number = int(params["page"]) if params["page"].isdigit() else 1
+    results = run_search(params["q"], None, filters_from(request.GET), page=min(page_number, 1000))
+    payload = results_page(results, params, portal_url, reverse("portal:search"))
+    title = (
+        _("Search") if not results.query else _("Search: %(query)s") % {"query": results.query[:80]}
+    )
+    return respond(request, payload, "portal/search.html", title, as_json)
+
+
+FILTER_PARAMETERS = ("kind", "subkind", "country", "topic", "year", "role")
+
+
 @cache_control(max_age=24 * 3600, public=True)
 def world_map(request):
     """The land of the world, drawn once and cached by browsers: detail pages place a dot on it."""

@@ -31,6 +31,8 @@ from passerelle.registry.models import (
 from .models import SearchEntry, entry_type
 from .text import name_tokens, text_tokens
 
+ONE_OFF = (Kind.EVENT, Kind.DELEGATION)
+
 
 def _year(value: str) -> int | None:
     return int(value[:4]) if value and value[:4].isdigit() else None
@@ -234,7 +236,9 @@ def activity_entries(pks: list[int]) -> list[SearchEntry]:
                 subkind=activity.kind,
                 country=country,
                 year_start=_year(activity.start),
-                year_end=_year(activity.end) or _year(activity.start),
+                # no end: an event or a visit is over the same year; the rest is ongoing
+                year_end=_year(activity.end)
+                or (_year(activity.start) if activity.kind in ONE_OFF else None),
                 topics=_framed(t.slug for t in topics[activity.pk]),
                 roles=_framed(roles[activity.pk]),
                 in_region=activity.pk in in_region,

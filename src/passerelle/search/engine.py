@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -54,7 +55,9 @@ class Filters:
         if self.topic:
             entries = entries.filter(topics__contains=f" {self.topic} ")
         if self.year:
-            entries = entries.filter(year_start__lte=self.year, year_end__gte=self.year)
+            entries = entries.filter(
+                Q(year_end__gte=self.year) | Q(year_end__isnull=True), year_start__lte=self.year
+            )
         if self.role:
             entries = entries.filter(roles__contains=f" {self.role} ")
         if self.in_region is not None:
@@ -197,6 +200,7 @@ def highlight(text: str, terms: set[str]) -> SafeString:
 
 def _facets(entries: list[SearchEntry]) -> dict[str, list[tuple[str, int]]]:
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    this_year = date.today().year
 
     def add(facet: str, value) -> None:
         if value:
@@ -211,7 +215,7 @@ def _facets(entries: list[SearchEntry]) -> dict[str, list[tuple[str, int]]]:
         for role in entry.roles.split():
             add("role", role)
         if entry.year_start:
-            for year in range(entry.year_start, (entry.year_end or entry.year_start) + 1):
+            for year in range(entry.year_start, (entry.year_end or this_year) + 1):
                 add("year", year)
     return {
         facet: sorted(values.items(), key=lambda item: (-item[1], item[0]))[:20]

@@ -1,0 +1,330 @@
+"""Matchmaking: who should we work with on X?
+
+Given a call text, a theme or a record, people and organizations are ranked
+by four signals, each in [0, 1], and every suggestion says why:
+
+- **lexical**: the record itself matches the words, or it took part in
+  activities that do (its expertise shows through them; a coordinator's role
+  counts more than a participant's);
+- **topics**: how many of the theme's topics it works on;
+- **semantic**: cosine similarity of sentence embeddings (where installed);
+- **network**: ties it already has with the region's organizations, and,
+  for partners abroad, a country the region does not work with yet.
+
+Two views matter most: experts in our region for a theme, partners abroad
+for it. Everything goes through the visibility rule of core.visibility.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from passerelle.activities.models import Activity, Participation
+from passerelle.core.visibility import participations_visible_to
+from passerelle.registry.models import Organization, Person
+
+from . import semantic
+from .engine import lexical_ranking
+from .models import SearchEntry, entry_type
+from .semantic import entry_text
+from .text import query_words
+
+WEIGHTS = {"lexical": 0.45, "topics": 0.2, "semantic": 0.25, "network": 0.1}
+ROLE_WEIGHT = {
+    "coordinator": 1.0,
+    "organizer": 0.9,
+    "party": 0.9,
+    "signatory": 0.9,
+    "partner": 0.8,
+    "co_organizer": 0.8,
+    "speaker": 0.7,
+    "host": 0.6,
+}
+SCOPES = ("region", "abroad")
+ACTORS = {"organization": Organization, "person": Person}
+
+
+@dataclass
+class Suggestion:
+    kind: str
+    uid: str
+    name: str
+    country: str
+    score: float
+    signals: dict[str, float]
+    shared_topics: list[str] = field(default_factory=list)
+    evidence: list[dict] = field(default_factory=list)
+    path: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "id": self.uid,
+            "name": self.name,
+            "country": self.country,
+            "score": round(self.score, 4),
+            "signals": {k: round(v, 4) for k, v in self.signals.items()},
+            "shared_topics": self.shared_topics,
+            "evidence": self.evidence,
+            "path": self.path,
+            "reasons": self.reasons,
+        }
+
+
+@dataclass
+class Matches:
+    query: str
+    suggestions: list[Suggestion]
+    notes: list[str]
+
+
+def _in_scope(entry: SearchEntry, scope: str) -> bool:
+    if not scope:
+        return True
+    if scope == "region":
+        return entry.in_region
+    if scope == "abroad":
+        return bool(entry.country) and entry.country != "FR"
+    return entry.country == scope.upper()
+
+
+def _is_us(entry: SearchEntry) -> bool:
+    """The region's own clusters ask the question; they are not an answer to it."""
+    return entry.kind == "organization" and entry.subkind == "cluster" and entry.in_region
+
+
+def _normalized(scores: dict) -> dict:
+    top = max(scores.values(), default=0) or 1.0
+    return {key: value / top for key, value in scores.items()}
+
+
+def _record_text(record: Model) -> tuple[str, SearchEntry | None]:
+    entry = SearchEntry.objects.filter(
+        content_type=entry_type(type(record)), object_id=record.pk
+    ).first()
+    if entry is None:
+        return str(record), None
+    return entry_text(entry), entry
+
+
+def match(
+    text: str = "",
+    *,
+    user,
+    record: Model | None = None,
+    kind: str = "",
+    scope: str = "",
+    limit: int = 10,
+) -> Matches:
+    """People and organizations that fit ``text`` (or ``record``), best first, with reasons."""
+    notes: list[str] = []
+    own_entry = None
+    if record is not None:
+        text, own_entry = _record_text(record)
+    text = (text or "").strip()[:5000]
+    if not query_words(text):
+        return Matches(text, [], [_("Give a theme, a call text or a record to match.")])
+    from passerelle.core.visibility import entries_visible_to
+
+    readable = entries_visible_to(SearchEntry.objects.all(), user)
+    lexical, _corrections, _relaxed = lexical_ranking(text, readable, any_word=True, limit=400)
+    hits = {pk: score for pk, score in lexical}
+    neighbours: dict[int, float] = {}
+    if semantic.available():
+        neighbours = dict(semantic.neighbours(text, readable, limit=400))
+        if not neighbours:
+            notes.append(_("No embeddings are stored yet: run passerelle reindex --embeddings."))
+    else:
+        notes.append(_("Semantic similarity is not installed: lexical and network signals only."))
+    entries = {
+        e.pk: e
+        for e in SearchEntry.objects.filter(pk__in=set(hits) | set(neighbours)).defer(
+            "names", "words"
+        )
+    }
+
+    # the theme's topics: those matched by name, else the commonest among the best activities
+    theme_topics = Counter()
+    for pk in list(hits)[:200]:
+        entry = entries[pk]
+        weight = 3 if entry.kind == "topic" else 1
+        for slug in entry.topics.split():
+            theme_topics[slug] += weight * hits[pk]
+    if own_entry is not None:
+        for slug in own_entry.topics.split():
+            theme_topics[slug] += max(hits.values(), default=1.0) * 3
+    theme = {slug for slug, _n in theme_topics.most_common(5)}
+
+    lexical_by_actor: dict[tuple[str, int], float] = defaultdict(float)
+    semantic_by_actor: dict[tuple[str, int], float] = defaultdict(float)
+    evidence: dict[tuple[str, int], list[tuple[float, int, str]]] = defaultdict(list)
+    activity_scores: dict[int, tuple[float, float]] = {}
+    top_lexical = max(hits.values(), default=0.0) or 1.0
+    for pk, entry in entries.items():
+        lex, sem = hits.get(pk, 0.0) / top_lexical, neighbours.get(pk, 0.0)
+        if entry.kind in ACTORS:
+            actor = (entry.kind, entry.object_id)
+            lexical_by_actor[actor] = max(lexical_by_actor[actor], lex)
+            semantic_by_actor[actor] = max(semantic_by_actor[actor], sem)
+        elif entry.kind == "activity":
+            activity_scores[entry.object_id] = (lex, sem)
+    shown = participations_visible_to(
+        Participation.objects.filter(activity__in=list(activity_scores)), user
+    ).values_list("activity", "organization", "person", "role")
+    for activity, organization, person, role in shown:
+        actor = ("organization", organization) if organization else ("person", person)
+        lex, sem = activity_scores[activity]
+        weight = ROLE_WEIGHT.get(role, 0.5)
+        evidence[actor].append((lex + sem, activity, role))
+        # the best activity shows the expertise; many weak ones do not add up to it
+        lexical_by_actor[actor] = max(lexical_by_actor[actor], lex * weight)
+        semantic_by_actor[actor] = max(semantic_by_actor[actor], 0.9 * sem * weight)
+    if own_entry is not None and own_entry.kind in ACTORS:
+        lexical_by_actor.pop((own_entry.kind, own_entry.object_id), None)
+
+    candidates = set(lexical_by_actor) | {a for a, s in semantic_by_actor.items() if s > 0}
+    if kind in ACTORS:
+        candidates = {c for c in candidates if c[0] == kind}
+    actor_entries = {
+        (e.kind, e.object_id): e
+        for e in readable.filter(kind__in=list(ACTORS)).filter(
+            object_id__in={pk for _k, pk in candidates}
+        )
+        if (e.kind, e.object_id) in candidates
+    }
+    candidates = {
+        c for c in candidates if c in actor_entries and _in_scope(actor_entries[c], scope)
+    }
+    lexical_n = _normalized({c: lexical_by_actor.get(c, 0.0) for c in candidates})
+    activity_topics = {e.object_id: e.topics for e in entries.values() if e.kind == "activity"}
+    network, paths, covered = _network(candidates, user)
+
+    suggestions = []
+    weights = dict(WEIGHTS)
+    if not neighbours:
+        weights.pop("semantic")
+    total_weight = sum(weights.values())
+    for candidate in candidates:
+        entry = actor_entries[candidate]
+        best = sorted(evidence[candidate], reverse=True)[:3]
+        topics = set(entry.topics.split())
+        for _score, activity, _role in best:
+            topics |= set(activity_topics.get(activity, "").split())
+        shared = sorted(topics & theme)
+        signals = {
+            "lexical": lexical_n.get(candidate, 0.0),
+            "topics": len(shared) / len(theme) if theme else 0.0,
+            "network": network.get(candidate, 0.0),
+        }
+        if "semantic" in weights:
+            signals["semantic"] = max(0.0, semantic_by_actor.get(candidate, 0.0))
+        new_country = scope == "abroad" and entry.country and covered.get(entry.country, 0) == 0
+        if new_country:
+            signals["network"] = max(signals["network"], 0.5)
+        score = sum(weights[name] * value for name, value in signals.items()) / total_weight
+        suggestion = Suggestion(
+            kind=candidate[0],
+            uid=str(entry.uid),
+            name=entry.title,
+            country=entry.country,
+            score=score,
+            signals=signals,
+            shared_topics=shared,
+            path=paths.get(candidate, []),
+        )
+        suggestion.evidence = [{"activity": activity, "role": role} for _s, activity, role in best]
+        suggestion.reasons = _reasons(suggestion, new_country)
+        suggestions.append(suggestion)
+    suggestions.sort(key=lambda s: (-s.score, s.name))
+    best = suggestions[:limit]
+    _describe_evidence(best)
+    return Matches(text, best, notes)
+
+
+def _network(candidates: set, user) -> tuple[dict, dict, Counter]:
+    """Ties with the region: how many activities each candidate shares with the region's
+    organizations (normalized), one path through such an activity, and the countries the
+    region already works with (activities per country)."""
+    regional = participations_visible_to(
+        Participation.objects.filter(organization__in_region=True), user
+    )
+    regional_activities = regional.values("activity")
+    ties: dict[tuple[str, int], int] = defaultdict(int)
+    example: dict[tuple[str, int], int] = {}
+    rows = participations_visible_to(
+        Participation.objects.filter(activity__in=regional_activities), user
+    ).filter(
+        organization__in=[pk for k, pk in candidates if k == "organization"]
+    ) | participations_visible_to(
+        Participation.objects.filter(activity__in=regional_activities), user
+    ).filter(person__in=[pk for k, pk in candidates if k == "person"])
+    for activity, organization, person in rows.values_list("activity", "organization", "person"):
+        actor = ("organization", organization) if organization else ("person", person)
+        ties[actor] += 1
+        example.setdefault(actor, activity)
+    partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for activity, organization, name, acronym in regional.filter(
+        activity__in=set(example.values())
+    ).values_list("activity", "organization", "organization__name", "organization__acronym"):
+        partners[activity].append((organization, acronym or name))
+    titles = dict(
+        Activity.objects.filter(pk__in=set(example.values())).values_list("pk", "title_en")
+    )
+    paths = {}
+    for actor, activity in example.items():
+        others = [n for pk, n in partners[activity] if actor != ("organization", pk)]
+        if others:
+            paths[actor] = [others[0], titles.get(activity, "")]
+    covered = Counter(
+        SearchEntry.objects.filter(kind="activity", in_region=True)
+        .exclude(country="")
+        .values_list("country", flat=True)
+    )
+    top = max(ties.values(), default=0) or 1
+    return {actor: n / top for actor, n in ties.items()}, paths, covered
+
+
+def _reasons(suggestion: Suggestion, new_country: bool) -> list[str]:
+    reasons = []
+    if suggestion.shared_topics:
+        reasons.append(_("works on %(topics)s") % {"topics": ", ".join(suggestion.shared_topics)})
+    if suggestion.signals.get("lexical", 0) > 0:
+        reasons.append(_("its record or its activities match the words"))
+    if suggestion.signals.get("semantic", 0) > 0.3:
+        reasons.append(
+            _("close in meaning (%(similarity).2f)")
+            % {"similarity": suggestion.signals["semantic"]}
+        )
+    if suggestion.path:
+        reasons.append(
+            _("already works with %(partner)s (%(activity)s)")
+            % {"partner": suggestion.path[0], "activity": suggestion.path[1]}
+        )
+    if new_country:
+        reasons.append(_("a country the region does not work with yet"))
+    return reasons
+
+
+def _describe_evidence(suggestions: list[Suggestion]) -> None:
+    ids = {e["activity"] for s in suggestions for e in s.evidence}
+    titles = {
+        pk: (uid, title)
+        for pk, uid, title in Activity.objects.filter(pk__in=ids).values_list(
+            "pk", "uid", "title_en"
+        )
+    }
+    for suggestion in suggestions:
+        suggestion.evidence = [
+            {
+                "id": str(titles[e["activity"]][0]),
+                "title": titles[e["activity"]][1],
+                "role": e["role"],
+            }
+            for e in suggestion.evidence
+            if e["activity"] in titles
+        ]
