@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 
 #: Apps whose models are the records and what staff decide about them.
-RECORD_APPS = ("core", "registry", "activities", "ingest", "portal")
+RECORD_APPS = ("core", "registry", "activities", "ingest", "portal", "search")
 ROLES = ("administrator", "editor", "contributor", "viewer")
 ACTIONS = {
     "editor": ("add", "change", "delete", "view", "publish"),

@@ -128,6 +128,16 @@ def organization_entries(pks: list[int]) -> list[SearchEntry]:
     return entries
 
 
+def _regional_places() -> tuple[set[int], set[str]]:
+    """The places, and the regions, of the organizations of the cluster's own region."""
+    rows = Place.objects.filter(organizations__in_region=True).values_list("pk", "region")
+    return {pk for pk, _r in rows}, {region for _pk, region in rows if region}
+
+
+def _in(place: Place, regional: tuple[set[int], set[str]]) -> bool:
+    return place.pk in regional[0] or (bool(place.region) and place.region in regional[1])
+
+
 def person_entries(pks: list[int]) -> list[SearchEntry]:
     people = Person.objects.filter(pk__in=pks).select_related("place")
     topics = _public_topics(Person.topics.through, "person", pks)
@@ -137,6 +147,7 @@ def person_entries(pks: list[int]) -> list[SearchEntry]:
         person__in=pks, organization__visibility=PUBLIC
     ).select_related("organization__place"):
         affiliations[affiliation.person_id].append(affiliation.organization)
+    regional = _regional_places()
     entries = []
     for person in people:
         works_at = affiliations[person.pk]
@@ -157,7 +168,8 @@ def person_entries(pks: list[int]) -> list[SearchEntry]:
                 country=place.country.code if place else "",
                 topics=_framed(t.slug for t in topics[person.pk]),
                 roles=_framed(roles[person.pk]),
-                in_region=any(o.in_region for o in works_at),
+                in_region=any(o.in_region for o in works_at)
+                or bool(person.place and _in(person.place, regional)),
             )
         )
     return entries

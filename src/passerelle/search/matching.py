@@ -24,6 +24,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from passerelle.activities.models import Activity, Participation
+from passerelle.activities.vocabulary import Role
 from passerelle.core.visibility import participations_visible_to
 from passerelle.registry.models import Organization, Person
 
@@ -198,7 +199,11 @@ def match(
         if (e.kind, e.object_id) in candidates
     }
     candidates = {
-        c for c in candidates if c in actor_entries and _in_scope(actor_entries[c], scope)
+        c
+        for c in candidates
+        if c in actor_entries
+        and _in_scope(actor_entries[c], scope)
+        and not _is_us(actor_entries[c])
     }
     lexical_n = _normalized({c: lexical_by_actor.get(c, 0.0) for c in candidates})
     activity_topics = {e.object_id: e.topics for e in entries.values() if e.kind == "activity"}

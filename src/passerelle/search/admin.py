@@ -1,0 +1,124 @@
+"""Back office of search: one box over what the user may read, and the matchmaker.
+
+The model "Search entries" is the way in from the sidebar; its list is the search
+page itself, and "Find partners" sits beside it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
+
+from passerelle.activities.models import Activity
+from passerelle.registry.models import Organization, Person
+
+from .engine import filters_from, search
+from .matching import ACTORS, SCOPES, match
+from .models import SearchEntry
+from .pages import admin_url, results_page
+
+FILTERS = ("kind", "subkind", "country", "topic", "year", "role")
+
+
+@admin.register(SearchEntry)
+class SearchEntryAdmin(ModelAdmin):
+    """Read-only: entries are written with their records (search.indexing)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path("match/", self.admin_site.admin_view(self.match_view), name="search_match"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        params = {k: request.GET.get(k, "")[:200] for k in ("q", *FILTERS, "page")}
+        number = int(params["page"]) if params["page"].isdigit() else 1
+        results = search(params["q"], request.user, filters_from(request.GET), page=number)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Search"),
+            "opts": self.model._meta,
+            "page": results_page(
+                results, params, admin_url, reverse("admin:search_searchentry_changelist")
+            ),
+            "match_url": reverse("admin:search_match"),
+        }
+        return TemplateResponse(request, "admin/search/search.html", context)
+
+    def match_view(self, request):
+        text = request.GET.get("q", "")[:5000]
+        kind = request.GET.get("kind", "")
+        scope = request.GET.get("scope", "")
+        if scope not in SCOPES and not (len(scope) == 2 and scope.isalpha()):
+            scope = ""
+        record = _record(request.GET.get("record", ""), request.user)
+        found = (
+            match(
+                text,
+                user=request.user,
+                record=record,
+                kind=kind if kind in ACTORS else "",
+                scope=scope,
+                limit=20,
+            )
+            if text.strip() or record
+            else None
+        )
+        rows = []
+        for suggestion in found.suggestions if found else []:
+            model = ACTORS[suggestion.kind]
+            pk = model.objects.filter(uid=suggestion.uid).values_list("pk", flat=True).first()
+            meta = model._meta
+            rows.append(
+                {
+                    "suggestion": suggestion,
+                    "url": reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[pk]),
+                    "evidence": [{**e, "url": _activity_url(e["id"])} for e in suggestion.evidence],
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Find partners"),
+            "opts": self.model._meta,
+            "query": text,
+            "kind": kind,
+            "scope": scope,
+            "record": record,
+            "notes": found.notes if found else [],
+            "rows": rows,
+            "searched": found is not None,
+        }
+        return TemplateResponse(request, "admin/search/match.html", context)
+
+
+def _record(uid: str, user):
+    from uuid import UUID
+
+    from passerelle.core.visibility import visible_to
+
+    try:
+        key = UUID(uid)
+    except ValueError:
+        return None
+    for model in (Activity, Organization, Person):
+        found = visible_to(model.objects.filter(uid=key), user).first()
+        if found is not None:
+            return found
+    return None
+
+
+def _activity_url(uid: str) -> str:
+    pk = Activity.objects.filter(uid=uid).values_list("pk", flat=True).first()
+    return reverse("admin:activities_activity_change", args=[pk]) if pk else ""
