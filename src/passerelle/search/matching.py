@@ -329,6 +329,7 @@ def _describe_evidence(suggestions: list[Suggestion]) -> None:
                 "id": str(titles[e["activity"]][0]),
                 "title": titles[e["activity"]][1],
                 "role": e["role"],
+                "role_label": str(Role(e["role"]).label) if e["role"] in Role.values else "",
             }
             for e in suggestion.evidence
             if e["activity"] in titles
