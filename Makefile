@@ -9,7 +9,8 @@ INSTALLED := $(VENV)/.installed
 $(INSTALLED): pyproject.toml package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# torch's CPU build for the semantic extra lies on this machine's disk (pip takes it there)
+	$(BIN)/python -m pip install --quiet -e ".[dev,semantic]"
 	# Country shapes for the portal's map (Natural Earth, from the npm registry).
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(INSTALLED)
@@ -46,9 +47,13 @@ bench: $(INSTALLED)
 	$(BIN)/python -m bench.core
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.portal
+	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.load
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.core
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.imports
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.portal
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.search
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m bench.load
 
 ## Serve for real use with gunicorn (set PASSERELLE_ENV=production and its settings first).
 serve: $(INSTALLED)

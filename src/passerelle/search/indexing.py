@@ -27,6 +27,7 @@ from passerelle.registry.models import (
     Topic,
 )
 
+from . import semantic
 from .documents import BUILDERS
 from .models import SearchEntry, SearchTerm, entry_type
 
@@ -158,6 +159,10 @@ def _saved(sender, instance, raw=False, **kwargs) -> None:
     if raw:
         return
     index(sender, [instance.pk])
+    if semantic.available():
+        from .tasks import embed_records
+
+        transaction.on_commit(partial(embed_records.enqueue, sender._meta.label, [instance.pk]))
     for model, pks in dependants(sender, instance.pk).items():
         _enqueue_after_commit(model, pks)
 

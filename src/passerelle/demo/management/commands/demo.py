@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -8,6 +11,7 @@ from passerelle.demo.loading import (
     ensure_demo_account,
     load_demo_network,
 )
+from passerelle.search import semantic
 
 
 class Command(BaseCommand):
@@ -26,6 +30,7 @@ class Command(BaseCommand):
             raise CommandError("The demo account is not for production: unset PASSERELLE_ENV.")
         summary = load_demo_network()
         ensure_demo_account()
+        call_command("reindex", no_progress=True, embeddings=semantic.available(), verbosity=0)
         base = f"http://{options['addr']}"
         self.stdout.write(self.style.SUCCESS(f"Demo network loaded ({summary})."))
         self.stdout.write(
@@ -36,5 +41,18 @@ class Command(BaseCommand):
             f"  Back office:  {base}/en/admin/  (French: {base}/fr/admin/)\n"
             f"  Login:        {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
         )
-        if not options["no_serve"]:
+        if options["no_serve"]:
+            return
+        # the task queue's worker (search cascades, embeddings), stopped with the server
+        worker = None
+        if settings.TASK_MODE == "db":
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "passerelle", "db_worker", "--no-reload", "-v", "0"]
+            )
+            self.stdout.write(f"  Task worker:  running (process {worker.pid})")
+        try:
             call_command("runserver", options["addr"], use_reloader=False)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
