@@ -134,8 +134,16 @@ def _index():
     return index
 
 
-def neighbours(text: str, entries: QuerySet, limit: int = 500) -> list[tuple[int, float]]:
-    """(entry id, cosine similarity) of the entries nearest ``text`` among ``entries``."""
+#: Below this cosine similarity, all-MiniLM-L6-v2's neighbours are mostly unrelated: a
+#: search for a word no record holds must not answer with the nearest noise.
+RELATED = 0.35
+
+
+def neighbours(
+    text: str, entries: QuerySet, limit: int = 500, *, at_least: float = RELATED
+) -> list[tuple[int, float]]:
+    """(entry id, cosine similarity) of the entries nearest ``text`` among ``entries``, the
+    nearest first, none less similar than ``at_least``."""
     if not available() or not text.strip():
         return []
     index = _index()
@@ -147,7 +155,11 @@ def neighbours(text: str, entries: QuerySet, limit: int = 500) -> list[tuple[int
         for key, distance in zip(found.keys, found.distances, strict=True)
     ]
     allowed = set(entries.filter(pk__in=[k for k, _s in similarities]).values_list("pk", flat=True))
-    return [(key, similarity) for key, similarity in similarities if key in allowed][:limit]
+    return [
+        (key, similarity)
+        for key, similarity in similarities
+        if key in allowed and similarity >= at_least
+    ][:limit]
 
 
 def vectors_of(entry_ids: Iterable[int]) -> dict[int, object]:
