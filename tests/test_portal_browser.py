@@ -128,6 +128,9 @@ def test_every_page_type_passes_axe(reader, live_server, artifacts):
         "/en/timeline/2011/",
         "/fr/carte/",
         f"/en/organizations/{clara.uid}/activities/",
+        "/en/search/?q=cancer",
+        "/fr/recherche/?q=cellules+souches",
+        "/en/search/?q=",
     ]
     problems = {}
     for path in paths:
@@ -141,3 +144,27 @@ def test_every_page_type_passes_axe(reader, live_server, artifacts):
     page.screenshot(path=artifacts / "portal-organization-phone.png", full_page=True)
     assert serious_violations(page) == []
     assert problems == {}
+
+
+def test_the_search_box_finds_narrows_and_pages(reader, live_server, artifacts):
+    page = reader
+    page.goto(f"{live_server.url}/en/")
+    page.get_by_role("searchbox", name="Search").fill("Bramblla")
+    with page.expect_navigation():
+        page.get_by_role("search").get_by_role("button", name="Search").click()
+    assert "/en/search/?q=Bramblla" in page.url
+    assert page.locator("main .hits mark").first.inner_text() == "Brambilla"
+    assert "Also searched for" in page.locator("main").inner_text()
+    page.get_by_role("searchbox", name="Words to find").fill("cancer")
+    with page.expect_navigation():
+        page.locator("form.search-page button").click()
+    groups = page.locator("main .hits section h2").all_inner_texts()
+    assert {"Activities", "Organizations"} <= set(groups)
+    page.screenshot(path=artifacts / "portal-search.png", full_page=True)
+    with page.expect_navigation():
+        page.locator("aside.facets a", has_text="Italy").first.click()
+    assert "country=IT" in page.url
+    assert "Cancer research cluster in Milan" in page.locator("main .hits").inner_text()
+    with page.expect_navigation():
+        page.locator("main .hits a").first.click()
+    assert page.locator("h1").count() == 1 and "/en/" in page.url

@@ -17,6 +17,8 @@ from passerelle.registry.models import Organization, Person
 from passerelle.search import engine, matching
 from passerelle.search.pages import portal_url, results_page
 
+from .api import ERRORS
+
 router = Router(tags=["search"])
 
 
@@ -116,7 +118,7 @@ class MatchOut(Schema):
 
 @router.get(
     "/search",
-    response={200: SearchOut, 422: dict},
+    response={200: SearchOut, **ERRORS},
     operation_id="search",
     summary="Search every kind of record",
 )
@@ -151,7 +153,7 @@ def _record(uid: UUID, user):
 
 @router.get(
     "/match",
-    response={200: MatchOut, 404: dict, 422: dict},
+    response={200: MatchOut, **ERRORS},
     operation_id="match",
     summary="Who should we work with on a theme, a call text or a record?",
 )

@@ -32,6 +32,9 @@ CANDIDATES = 500
 #: Reciprocal rank fusion's constant (Cormack et al.): ranks past ~60 weigh little.
 RRF_K = 60
 MODES = ("lexical", "semantic", "hybrid")
+#: Hybrid ranking: below FEW lexical hits every related neighbour joins; above, only the
+#: neighbours at least SURE (cosine similarity) that the words did not find.
+FEW, SURE = 3, 0.5
 FACETS = ("kind", "subkind", "country", "topic", "year", "role")
 
 
@@ -171,6 +174,19 @@ def lexical_ranking(
     return found, corrections, relaxed
 
 
+def hybrid_neighbours(
+    lexical: list[tuple[int, float]], neighbours: list[tuple[int, float]]
+) -> list[int]:
+    """The semantic ranking to fuse with a lexical one. Where the words found records, the
+    model may reorder them but adds others only when it is sure: the nearest names to a
+    misspelt name are other names, not answers. Where the words found little, the model's
+    related records are the answer (a paraphrase shares no word with its record)."""
+    if len(lexical) < FEW:
+        return [pk for pk, _s in neighbours]
+    found = {pk for pk, _s in lexical}
+    return [pk for pk, similarity in neighbours if pk in found or similarity >= SURE]
+
+
 def fuse(*rankings: list[int], k: int = RRF_K) -> list[tuple[int, float]]:
     """Reciprocal rank fusion of rankings of entry ids."""
     scores: dict[int, float] = {}
@@ -253,7 +269,7 @@ def search(
         if mode == "semantic":
             ranking = neighbours
         else:
-            ranking = fuse([pk for pk, _s in lexical], [pk for pk, _s in neighbours])
+            ranking = fuse([pk for pk, _s in lexical], hybrid_neighbours(lexical, neighbours))
     results.capped = len(ranking) >= CANDIDATES
     results.total = len(ranking)
     order = {pk: position for position, (pk, _s) in enumerate(ranking)}

@@ -285,10 +285,16 @@ def _network(candidates: set, user) -> tuple[dict, dict, Counter]:
         others = [n for pk, n in partners[activity] if actor != ("organization", pk)]
         if others:
             paths[actor] = [others[0], titles.get(activity, "")]
+    # the countries the region already works with: those of its partners' places
     covered = Counter(
-        SearchEntry.objects.filter(kind="activity", in_region=True)
-        .exclude(country="")
-        .values_list("country", flat=True)
+        participations_visible_to(
+            Participation.objects.filter(
+                activity__in=regional_activities, organization__in_region=False
+            ),
+            user,
+        )
+        .exclude(organization__place__country="")
+        .values_list("organization__place__country", flat=True)
     )
     top = max(ties.values(), default=0) or 1
     return {actor: n / top for actor, n in ties.items()}, paths, covered
