@@ -290,13 +290,13 @@ def search(
     return results
 
 
-def filters_from(params, *, kinds=None) -> Filters:
+def filters_from(params) -> Filters:
     """Filters from a request's query string, ignoring what is malformed."""
     year = params.get("year", "")
     in_region = params.get("in_region", "")
     kind = params.get("kind", "")
     return Filters(
-        kind=kind if kind in (kinds or SearchEntry.Kind.values) else "",
+        kind=kind if kind in SearchEntry.Kind.values else "",
         subkind=re.sub(r"[^a-z_]", "", params.get("subkind", ""))[:20],
         country=re.sub(r"[^A-Za-z]", "", params.get("country", ""))[:2],
         topic=re.sub(r"[^a-z0-9-]", "", params.get("topic", ""))[:100],

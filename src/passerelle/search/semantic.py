@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.db.models import Max, QuerySet
@@ -160,14 +160,3 @@ def neighbours(
         for key, similarity in similarities
         if key in allowed and similarity >= at_least
     ][:limit]
-
-
-def vectors_of(entry_ids: Iterable[int]) -> dict[int, object]:
-    import numpy as np
-
-    return {
-        entry_id: np.frombuffer(vector, dtype="float32")
-        for entry_id, vector in Embedding.objects.filter(entry_id__in=list(entry_ids)).values_list(
-            "entry_id", "vector"
-        )
-    }
