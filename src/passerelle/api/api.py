@@ -24,6 +24,8 @@ from passerelle.activities.models import Activity, Participation
 from passerelle.core.models import Source
 from passerelle.core.visibility import participations_visible_to, visible_to
 from passerelle.registry.models import Organization, Person, Place, Topic
+from passerelle.search.documents import BUILDERS as INDEXED
+from passerelle.search.engine import matching_records
 
 from . import schemas
 from .auth import AUTH
@@ -120,7 +122,9 @@ def register(collection: Collection) -> None:
     @paginate(Pages)
     def listing(request, filters: Query[Filters], ordering: Ordering = collection.orderings[0]):
         records = collection.queryset(request)
-        if filters.q:
+        if filters.q and collection.model in INDEXED:
+            records = records.filter(pk__in=matching_records(collection.model, filters.q[:200]))
+        elif filters.q:
             condition = Q()
             for looked_up in collection.search:
                 condition |= Q(**{f"{looked_up}__icontains": filters.q[:200]})

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 NAME_WEIGHT, WORD_WEIGHT = 4.0, 1.0
 
@@ -34,43 +35,55 @@ class Alternatives:
 
 def match(entries: QuerySet, groups: list[Alternatives], *, any_group: bool = False) -> QuerySet:
     if connection.vendor == "postgresql":
-        return _match_postgresql(entries, groups, any_group)
-    return _match_sqlite(entries, groups, any_group)
+        expression = _tsquery(groups, any_group)
+        weights = f"'{{0, 0, {WORD_WEIGHT / NAME_WEIGHT}, 1}}'::float4[]"
+        return entries.extra(
+            where=["search_searchentry.document @@ to_tsquery('simple', %s)"],
+            params=[expression],
+            select={
+                "score": f"ts_rank({weights}, search_searchentry.document, "
+                "to_tsquery('simple', %s), 1)"
+            },
+            select_params=[expression],
+        )
+    return entries.extra(
+        tables=["search_fts"],
+        where=["search_fts.rowid = search_searchentry.id", "search_fts MATCH %s"],
+        params=[_fts5_query(groups, any_group)],
+        select={"score": f"-bm25(search_fts, {NAME_WEIGHT}, {WORD_WEIGHT})"},
+    )
 
 
-def _match_sqlite(entries, groups, any_group):
+def matching_ids(groups: list[Alternatives], *, any_group: bool = False) -> RawSQL:
+    """The ids of the matching entries as a subquery, for ``pk__in`` (no ranking)."""
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            "SELECT id FROM search_searchentry WHERE document @@ to_tsquery('simple', %s)",
+            [_tsquery(groups, any_group)],
+        )
+    return RawSQL(
+        "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [_fts5_query(groups, any_group)]
+    )
+
+
+def _fts5_query(groups: list[Alternatives], any_group: bool) -> str:
     def group(alternatives: Alternatives) -> str:
         terms = [f'names:"{t}"' for t in alternatives.names]
         terms += [f'names:"{t}" *' for t in alternatives.prefixes]
         terms += [f'words:"{t}"' for t in alternatives.stems]
         return "(" + " OR ".join(terms) + ")"
 
-    expression = (" OR " if any_group else " AND ").join(group(g) for g in groups)
-    return entries.extra(
-        tables=["search_fts"],
-        where=["search_fts.rowid = search_searchentry.id", "search_fts MATCH %s"],
-        params=[expression],
-        select={"score": f"-bm25(search_fts, {NAME_WEIGHT}, {WORD_WEIGHT})"},
-    )
+    return (" OR " if any_group else " AND ").join(group(g) for g in groups)
 
 
-def _match_postgresql(entries, groups, any_group):
+def _tsquery(groups: list[Alternatives], any_group: bool) -> str:
     def group(alternatives: Alternatives) -> str:
         terms = [f"'{t}':A" for t in alternatives.names]
         terms += [f"'{t}':*A" for t in alternatives.prefixes]
         terms += [f"'{t}':B" for t in alternatives.stems]
         return "(" + " | ".join(terms) + ")"
 
-    expression = (" | " if any_group else " & ").join(group(g) for g in groups)
-    weights = f"'{{0, 0, {WORD_WEIGHT / NAME_WEIGHT}, 1}}'::float4[]"
-    return entries.extra(
-        where=["search_searchentry.document @@ to_tsquery('simple', %s)"],
-        params=[expression],
-        select={
-            "score": f"ts_rank({weights}, search_searchentry.document, to_tsquery('simple', %s), 1)"
-        },
-        select_params=[expression],
-    )
+    return (" | " if any_group else " & ").join(group(g) for g in groups)
 
 
 # Schema: what each engine needs beside the plain table (run by the migration).

@@ -178,10 +178,10 @@ def _part_changed(sender, instance, raw=False, **kwargs) -> None:
     if sender is Participation:
         if Activity.objects.filter(pk=instance.activity_id).exists():
             index(Activity, [instance.activity_id])
+        # the actor's entry holds only the roles it takes: the queue brings it up to date, so
+        # that a hub's 60k participations are not read again at every one saved
         actor_model = Organization if instance.organization_id else Person
-        actor = instance.organization_id or instance.person_id
-        if actor_model.objects.filter(pk=actor).exists():
-            index(actor_model, [actor])
+        _enqueue_after_commit(actor_model, [instance.organization_id or instance.person_id])
     elif sender is OrganizationName:
         if Organization.objects.filter(pk=instance.organization_id).exists():
             index(Organization, [instance.organization_id])
