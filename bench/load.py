@@ -47,14 +47,19 @@ class Ledger:
     """What clients were told: latencies, statuses, and the writes acknowledged."""
 
     latencies: dict[str, list[float]] = field(default_factory=lambda: {"read": [], "write": []})
+    by_page: dict[str, list[float]] = field(default_factory=dict)
     statuses: Counter = field(default_factory=Counter)
     acknowledged: set[str] = field(default_factory=set)
     attempted: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def note(self, kind: str, status: int, ms: float, uid: str | None = None) -> None:
+    def note(
+        self, kind: str, status: int, ms: float, uid: str | None = None, page: str = ""
+    ) -> None:
         with self.lock:
             self.latencies[kind].append(ms)
+            if page:
+                self.by_page.setdefault(page, []).append(ms)
             self.statuses[(kind, status)] += 1
             if uid:
                 self.attempted.add(uid)
@@ -167,14 +172,18 @@ def read(connection: Connection, network: Network, rng, token: str, ledger) -> N
     auth = {"Authorization": f"Bearer {token}"}
     choice = rng.random()
     if choice < 0.5:
-        status, ms = connection.request("GET", rng.choice(network.pages))
+        page, path, headers = "portal page", rng.choice(network.pages), {}
     elif choice < 0.75:
-        path = f"/api/activities/{rng.choice(network.activity_ids)}"
-        status, ms = connection.request("GET", path, headers=auth)
+        page, path = "API activity", f"/api/activities/{rng.choice(network.activity_ids)}"
+        headers = auth
     else:
-        path = f"/api/organizations/?limit=20&q={rng.choice(network.words)}"
-        status, ms = connection.request("GET", path, headers=auth)
-    ledger.note("read", status, ms)
+        page, path = (
+            "API organizations, q",
+            (f"/api/organizations/?limit=20&q={rng.choice(network.words)}"),
+        )
+        headers = auth
+    status, ms = connection.request("GET", path, headers=headers)
+    ledger.note("read", status, ms, page=page)
 
 
 def run_users(
@@ -248,6 +257,12 @@ def report(name: str, ledger: Ledger, seconds: float) -> None:
                 f"{kind:<6} n={len(times):<6} median {median:7.1f} ms   p95 {p95(times):7.1f} ms"
                 f"   p99 {ordered[int(0.99 * (len(ordered) - 1))]:7.1f} ms"
             )
+    for page, times in sorted(ledger.by_page.items()):
+        ordered = sorted(times)
+        print(
+            f"  {page:<22} n={len(times):<6} median {ordered[len(ordered) // 2]:7.1f} ms"
+            f"   p95 {p95(times):7.1f} ms"
+        )
     statuses = ", ".join(f"{k} {s}: {n}" for (k, s), n in sorted(ledger.statuses.items()))
     print(f"statuses: {statuses}; errors: {ledger.errors()}")
 
