@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # trigram lookups for search on PostgreSQL (harmless on SQLite)
     "django_countries",
     "simple_history",
     "passerelle.core",
