@@ -11,9 +11,6 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from passerelle.activities.models import Activity
-from passerelle.core.visibility import visible_to
-from passerelle.registry.models import Organization, Person
 from passerelle.search import engine, matching
 from passerelle.search.pages import portal_url, results_page
 
@@ -144,11 +141,10 @@ def search(request, parameters: Query[SearchParameters]):
 
 
 def _record(uid: UUID, user):
-    for model in (Activity, Organization, Person):
-        found = visible_to(model.objects.filter(uid=uid), user).first()
-        if found is not None:
-            return found
-    raise HttpError(404, f"No activity, organization or person {uid} that you may read.")
+    found = matching.record_to_match(uid, user)
+    if found is None:
+        raise HttpError(404, f"No activity, organization or person {uid} that you may read.")
+    return found
 
 
 @router.get(

@@ -6,6 +6,8 @@ page itself, and "Find partners" sits beside it.
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,10 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
 from passerelle.activities.models import Activity
-from passerelle.registry.models import Organization, Person
 
 from .engine import filters_from, search
-from .matching import ACTORS, SCOPES, match
+from .matching import ACTORS, SCOPES, match, record_to_match
 from .models import SearchEntry
 from .pages import admin_url, results_page
 
@@ -104,19 +105,10 @@ class SearchEntryAdmin(ModelAdmin):
 
 
 def _record(uid: str, user):
-    from uuid import UUID
-
-    from passerelle.core.visibility import visible_to
-
     try:
-        key = UUID(uid)
+        return record_to_match(UUID(uid), user)
     except ValueError:
         return None
-    for model in (Activity, Organization, Person):
-        found = visible_to(model.objects.filter(uid=key), user).first()
-        if found is not None:
-            return found
-    return None
 
 
 def _activity_url(uid: str) -> str:

@@ -84,6 +84,17 @@ class Matches:
     notes: list[str]
 
 
+def record_to_match(uid, user) -> Model | None:
+    """The activity, organization or person with this stable id that ``user`` may read."""
+    from passerelle.core.visibility import visible_to
+
+    for model in (Activity, Organization, Person):
+        found = visible_to(model.objects.filter(uid=uid), user).first()
+        if found is not None:
+            return found
+    return None
+
+
 def _in_scope(entry: SearchEntry, scope: str) -> bool:
     if not scope:
         return True
