@@ -10,6 +10,8 @@ embeddings; ``passerelle reindex`` rebuilds everything.
 
 from __future__ import annotations
 
+import threading
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import partial
 
@@ -147,12 +149,30 @@ def dependants(model: type[models.Model], pk: int) -> dict[type, list[int]]:
     return {}
 
 
-def _enqueue_after_commit(model: type[models.Model], pks: list[int]) -> None:
-    from .tasks import reindex_records
+_pending = threading.local()
 
-    if pks:
-        label = model._meta.label
-        transaction.on_commit(partial(reindex_records.enqueue, label, sorted(set(pks))))
+
+def _later(task: str, model: type[models.Model], pks: Iterable[int]) -> None:
+    """Ask for background work once the current transaction commits, gathered so that a
+    transaction enqueues one task per kind of work and of record, whatever it saved.
+
+    Work asked for in a transaction that rolls back stays pending and goes with the next
+    commit: it only rewrites entries from the records as they are, which is harmless.
+    """
+    work = getattr(_pending, "work", None)
+    if work is None:
+        work = _pending.work = defaultdict(set)
+    work[(task, model._meta.label)].update(pk for pk in pks if pk)
+    transaction.on_commit(_flush)
+
+
+def _flush() -> None:
+    from . import tasks
+
+    work, _pending.work = getattr(_pending, "work", None), None
+    for (task, label), pks in (work or {}).items():
+        if pks:
+            getattr(tasks, task).enqueue(label, sorted(pks))
 
 
 def _saved(sender, instance, raw=False, **kwargs) -> None:
@@ -160,11 +180,9 @@ def _saved(sender, instance, raw=False, **kwargs) -> None:
         return
     index(sender, [instance.pk])
     if semantic.available():
-        from .tasks import embed_records
-
-        transaction.on_commit(partial(embed_records.enqueue, sender._meta.label, [instance.pk]))
+        _later("embed_records", sender, [instance.pk])
     for model, pks in dependants(sender, instance.pk).items():
-        _enqueue_after_commit(model, pks)
+        _later("reindex_records", model, pks)
 
 
 def _deleted(sender, instance, **kwargs) -> None:
@@ -181,7 +199,7 @@ def _part_changed(sender, instance, raw=False, **kwargs) -> None:
         # the actor's entry holds only the roles it takes: the queue brings it up to date, so
         # that a hub's 60k participations are not read again at every one saved
         actor_model = Organization if instance.organization_id else Person
-        _enqueue_after_commit(actor_model, [instance.organization_id or instance.person_id])
+        _later("reindex_records", actor_model, [instance.organization_id or instance.person_id])
     elif sender is OrganizationName:
         if Organization.objects.filter(pk=instance.organization_id).exists():
             index(Organization, [instance.organization_id])
