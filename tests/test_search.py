@@ -205,3 +205,15 @@ def test_without_the_semantic_extra_search_is_lexical_and_says_so(demo, monkeypa
     results = search("IARC", ANONYMOUS, mode="hybrid")
     assert results.mode == "lexical"
     assert any("lexical" in note for note in results.notes)
+
+
+def test_the_back_office_search_shows_what_the_user_may_read(secret, client):
+    ensure_roles()
+    viewer = get_user_model().objects.create_user("viewer", is_staff=True)
+    viewer.groups.add(Group.objects.get(name="viewer"))
+    client.force_login(viewer)
+    page = client.get("/en/admin/search/searchentry/", {"q": "Zanzibar"})
+    assert page.status_code == 200 and "Oncology Secretariat" not in page.content.decode()
+    secret.readers.create(group=Group.objects.get(name="viewer"))
+    page = client.get("/en/admin/search/searchentry/", {"q": "Zanzibar"})
+    assert f"/en/admin/registry/organization/{secret.pk}/change/" in page.content.decode()
