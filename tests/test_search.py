@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 from django.db import transaction
 
 from passerelle.access.roles import ensure_roles
-from passerelle.registry.models import Organization, Topic
+from passerelle.registry.models import Organization, Place, Topic
 from passerelle.search import indexing
 from passerelle.search.engine import Filters, search
 from passerelle.search.models import SearchEntry
@@ -169,8 +169,12 @@ def test_index_and_records_agree_after_a_commit_and_after_a_rollback(
         iarc.name = "Quokka Agency"
         iarc.save()
     assert found("Quokka")[0] == "Quokka Agency"
-    # the rename reached, through the task queue, the activities that name their partners
-    assert "European Cancer Observatory" in found("Quokka")
+    heidelberg = Place.objects.get(name_en="Heidelberg")
+    with django_capture_on_commit_callbacks(execute=True):
+        heidelberg.name_en = "Kangaroo Town"
+        heidelberg.save()
+    # the rename reached, through the task queue, the organizations of that place
+    assert "German Cancer Research Center" in found("Kangaroo")
 
     iarc_entries = SearchEntry.objects.filter(object_id=iarc.pk, kind="organization")
     topic = Topic.objects.get(slug="nanomedicine")

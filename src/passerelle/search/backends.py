@@ -1,11 +1,12 @@
 """Full-text matching on each database's own engine, behind one contract.
 
-``match(entries, groups, any_group=False)`` narrows a queryset of search entries
-to those matching, and annotates ``score`` (higher is better). ``groups`` is
-one list of alternatives per word of the query: an entry matches a group when
-its names hold the word (or, for the last word, start with it) or its words
-hold one of the word's stems. All groups must match, or any one of them with
-``any_group`` (call texts, where no record holds every word).
+``match(entries, groups, words=ALL)`` narrows a queryset of search entries to
+those matching, and annotates ``score`` (higher is better); ``best(groups, n)``
+gives the n best from the index alone. ``groups`` is one list of alternatives
+per word of the query: an entry matches a group when its names hold the word
+(or, for the last word, start with it) or its words hold one of the word's
+stems. All groups must match, all but one, or any (call texts, where no record
+holds every word).
 
 Tokens reach the engines only as quoted plain words (search.text keeps
 letters and digits alone), so no FTS or SQL syntax typed by a user survives.
@@ -33,9 +34,14 @@ class Alternatives:
     stems: tuple[str, ...] = ()
 
 
-def match(entries: QuerySet, groups: list[Alternatives], *, any_group: bool = False) -> QuerySet:
+#: How many of a query's words an entry must hold.
+ALL, MOST, ANY = "all", "all but one", "any"
+
+
+def match(entries: QuerySet, groups: list[Alternatives], *, words: str = ALL) -> QuerySet:
+    """The matching entries, annotated with ``score``; the engine joins the filters."""
     if connection.vendor == "postgresql":
-        expression = _tsquery(groups, any_group)
+        expression = _tsquery(groups, words)
         weights = f"'{{0, 0, {WORD_WEIGHT / NAME_WEIGHT}, 1}}'::float4[]"
         return entries.extra(
             where=["search_searchentry.document @@ to_tsquery('simple', %s)"],
@@ -49,41 +55,110 @@ def match(entries: QuerySet, groups: list[Alternatives], *, any_group: bool = Fa
     return entries.extra(
         tables=["search_fts"],
         where=["search_fts.rowid = search_searchentry.id", "search_fts MATCH %s"],
-        params=[_fts5_query(groups, any_group)],
+        params=[_fts5_query(groups, words)],
         select={"score": f"-bm25(search_fts, {NAME_WEIGHT}, {WORD_WEIGHT})"},
     )
 
 
-def matching_ids(groups: list[Alternatives], *, any_group: bool = False) -> RawSQL:
+def best(groups: list[Alternatives], limit: int, *, words: str = ALL) -> list[tuple[int, float]]:
+    """(entry id, score) of the ``limit`` best matches, from the full-text index alone.
+
+    Ranking tens of thousands of matches costs the same either way; joining each of
+    them to the entries' table first doubles it. Callers without filters take the best
+    ids here and check visibility on those alone.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            weights = f"'{{0, 0, {WORD_WEIGHT / NAME_WEIGHT}, 1}}'::float4[]"
+            cursor.execute(
+                f"SELECT id, ts_rank({weights}, document, query, 1) AS score "
+                "FROM search_searchentry, to_tsquery('simple', %s) AS query "
+                "WHERE document @@ query ORDER BY score DESC, id LIMIT %s",
+                [_tsquery(groups, words), limit],
+            )
+        else:
+            cursor.execute(
+                f"SELECT rowid, -bm25(search_fts, {NAME_WEIGHT}, {WORD_WEIGHT}) AS score "
+                "FROM search_fts WHERE search_fts MATCH %s ORDER BY score DESC, rowid LIMIT %s",
+                [_fts5_query(groups, words), limit],
+            )
+        return cursor.fetchall()
+
+
+def matching_ids(groups: list[Alternatives], *, words: str = ALL) -> RawSQL:
     """The ids of the matching entries as a subquery, for ``pk__in`` (no ranking)."""
     if connection.vendor == "postgresql":
         return RawSQL(
             "SELECT id FROM search_searchentry WHERE document @@ to_tsquery('simple', %s)",
-            [_tsquery(groups, any_group)],
+            [_tsquery(groups, words)],
         )
     return RawSQL(
-        "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [_fts5_query(groups, any_group)]
+        "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [_fts5_query(groups, words)]
     )
 
 
-def _fts5_query(groups: list[Alternatives], any_group: bool) -> str:
+def _combine(parts: list[str], words: str, both: str, either: str) -> str:
+    if words == ANY or len(parts) == 1:
+        return f" {either} ".join(parts) if words == ANY else parts[0]
+    if words == MOST and len(parts) > 2:
+        return f" {either} ".join(
+            "(" + f" {both} ".join(p for j, p in enumerate(parts) if j != skipped) + ")"
+            for skipped in range(len(parts))
+        )
+    if words == MOST:
+        return f" {either} ".join(parts)
+    return f" {both} ".join(parts)
+
+
+def _terms(alternatives: Alternatives) -> list[str]:
+    """A word's tokens, once each: they are looked for in every column, and each column's
+    weight ranks where they are found (a name counts more than running text)."""
+    return list(dict.fromkeys((*alternatives.names, *alternatives.stems)))
+
+
+def _fts5_query(groups: list[Alternatives], words: str) -> str:
     def group(alternatives: Alternatives) -> str:
-        terms = [f'names:"{t}"' for t in alternatives.names]
-        terms += [f'names:"{t}" *' for t in alternatives.prefixes]
-        terms += [f'words:"{t}"' for t in alternatives.stems]
+        terms = [f'"{t}"' for t in _terms(alternatives)]
+        terms += [f'"{t}" *' for t in alternatives.prefixes]
         return "(" + " OR ".join(terms) + ")"
 
-    return (" OR " if any_group else " AND ").join(group(g) for g in groups)
+    return _combine([group(g) for g in groups], words, "AND", "OR")
 
 
-def _tsquery(groups: list[Alternatives], any_group: bool) -> str:
+def _tsquery(groups: list[Alternatives], words: str) -> str:
     def group(alternatives: Alternatives) -> str:
-        terms = [f"'{t}':A" for t in alternatives.names]
-        terms += [f"'{t}':*A" for t in alternatives.prefixes]
-        terms += [f"'{t}':B" for t in alternatives.stems]
+        terms = [f"'{t}'" for t in _terms(alternatives)]
+        terms += [f"'{t}':*" for t in alternatives.prefixes]
         return "(" + " | ".join(terms) + ")"
 
-    return (" | " if any_group else " & ").join(group(g) for g in groups)
+    return _combine([group(g) for g in groups], words, "&", "|")
+
+
+#: A word found in more entries than this says little when others are rarer (as "cancer"
+#: in a cancer cluster's network): when not every word can match, it is left out.
+COMMON = 5000
+
+
+def common(groups: list[Alternatives]) -> set[int]:
+    """The positions of the words that more than COMMON entries hold (counted up to that)."""
+    found = set()
+    with connection.cursor() as cursor:
+        for position, alternatives in enumerate(groups):
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM search_searchentry WHERE document @@ "
+                    "to_tsquery('simple', %s) LIMIT %s) AS matches",
+                    [_tsquery([alternatives], ALL), COMMON],
+                )
+            else:
+                cursor.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s "
+                    "LIMIT %s)",
+                    [_fts5_query([alternatives], ALL), COMMON],
+                )
+            if cursor.fetchone()[0] >= COMMON:
+                found.add(position)
+    return found
 
 
 # Schema: what each engine needs beside the plain table (run by the migration).

@@ -2,9 +2,11 @@
 
 A batch is read with a fixed number of queries whatever its size, so that a
 full reindex of 200k records and the indexing of one saved record share the
-same code. Only public neighbours lend their words to a record: a public
-activity must not be found by the name of its confidential partner, which
-would tell who that partner is.
+same code. A record is found by its own words, its names, its places and its
+topics; an activity is not found by its partners' names (a hub's name would
+match 60,000 activities; matchmaking reads participations instead). Only
+public neighbours lend their words to a record: a public record must not be
+found by the name of a confidential topic or place.
 """
 
 from __future__ import annotations
@@ -183,38 +185,15 @@ def activity_entries(pks: list[int]) -> list[SearchEntry]:
         activity__in=pks, place__visibility=PUBLIC
     ).select_related("place"):
         places[link.activity_id].append(link.place)
-    participants: dict[int, list[str]] = defaultdict(list)
     roles: dict[int, set[str]] = defaultdict(set)
     in_region: set[int] = set()
     shown = Participation.objects.filter(activity__in=pks, visibility=PUBLIC)
-    for (
-        activity,
-        role,
-        org_name,
-        acronym,
-        org_public,
-        regional,
-        given,
-        family,
-        person_public,
-    ) in shown.values_list(
-        "activity",
-        "role",
-        "organization__name",
-        "organization__acronym",
-        "organization__visibility",
-        "organization__in_region",
-        "person__given_name",
-        "person__family_name",
-        "person__visibility",
+    for activity, role, regional, org_public in shown.values_list(
+        "activity", "role", "organization__in_region", "organization__visibility"
     ):
         roles[activity].add(role)
-        if org_name and org_public == PUBLIC:
-            participants[activity] += [org_name, acronym or ""]
-            if regional:
-                in_region.add(activity)
-        elif family and person_public == PUBLIC:
-            participants[activity] += [given, family]
+        if regional and org_public == PUBLIC:
+            in_region.add(activity)
     entries = []
     for activity in activities:
         where = places[activity.pk]
@@ -243,7 +222,6 @@ def activity_entries(pks: list[int]) -> list[SearchEntry]:
                     *(name for p in where for name in (p.name_en, p.name_fr, p.region)),
                     *_country_names(country),
                     *_topic_words(topics[activity.pk]),
-                    *participants[activity.pk],
                 ],
                 subkind=activity.kind,
                 country=country,

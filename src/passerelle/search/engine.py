@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from passerelle.core.visibility import entries_visible_to
 
-from . import semantic
-from .backends import Alternatives, match, matching_ids
+from . import backends, semantic
+from .backends import ALL, ANY, MOST, Alternatives, match, matching_ids
 from .models import SearchEntry, SearchTerm, entry_type
 from .text import WORD, fold, query_words, stems
 
@@ -47,6 +47,9 @@ class Filters:
     year: int | None = None
     role: str = ""
     in_region: bool | None = None
+
+    def chosen(self) -> bool:
+        return any(value not in ("", None) for value in vars(self).values())
 
     def apply(self, entries: QuerySet) -> QuerySet:
         if self.kind:
@@ -152,26 +155,48 @@ def analyse(text: str) -> tuple[list[Alternatives], dict[str, list[str]]]:
 
 
 def lexical_ranking(
-    text: str, entries: QuerySet, *, any_word: bool = False, limit: int = CANDIDATES
+    text: str,
+    entries: QuerySet,
+    *,
+    any_word: bool = False,
+    limit: int = CANDIDATES,
+    filtered: bool = True,
 ) -> tuple[list[tuple[int, float]], dict[str, list[str]], bool]:
-    """(entry id, score) best first; the corrections; whether fewer words than all matched."""
+    """(entry id, score) best first; the corrections; whether fewer words than all matched.
+
+    Every word must match; failing that, all words but one; failing that, any (for a
+    call text, any at once). When not every word is required, the words that thousands
+    of entries hold are left out if rarer ones remain: they would rank everything and
+    tell nothing. ``filtered=False`` says ``entries`` narrows by visibility
+    alone: the index's best ids are then taken first and checked after, which halves
+    the time of a query whose words are common.
+    """
     groups, corrections = analyse(text)
     if not groups:
         return [], corrections, False
-    found = list(
-        match(entries, groups, any_group=any_word)
-        .order_by("-score", "pk")
-        .values_list("pk", "score")[:limit]
-    )
-    relaxed = False
-    if not found and len(groups) > 1 and not any_word:
-        found = list(
-            match(entries, groups, any_group=True)
-            .order_by("-score", "pk")
-            .values_list("pk", "score")[:limit]
-        )
-        relaxed = bool(found)
-    return found, corrections, relaxed
+    tries = [ANY] if any_word else [ALL, MOST, ANY] if len(groups) > 2 else [ALL, ANY]
+    tries = tries[: 1 if len(groups) == 1 else None]
+    everyday: set[int] | None = None
+    for words in tries:
+        chosen = groups
+        if words != ALL and len(groups) > 1:
+            everyday = backends.common(groups) if everyday is None else everyday
+            chosen = [g for i, g in enumerate(groups) if i not in everyday] or groups
+        if filtered:
+            found = list(
+                match(entries, chosen, words=words)
+                .order_by("-score", "pk")
+                .values_list("pk", "score")[:limit]
+            )
+        else:
+            best_ids = backends.best(chosen, limit * 2, words=words)
+            shown = set(
+                entries.filter(pk__in=[pk for pk, _s in best_ids]).values_list("pk", flat=True)
+            )
+            found = [(pk, score) for pk, score in best_ids if pk in shown][:limit]
+        if found:
+            return found, corrections, words != tries[0]
+    return [], corrections, False
 
 
 def hybrid_neighbours(
@@ -225,7 +250,11 @@ def highlight(text: str, terms: set[str]) -> SafeString:
     return mark_safe("".join(pieces))
 
 
-def _facets(entries: list[SearchEntry]) -> dict[str, list[tuple[str, int]]]:
+FACET_COLUMNS = ("kind", "subkind", "country", "topics", "roles", "year_start", "year_end")
+
+
+def _facets(rows) -> dict[str, list[tuple[str, int]]]:
+    """Counts of each facet's values among the candidates (rows of FACET_COLUMNS)."""
     counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
     this_year = date.today().year
 
@@ -233,16 +262,16 @@ def _facets(entries: list[SearchEntry]) -> dict[str, list[tuple[str, int]]]:
         if value:
             counts[facet][str(value)] = counts[facet].get(str(value), 0) + 1
 
-    for entry in entries:
-        add("kind", entry.kind)
-        add("subkind", entry.subkind)
-        add("country", entry.country)
-        for slug in entry.topics.split():
+    for kind, subkind, country, topics, roles, year_start, year_end in rows:
+        add("kind", kind)
+        add("subkind", subkind)
+        add("country", country)
+        for slug in topics.split():
             add("topic", slug)
-        for role in entry.roles.split():
+        for role in roles.split():
             add("role", role)
-        if entry.year_start:
-            for year in range(entry.year_start, (entry.year_end or this_year) + 1):
+        if year_start:
+            for year in range(year_start, (year_end or this_year) + 1):
                 add("year", year)
     return {
         facet: sorted(values.items(), key=lambda item: (-item[1], item[0]))[:20]
@@ -271,7 +300,9 @@ def search(
         results.notes.append(_("Type one or more words to search."))
         return results
     entries = filters.apply(entries_visible_to(SearchEntry.objects.all(), user))
-    lexical, results.corrections, relaxed = lexical_ranking(text, entries)
+    lexical, results.corrections, relaxed = lexical_ranking(
+        text, entries, filtered=not filters.chosen()
+    )
     if relaxed:
         results.notes.append(_("No record has every word; these have some of them."))
     ranking = [(pk, score) for pk, score in lexical]
@@ -284,19 +315,20 @@ def search(
     results.capped = len(ranking) >= CANDIDATES
     results.total = len(ranking)
     order = {pk: position for position, (pk, _s) in enumerate(ranking)}
-    candidates = sorted(
-        SearchEntry.objects.filter(pk__in=order).defer("names", "words"),
+    results.facets = _facets(SearchEntry.objects.filter(pk__in=order).values_list(*FACET_COLUMNS))
+    start = (results.page - 1) * per_page
+    on_page = [pk for pk, _s in ranking[start : start + per_page]]
+    page_entries = sorted(
+        SearchEntry.objects.filter(pk__in=on_page).defer("names", "words"),
         key=lambda e: order[e.pk],
     )
-    results.facets = _facets(candidates)
-    start = (results.page - 1) * per_page
     terms = {w for w in query_words(text)} | {
         s for alternatives in results.corrections.values() for s in alternatives
     }
     scores = dict(ranking)
     results.hits = [
         Hit(entry, scores[entry.pk], highlight(entry.title, terms), highlight(entry.summary, terms))
-        for entry in candidates[start : start + per_page]
+        for entry in page_entries
     ]
     return results
 

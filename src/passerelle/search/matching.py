@@ -144,7 +144,9 @@ def match(
     from passerelle.core.visibility import entries_visible_to
 
     readable = entries_visible_to(SearchEntry.objects.all(), user)
-    lexical, _corrections, _relaxed = lexical_ranking(text, readable, any_word=True, limit=400)
+    lexical, _corrections, _relaxed = lexical_ranking(
+        text, readable, any_word=True, limit=400, filtered=False
+    )
     hits = {pk: score for pk, score in lexical}
     neighbours: dict[int, float] = {}
     if semantic.available():
