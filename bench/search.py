@@ -112,7 +112,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="medium", help="medium, small, or none (demo only)")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--reuse",
+        metavar="DATA_DIR",
+        help="measure on the SQLite database a previous run left in DATA_DIR (no loading)",
+    )
     args = parser.parse_args()
+    if args.reuse:
+        import os
+
+        import django
+
+        os.environ.update(
+            PASSERELLE_DATA_DIR=args.reuse, DJANGO_SETTINGS_MODULE="passerelle.settings"
+        )
+        django.setup()
+        print(f"# sqlite3, reusing {args.reuse}; {machine()}")
+        quality("whole data set")
+        speed(args.repeat)
+        return
     engine = setup_database("passerelle_bench_search")
     print(f"# {engine}; {machine()}")
 

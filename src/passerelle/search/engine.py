@@ -161,6 +161,7 @@ def lexical_ranking(
     any_word: bool = False,
     limit: int = CANDIDATES,
     filtered: bool = True,
+    at_least: int = 1,
 ) -> tuple[list[tuple[int, float]], dict[str, list[str]], bool]:
     """(entry id, score) best first; the corrections; whether fewer words than all matched.
 
@@ -177,7 +178,9 @@ def lexical_ranking(
     tries = [ANY] if any_word else [ALL, MOST, ANY] if len(groups) > 2 else [ALL, ANY]
     tries = tries[: 1 if len(groups) == 1 else None]
     everyday: set[int] | None = None
-    for words in tries:
+    ranked: list[tuple[int, float]] = []
+    relaxed = False
+    for tier, words in enumerate(tries):
         chosen = groups
         if words != ALL and len(groups) > 1:
             everyday = backends.common(groups) if everyday is None else everyday
@@ -194,9 +197,14 @@ def lexical_ranking(
                 entries.filter(pk__in=[pk for pk, _s in best_ids]).values_list("pk", flat=True)
             )
             found = [(pk, score) for pk, score in best_ids if pk in shown][:limit]
-        if found:
-            return found, corrections, words != tries[0]
-    return [], corrections, False
+        if found and not ranked:
+            relaxed = tier > 0
+        seen = {pk for pk, _s in ranked}
+        # a stricter try's entries stay ahead of a looser one's, whatever their scores
+        ranked += [(pk, score) for pk, score in found if pk not in seen]
+        if len(ranked) >= at_least:
+            break
+    return ranked[:limit], corrections, relaxed
 
 
 def hybrid_neighbours(

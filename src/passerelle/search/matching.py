@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Model
+from django.db.models import Count, Exists, Model, OuterRef
 from django.utils.translation import gettext as _
 
 from passerelle.activities.models import Activity, Participation
@@ -46,6 +46,9 @@ ROLE_WEIGHT = {
     "host": 0.6,
 }
 SCOPES = ("region", "abroad")
+#: How many candidates, best by words and meaning, are weighed further; and how many of
+#: those, best by every other signal, have their ties with the region read.
+SHORTLIST, FINALISTS = 100, 30
 ACTORS = {"organization": Organization, "person": Person}
 
 
@@ -61,6 +64,8 @@ class Suggestion:
     evidence: list[dict] = field(default_factory=list)
     path: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    new_country: bool = False
+    actor: tuple[str, int] = ("", 0)
 
     def as_json(self) -> dict:
         return {
@@ -145,7 +150,7 @@ def match(
 
     readable = entries_visible_to(SearchEntry.objects.all(), user)
     lexical, _corrections, _relaxed = lexical_ranking(
-        text, readable, any_word=True, limit=400, filtered=False
+        text, readable, limit=400, filtered=False, at_least=50
     )
     hits = {pk: score for pk, score in lexical}
     neighbours: dict[int, float] = {}
@@ -219,8 +224,17 @@ def match(
         and not _is_us(actor_entries[c])
     }
     lexical_n = _normalized({c: lexical_by_actor.get(c, 0.0) for c in candidates})
+    # the network is read for the best candidates only: a hub has tens of thousands of ties
+    shortlist = set(
+        sorted(
+            candidates,
+            key=lambda c: -(lexical_n.get(c, 0.0) + semantic_by_actor.get(c, 0.0)),
+        )[:SHORTLIST]
+    )
+    candidates &= shortlist
     activity_topics = {e.object_id: e.topics for e in entries.values() if e.kind == "activity"}
-    network, paths, covered = _network(candidates, user)
+    activities_of = _activity_counts(candidates)
+    covered = covered_countries(user)
 
     suggestions = []
     weights = dict(WEIGHTS)
@@ -234,16 +248,16 @@ def match(
         for _score, activity, _role in best:
             topics |= set(activity_topics.get(activity, "").split())
         shared = sorted(topics & theme)
+        # a hub that does everything is not a specialist: weigh how much of its work fits
+        focus = min(1.0, 4 * len(evidence[candidate]) / max(1, activities_of.get(candidate, 1)))
         signals = {
-            "lexical": lexical_n.get(candidate, 0.0),
+            "lexical": lexical_n.get(candidate, 0.0) * (0.4 + 0.6 * focus),
             "topics": len(shared) / len(theme) if theme else 0.0,
-            "network": network.get(candidate, 0.0),
+            "network": 0.0,  # read below, for the finalists
         }
         if "semantic" in weights:
             signals["semantic"] = max(0.0, semantic_by_actor.get(candidate, 0.0))
         new_country = scope == "abroad" and entry.country and covered.get(entry.country, 0) == 0
-        if new_country:
-            signals["network"] = max(signals["network"], 0.5)
         score = sum(weights[name] * value for name, value in signals.items()) / total_weight
         suggestion = Suggestion(
             kind=candidate[0],
@@ -253,67 +267,108 @@ def match(
             score=score,
             signals=signals,
             shared_topics=shared,
-            path=paths.get(candidate, []),
         )
         suggestion.evidence = [{"activity": activity, "role": role} for _s, activity, role in best]
-        suggestion.reasons = _reasons(suggestion, new_country)
+        suggestion.new_country = bool(new_country)
+        suggestion.actor = candidate
         suggestions.append(suggestion)
     suggestions.sort(key=lambda s: (-s.score, s.name))
-    best = suggestions[:limit]
+    finalists = suggestions[: max(FINALISTS, 3 * limit)]
+    ties = _ties({s.actor for s in finalists}, user)
+    for suggestion in finalists:
+        network = max(ties.get(suggestion.actor, 0.0), 0.5 if suggestion.new_country else 0.0)
+        suggestion.signals["network"] = network
+        suggestion.score += weights["network"] * network / total_weight
+    finalists.sort(key=lambda s: (-s.score, s.name))
+    best = finalists[:limit]
+    for suggestion in best:
+        suggestion.path = _path(suggestion.actor, user)
+        suggestion.reasons = _reasons(suggestion)
     _describe_evidence(best)
     return Matches(text, best, notes)
 
 
-def _network(candidates: set, user) -> tuple[dict, dict, Counter]:
-    """Ties with the region: how many activities each candidate shares with the region's
-    organizations (normalized), one path through such an activity, and the countries the
-    region already works with (activities per country)."""
-    regional = participations_visible_to(
-        Participation.objects.filter(organization__in_region=True), user
-    )
-    regional_activities = regional.values("activity")
-    ties: dict[tuple[str, int], int] = defaultdict(int)
-    example: dict[tuple[str, int], int] = {}
-    rows = participations_visible_to(
-        Participation.objects.filter(activity__in=regional_activities), user
-    ).filter(
-        organization__in=[pk for k, pk in candidates if k == "organization"]
-    ) | participations_visible_to(
-        Participation.objects.filter(activity__in=regional_activities), user
-    ).filter(person__in=[pk for k, pk in candidates if k == "person"])
-    for activity, organization, person in rows.values_list("activity", "organization", "person"):
-        actor = ("organization", organization) if organization else ("person", person)
-        ties[actor] += 1
-        example.setdefault(actor, activity)
-    partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for activity, organization, name, acronym in regional.filter(
-        activity__in=set(example.values())
-    ).values_list("activity", "organization", "organization__name", "organization__acronym"):
-        partners[activity].append((organization, acronym or name))
-    titles = dict(
-        Activity.objects.filter(pk__in=set(example.values())).values_list("pk", "title_en")
-    )
-    paths = {}
-    for actor, activity in example.items():
-        others = [n for pk, n in partners[activity] if actor != ("organization", pk)]
-        if others:
-            paths[actor] = [others[0], titles.get(activity, "")]
-    # the countries the region already works with: those of its partners' places
-    covered = Counter(
-        participations_visible_to(
-            Participation.objects.filter(
-                activity__in=regional_activities, organization__in_region=False
-            ),
-            user,
+def _activity_counts(candidates: set) -> dict[tuple[str, int], int]:
+    """How many activities each candidate takes part in, in all (one grouped count)."""
+    counts: dict[tuple[str, int], int] = {}
+    for kind in ACTORS:
+        pks = [pk for k, pk in candidates if k == kind]
+        rows = Participation.objects.filter(**{f"{kind}__in": pks}).values_list(kind)
+        for pk, n in rows.annotate(n=Count("activity", distinct=True)) if pks else []:
+            counts[(kind, pk)] = n
+    return counts
+
+
+def _ties(candidates: set, user) -> dict[tuple[str, int], float]:
+    """Per candidate, the activities it shares with an organization of the region other
+    than itself, normalized to the best (read for a few: a hub's are tens of thousands)."""
+    tied: dict[tuple[str, int], int] = {}
+    for kind in ACTORS:
+        pks = [pk for k, pk in candidates if k == kind]
+        if not pks:
+            continue
+        others = Participation.objects.filter(
+            activity=OuterRef("activity"), organization__in_region=True
         )
-        .exclude(organization__place__country="")
-        .values_list("organization__place__country", flat=True)
+        if kind == "organization":
+            others = others.exclude(organization=OuterRef("organization"))
+        shared = participations_visible_to(
+            Participation.objects.filter(**{f"{kind}__in": pks}), user
+        ).filter(Exists(others))
+        for pk, n in shared.values_list(kind).annotate(n=Count("activity", distinct=True)):
+            tied[(kind, pk)] = n
+    top = max(tied.values(), default=0) or 1
+    return {actor: n / top for actor, n in tied.items()}
+
+
+def _path(actor: tuple[str, int], user) -> list[str]:
+    """One way the region knows this actor: a regional partner and the activity shared."""
+    kind, pk = actor
+    mine = participations_visible_to(Participation.objects.filter(**{kind: pk}), user)
+    regional = participations_visible_to(
+        Participation.objects.filter(
+            activity__in=mine.values("activity"), organization__in_region=True
+        ),
+        user,
     )
-    top = max(ties.values(), default=0) or 1
-    return {actor: n / top for actor, n in ties.items()}, paths, covered
+    if kind == "organization":
+        regional = regional.exclude(organization=pk)
+    found = (
+        regional.order_by("-activity__start", "pk")
+        .values_list("organization__acronym", "organization__name", "activity__title_en")
+        .first()
+    )
+    return [found[0] or found[1], found[2]] if found else []
 
 
-def _reasons(suggestion: Suggestion, new_country: bool) -> list[str]:
+def covered_countries(user) -> Counter:
+    """The countries the region already works with (its partners' activities per country),
+    kept until the records change: it reads every participation of the region."""
+    from django.core.cache import cache
+
+    from passerelle.core.visibility import reads_every_record
+    from passerelle.portal.caching import content_version
+
+    audience = (
+        "all" if reads_every_record(user) else f"user-{user.pk}" if user.is_staff else "public"
+    )
+    key = f"search:covered:{content_version()}:{audience}"
+    covered = cache.get(key)
+    if covered is None:
+        regional = Participation.objects.filter(organization__in_region=True).values("activity")
+        covered = Counter(
+            participations_visible_to(
+                Participation.objects.filter(activity__in=regional, organization__in_region=False),
+                user,
+            )
+            .exclude(organization__place__country="")
+            .values_list("organization__place__country", flat=True)
+        )
+        cache.set(key, covered, timeout=24 * 3600)
+    return covered
+
+
+def _reasons(suggestion: Suggestion) -> list[str]:
     reasons = []
     if suggestion.shared_topics:
         reasons.append(_("works on %(topics)s") % {"topics": ", ".join(suggestion.shared_topics)})
@@ -329,7 +384,7 @@ def _reasons(suggestion: Suggestion, new_country: bool) -> list[str]:
             _("already works with %(partner)s (%(activity)s)")
             % {"partner": suggestion.path[0], "activity": suggestion.path[1]}
         )
-    if new_country:
+    if suggestion.new_country:
         reasons.append(_("a country the region does not work with yet"))
     return reasons
 
