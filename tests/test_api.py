@@ -123,6 +123,9 @@ def test_history_is_for_staff(staff_client, demo):
     [
         "/api/activities/?ordering=bogus",
         "/api/places/?updated_since=yesterday",
+        "/api/places/?updated_since=2065-07-12T05:24:12-22:06",  # found by the fuzzer
+        "/api/search?q=x&year=1200",
+        "/api/match?q=x&scope=Europe",
         "/api/organizations/?limit=-1",
         "/api/organizations/?limit=100000",
         "/api/organizations/?visibility=secret",
