@@ -48,6 +48,7 @@ class Ledger:
 
     latencies: dict[str, list[float]] = field(default_factory=lambda: {"read": [], "write": []})
     by_page: dict[str, list[float]] = field(default_factory=dict)
+    writes: list[tuple[float, int]] = field(default_factory=list)  # (when, status)
     statuses: Counter = field(default_factory=Counter)
     acknowledged: set[str] = field(default_factory=set)
     attempted: set[str] = field(default_factory=set)
@@ -62,6 +63,7 @@ class Ledger:
                 self.by_page.setdefault(page, []).append(ms)
             self.statuses[(kind, status)] += 1
             if uid:
+                self.writes.append((time.monotonic(), status))
                 self.attempted.add(uid)
                 if status == 201:
                     self.acknowledged.add(uid)
@@ -364,13 +366,16 @@ def main() -> None:
         print("check:", verify("load-kill", ledger))
 
         if engine == "postgresql":
+            moments: dict[str, float] = {}
 
             def stop_postgres(started: float) -> None:
                 time.sleep(5)
+                moments["stopped"] = time.monotonic()
                 subprocess.run([*postgres_cluster(), "stop", "-m", "immediate"], check=True)
                 print("PostgreSQL stopped (immediate)")
                 time.sleep(7)
                 subprocess.run([*postgres_cluster(), "start"], check=True)
+                moments["started"] = time.monotonic()
                 print("PostgreSQL started")
 
             ledger = run_users(
@@ -385,6 +390,19 @@ def main() -> None:
             )
             report("PostgreSQL stopped for 7 s during 20 writers", ledger, 25)
             print("check:", verify("load-pgstop", ledger))
+            back = min(
+                (t for t, status in ledger.writes if status == 201 and t > moments["started"]),
+                default=None,
+            )
+            failing = [t for t, status in ledger.writes if status != 201]
+            print(
+                f"first write refused {min(failing, default=0) - moments['stopped']:.1f} s after "
+                f"the stop; first acknowledged {back - moments['started']:.1f} s after the "
+                f"restart; last refused {max(failing, default=0) - moments['started']:.1f} s "
+                "after the restart"
+                if back
+                else "no write acknowledged after the restart"
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
