@@ -221,3 +221,58 @@ def test_the_back_office_search_shows_what_the_user_may_read(secret, client):
     secret.readers.create(group=Group.objects.get(name="viewer"))
     page = client.get("/en/admin/search/searchentry/", {"q": "Zanzibar"})
     assert f"/en/admin/registry/organization/{secret.pk}/change/" in page.content.decode()
+
+
+def _plain_entries(*rows: tuple[str, str, str]) -> list[SearchEntry]:
+    """Public organization entries (names, words, country) written straight to the index."""
+    import uuid
+
+    from passerelle.search.models import SearchTerm, entry_type
+
+    organization = entry_type(Organization)
+    entries = SearchEntry.objects.bulk_create(
+        [
+            SearchEntry(
+                content_type=organization,
+                object_id=10_000 + n,
+                kind="organization",
+                uid=uuid.uuid4(),
+                title=f"{names or words} {n}",
+                names=names,
+                words=words,
+                country=country,
+                visibility="public",
+            )
+            for n, (names, words, country) in enumerate(rows)
+        ],
+        batch_size=500,
+    )
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(term=t) for names, words, _c in rows for t in f"{names} {words}".split()],
+        ignore_conflicts=True,
+    )
+    return entries
+
+
+def test_a_filter_finds_matches_the_best_unfiltered_ones_would_hide(db):
+    # 1,200 Italian organizations named for the word outrank the one Spanish mention of it
+    _plain_entries(*[("oncology", "", "IT")] * 1200, ("", "oncology", "ES"))
+    assert search("oncology", ANONYMOUS).capped
+    spanish = search("oncology", ANONYMOUS, Filters(country="ES"))
+    assert [h.entry.country for h in spanish.hits] == ["ES"]
+
+
+def test_a_word_thousands_hold_is_left_out_when_not_every_word_matches(db, monkeypatch):
+    from django.db import connection
+
+    from passerelle.search import backends
+
+    _plain_entries(*[("everyday", "", "IT")] * 40, ("rarity", "", "ES"))
+    with connection.cursor() as cursor:  # the planner's word frequencies (autovacuum's job)
+        cursor.execute("ANALYZE search_searchentry")
+    monkeypatch.setattr(backends, "COMMON", 30)
+    results = search("rarity everyday", ANONYMOUS, mode="lexical")
+    assert titles(results) == ["rarity 40"]
+    assert any("some of them" in note for note in results.notes)
+    monkeypatch.setattr(backends, "COMMON", 1000)
+    assert len(search("rarity everyday", ANONYMOUS, mode="lexical").hits) == 20

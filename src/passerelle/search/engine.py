@@ -169,8 +169,10 @@ def lexical_ranking(
     call text, any at once). When not every word is required, the words that thousands
     of entries hold are left out if rarer ones remain: they would rank everything and
     tell nothing. ``filtered=False`` says ``entries`` narrows by visibility
-    alone: the index's best ids are then taken first and checked after, which halves
-    the time of a query whose words are common.
+    alone: on SQLite, the index's best ids are then taken first and checked after,
+    which halves the time of a query whose words are common (FTS5 ranks fastest
+    alone). PostgreSQL's planner folds the check into the ranking scan and is faster
+    joined (p95 13 ms instead of 24 on the medium set's judged queries).
     """
     groups, corrections = analyse(text)
     if not groups:
@@ -185,7 +187,7 @@ def lexical_ranking(
         if words != ALL and len(groups) > 1:
             everyday = backends.common(groups) if everyday is None else everyday
             chosen = [g for i, g in enumerate(groups) if i not in everyday] or groups
-        if filtered:
+        if filtered or connection.vendor == "postgresql":
             found = list(
                 match(entries, chosen, words=words)
                 .order_by("-score", "pk")
@@ -309,7 +311,7 @@ def search(
         return results
     entries = filters.apply(entries_visible_to(SearchEntry.objects.all(), user))
     lexical, results.corrections, relaxed = lexical_ranking(
-        text, entries, filtered=not filters.chosen()
+        text, entries, filtered=filters.chosen()
     )
     if relaxed:
         results.notes.append(_("No record has every word; these have some of them."))

@@ -20,6 +20,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from passerelle.activities.models import Activity, Participation
+from passerelle.core.maintenance import refresh_statistics
 from passerelle.core.signals import records_bulk_loaded
 from passerelle.registry.models import (
     Affiliation,
@@ -140,6 +141,8 @@ def reindex(models_to_index: Iterable[type[models.Model]] = BUILDERS, progress=N
         SearchEntry.objects.filter(content_type=entry_type(model)).exclude(
             object_id__in=kept
         ).delete()
+    # the word frequencies the planner and search.backends.common go by
+    refresh_statistics(SearchEntry, SearchTerm)
     return count
 
 
