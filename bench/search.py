@@ -114,20 +114,26 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
         "--reuse",
+        nargs="?",
+        const="",
         metavar="DATA_DIR",
-        help="measure on the SQLite database a previous run left in DATA_DIR (no loading)",
+        help="measure on the database a previous run left (no loading): the SQLite one in "
+        "DATA_DIR, or, with DATABASE_URL=postgres://.../passerelle_bench_search, that one",
     )
     args = parser.parse_args()
-    if args.reuse:
+    if args.reuse is not None:
         import os
 
         import django
 
-        os.environ.update(
-            PASSERELLE_DATA_DIR=args.reuse, DJANGO_SETTINGS_MODULE="passerelle.settings"
-        )
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "passerelle.settings")
+        if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            os.environ["PASSERELLE_DATA_DIR"] = args.reuse
         django.setup()
-        print(f"# sqlite3, reusing {args.reuse}; {machine()}")
+        from django.conf import settings
+
+        database = settings.DATABASES["default"]
+        print(f"# {database['ENGINE'].rsplit('.', 1)[1]}, reusing {database['NAME']}; {machine()}")
         quality("whole data set")
         speed(args.repeat)
         return

@@ -25,6 +25,10 @@ def fresh_cache(settings):
     # background tasks run at once, in the test's process and transaction
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     cache.clear()
+    # a rolled-back test's embeddings may come back under the same row ids in the next one
+    from passerelle.search.semantic import forget_index
+
+    forget_index()
     # a request to a /fr/ page leaves French active in this thread: start each test in English
     translation.activate("en")
 

@@ -199,7 +199,13 @@ class Organization(Record):
         verbose_name_plural = _("organizations")
         # Total orders that an index serves: a page of a 50k list needs no sort of it all.
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["name", "id"], name="organization_name_order")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="organization_name_order"),
+            # the region's few organizations among tens of thousands (matchmaking's ties)
+            models.Index(
+                fields=["id"], condition=models.Q(in_region=True), name="organization_in_region"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, Lookup, QuerySet
 from django.db.models.expressions import RawSQL
 
 NAME_WEIGHT, WORD_WEIGHT = 4.0, 1.0
@@ -84,6 +84,31 @@ def best(groups: list[Alternatives], limit: int, *, words: str = ALL) -> list[tu
                 [_fts5_query(groups, words), limit],
             )
         return cursor.fetchall()
+
+
+class Among(Lookup):
+    """``field`` is one of these ids, as a filter: ``entries.filter(Among(F("pk"), ids))``.
+
+    On PostgreSQL the ids go as one array parameter (``= ANY(%s)``) rather than one
+    placeholder each: psycopg takes 9 ms to parse a query of 2,000 placeholders,
+    three times longer than the database takes to run it.
+    """
+
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.lhs)
+        ids = [int(pk) for pk in self.rhs]
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(%s)", [*params, ids]
+        if not ids:
+            return "0 = 1", params
+        return f"{column} IN ({', '.join(['%s'] * len(ids))})", [*params, *ids]
+
+
+def among(field: str, ids) -> Among:
+    return Among(F(field), list(ids))
 
 
 def matching_ids(groups: list[Alternatives], *, words: str = ALL) -> RawSQL:

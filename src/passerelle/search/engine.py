@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from passerelle.core.visibility import entries_visible_to
 
 from . import backends, semantic
-from .backends import ALL, ANY, MOST, Alternatives, match, matching_ids
+from .backends import ALL, ANY, MOST, Alternatives, among, match, matching_ids
 from .models import SearchEntry, SearchTerm, entry_type
 from .text import WORD, fold, query_words, stems
 
@@ -196,7 +196,9 @@ def lexical_ranking(
         else:
             best_ids = backends.best(chosen, limit * 2, words=words)
             shown = set(
-                entries.filter(pk__in=[pk for pk, _s in best_ids]).values_list("pk", flat=True)
+                entries.filter(among("pk", [pk for pk, _s in best_ids])).values_list(
+                    "pk", flat=True
+                )
             )
             found = [(pk, score) for pk, score in best_ids if pk in shown][:limit]
         if found and not ranked:
@@ -325,7 +327,9 @@ def search(
     results.capped = len(ranking) >= CANDIDATES
     results.total = len(ranking)
     order = {pk: position for position, (pk, _s) in enumerate(ranking)}
-    results.facets = _facets(SearchEntry.objects.filter(pk__in=order).values_list(*FACET_COLUMNS))
+    results.facets = _facets(
+        SearchEntry.objects.filter(among("pk", order)).values_list(*FACET_COLUMNS)
+    )
     start = (results.page - 1) * per_page
     on_page = [pk for pk, _s in ranking[start : start + per_page]]
     page_entries = sorted(

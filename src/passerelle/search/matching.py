@@ -29,6 +29,7 @@ from passerelle.core.visibility import participations_visible_to
 from passerelle.registry.models import Organization, Person
 
 from . import semantic
+from .backends import among
 from .engine import lexical_ranking
 from .models import SearchEntry, entry_type
 from .semantic import entry_text
@@ -162,7 +163,7 @@ def match(
         notes.append(_("Semantic similarity is not installed: lexical and network signals only."))
     entries = {
         e.pk: e
-        for e in SearchEntry.objects.filter(pk__in=set(hits) | set(neighbours)).defer(
+        for e in SearchEntry.objects.filter(among("pk", set(hits) | set(neighbours))).defer(
             "names", "words"
         )
     }
@@ -193,7 +194,7 @@ def match(
         elif entry.kind == "activity":
             activity_scores[entry.object_id] = (lex, sem)
     shown = participations_visible_to(
-        Participation.objects.filter(activity__in=list(activity_scores)), user
+        Participation.objects.filter(among("activity", activity_scores)), user
     ).values_list("activity", "organization", "person", "role")
     for activity, organization, person, role in shown:
         actor = ("organization", organization) if organization else ("person", person)
@@ -209,13 +210,7 @@ def match(
     candidates = set(lexical_by_actor) | {a for a, s in semantic_by_actor.items() if s > 0}
     if kind in ACTORS:
         candidates = {c for c in candidates if c[0] == kind}
-    actor_entries = {
-        (e.kind, e.object_id): e
-        for e in readable.filter(kind__in=list(ACTORS)).filter(
-            object_id__in={pk for _k, pk in candidates}
-        )
-        if (e.kind, e.object_id) in candidates
-    }
+    actor_entries = _actor_entries(readable, candidates)
     candidates = {
         c
         for c in candidates
@@ -274,7 +269,8 @@ def match(
         suggestions.append(suggestion)
     suggestions.sort(key=lambda s: (-s.score, s.name))
     finalists = suggestions[: max(FINALISTS, 3 * limit)]
-    ties = _ties({s.actor for s in finalists}, user)
+    region = region_organizations()
+    ties = _ties({s.actor for s in finalists}, region, user)
     for suggestion in finalists:
         network = max(ties.get(suggestion.actor, 0.0), 0.5 if suggestion.new_country else 0.0)
         suggestion.signals["network"] = network
@@ -282,10 +278,21 @@ def match(
     finalists.sort(key=lambda s: (-s.score, s.name))
     best = finalists[:limit]
     for suggestion in best:
-        suggestion.path = _path(suggestion.actor, user)
+        suggestion.path = _path(suggestion.actor, region, user)
         suggestion.reasons = _reasons(suggestion)
     _describe_evidence(best)
     return Matches(text, best, notes)
+
+
+def _actor_entries(readable, candidates: set) -> dict[tuple[str, int], SearchEntry]:
+    """The readable entries of these actors, by the (type, id) key the index keeps unique."""
+    found = {}
+    for kind, model in ACTORS.items():
+        pks = [pk for k, pk in candidates if k == kind]
+        if pks:
+            rows = readable.filter(among("object_id", pks), content_type=entry_type(model))
+            found.update({(kind, e.object_id): e for e in rows.defer("names", "words")})
+    return found
 
 
 def _activity_counts(candidates: set) -> dict[tuple[str, int], int]:
@@ -299,7 +306,16 @@ def _activity_counts(candidates: set) -> dict[tuple[str, int], int]:
     return counts
 
 
-def _ties(candidates: set, user) -> dict[tuple[str, int], float]:
+def region_organizations() -> list[int]:
+    """The ids of the region's own organizations (a handful, from a partial index).
+
+    Queries name them rather than join on ``in_region``: the planner then knows each
+    has tens of thousands of participations, and reads the candidates' few instead
+    (18 ms instead of 147 for twenty people's ties on the medium set)."""
+    return list(Organization.objects.filter(in_region=True).values_list("pk", flat=True))
+
+
+def _ties(candidates: set, region: list[int], user) -> dict[tuple[str, int], float]:
     """Per candidate, the activities it shares with an organization of the region other
     than itself, normalized to the best (read for a few: a hub's are tens of thousands)."""
     tied: dict[tuple[str, int], int] = {}
@@ -308,7 +324,7 @@ def _ties(candidates: set, user) -> dict[tuple[str, int], float]:
         if not pks:
             continue
         others = Participation.objects.filter(
-            activity=OuterRef("activity"), organization__in_region=True
+            activity=OuterRef("activity"), organization__in=region
         )
         if kind == "organization":
             others = others.exclude(organization=OuterRef("organization"))
@@ -321,14 +337,12 @@ def _ties(candidates: set, user) -> dict[tuple[str, int], float]:
     return {actor: n / top for actor, n in tied.items()}
 
 
-def _path(actor: tuple[str, int], user) -> list[str]:
+def _path(actor: tuple[str, int], region: list[int], user) -> list[str]:
     """One way the region knows this actor: a regional partner and the activity shared."""
     kind, pk = actor
     mine = participations_visible_to(Participation.objects.filter(**{kind: pk}), user)
     regional = participations_visible_to(
-        Participation.objects.filter(
-            activity__in=mine.values("activity"), organization__in_region=True
-        ),
+        Participation.objects.filter(activity__in=mine.values("activity"), organization__in=region),
         user,
     )
     if kind == "organization":
@@ -355,7 +369,8 @@ def covered_countries(user) -> Counter:
     key = f"search:covered:{content_version()}:{audience}"
     covered = cache.get(key)
     if covered is None:
-        regional = Participation.objects.filter(organization__in_region=True).values("activity")
+        region = region_organizations()
+        regional = Participation.objects.filter(organization__in=region).values("activity")
         covered = Counter(
             participations_visible_to(
                 Participation.objects.filter(activity__in=regional, organization__in_region=False),
