@@ -114,3 +114,46 @@ def test_embeddings_bring_what_shares_no_word(demo):
     )
     titles = [semantic.SearchEntry.objects.get(pk=pk).title for pk, _s in nearest]
     assert any("nano" in title.lower() for title in titles[:3]), titles
+
+
+@pytest.mark.skipif(not semantic.available(), reason="the semantic extra is not installed")
+def test_a_new_embedding_joins_the_vector_index_without_a_rebuild(demo):
+    semantic.compute()
+    index = semantic._index()
+    before = len(index)
+    milan = Organization.objects.get(name="Cancer research cluster in Milan")
+    milan.name = "Tumour nanoparticles research cluster in Milan"
+    milan.save()
+    assert semantic.compute() == 1
+    assert semantic._index() is index and len(index) == before  # replaced under its key
+    nearest = [
+        pk
+        for pk, _s in semantic.neighbours(
+            "tumour nanoparticles", semantic.SearchEntry.objects.all(), limit=3
+        )
+    ]
+    assert semantic.SearchEntry.objects.get(kind="organization", object_id=milan.pk).pk in nearest
+
+
+@pytest.mark.skipif(not semantic.available(), reason="the semantic extra is not installed")
+def test_a_server_preloads_the_vector_index_and_hands_no_connection_to_its_workers(
+    transactional_db, monkeypatch
+):
+    from django.db import connection
+
+    from passerelle.core.management.commands import serve
+    from passerelle.demo.loading import load_demo_network
+
+    load_demo_network(migrate=False)
+    semantic.compute()  # what the demo's commits did not already embed
+    stored = semantic.Embedding.objects.count()
+    semantic.forget_index()
+    semantic.preload()
+    assert len(semantic._index_cache["index"]) == stored > 50
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    assert connection.connection is None or in_memory  # Django keeps a test's in-memory one
+    started = []
+    monkeypatch.setattr(serve.os, "execv", lambda path, argv: started.append(argv))
+    monkeypatch.setenv("PASSERELLE_PRELOAD", "")  # put back as it was after the test
+    call_command("serve", "--no-collectstatic", "--workers", "2")
+    assert "--preload" in started[0] and serve.os.environ["PASSERELLE_PRELOAD"] == "1"

@@ -35,7 +35,10 @@ class Command(BaseCommand):
             str(options["workers"]),
             "--access-logfile",
             "-",
+            # the app, and search's vector index, load once in the master and are shared
+            "--preload",
         ]
+        os.environ["PASSERELLE_PRELOAD"] = "1"
         self.stdout.write(
             f"Serving on http://{options['bind']}/ with {options['workers']} workers."
         )
