@@ -276,3 +276,16 @@ def test_a_word_thousands_hold_is_left_out_when_not_every_word_matches(db, monke
     assert any("some of them" in note for note in results.notes)
     monkeypatch.setattr(backends, "COMMON", 1000)
     assert len(search("rarity everyday", ANONYMOUS, mode="lexical").hits) == 20
+
+
+def test_the_full_text_index_is_kept_in_step_after_every_migration(db):
+    """SQLite remakes a table it alters, and its triggers go with the old one: each migration
+    of the entries' table must put them back (search.backends.restore_schema)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL alters tables in place")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        triggers = [name for (name,) in cursor.fetchall()]
+    assert {"search_fts_delete", "search_fts_insert", "search_fts_update"} <= set(triggers)

@@ -247,6 +247,22 @@ def create_schema(apps, schema_editor) -> None:
         schema_editor.execute(statement)
 
 
+def restore_schema(apps, schema_editor) -> None:
+    """Put back SQLite's triggers after a migration that altered ``search_searchentry``, and
+    rebuild the full-text index from the table.
+
+    SQLite alters a table by making a new one and copying the rows: the triggers that
+    keep ``search_fts`` in step go with the old table, and nothing written afterwards
+    would be found. Every migration that alters the entries' table must end with this.
+    PostgreSQL alters in place; its generated column and index stay.
+    """
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for statement in [*SQLITE_DROP, *SQLITE_SCHEMA]:
+        schema_editor.execute(statement)
+    schema_editor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+
+
 def drop_schema(apps, schema_editor) -> None:
     statements = POSTGRESQL_DROP if schema_editor.connection.vendor == "postgresql" else SQLITE_DROP
     for statement in statements:

@@ -83,14 +83,17 @@ def _public_topics(through, owner_field: str, pks: list[int]) -> dict[int, list[
     return found
 
 
-def _roles(actor_field: str, pks: list[int]) -> dict[int, set[str]]:
+def _roles(actor_field: str, pks: list[int]) -> tuple[dict[int, set[str]], dict[int, int]]:
+    """Per actor, the roles it takes, and how many activities it takes part in."""
     roles: dict[int, set[str]] = defaultdict(set)
+    activities: dict[int, set[int]] = defaultdict(set)
     rows = Participation.objects.filter(**{f"{actor_field}__in": pks}).values_list(
-        actor_field, "role"
+        actor_field, "role", "activity"
     )
-    for pk, role in rows.distinct():
+    for pk, role, activity in rows:
         roles[pk].add(role)
-    return roles
+        activities[pk].add(activity)
+    return roles, {pk: len(found) for pk, found in activities.items()}
 
 
 def organization_entries(pks: list[int]) -> list[SearchEntry]:
@@ -101,7 +104,7 @@ def organization_entries(pks: list[int]) -> list[SearchEntry]:
     ):
         other_names[org].append(value)
     topics = _public_topics(Organization.topics.through, "organization", pks)
-    roles = _roles("organization", pks)
+    roles, activities = _roles("organization", pks)
     entries = []
     for org in organizations:
         place = org.place if org.place and org.place.visibility == PUBLIC else None
@@ -125,6 +128,7 @@ def organization_entries(pks: list[int]) -> list[SearchEntry]:
                 topics=_framed(t.slug for t in topics[org.pk]),
                 roles=_framed(roles[org.pk]),
                 in_region=org.in_region,
+                activities=activities.get(org.pk, 0),
             )
         )
     return entries
@@ -143,7 +147,7 @@ def _in(place: Place, regional: tuple[set[int], set[str]]) -> bool:
 def person_entries(pks: list[int]) -> list[SearchEntry]:
     people = Person.objects.filter(pk__in=pks).select_related("place")
     topics = _public_topics(Person.topics.through, "person", pks)
-    roles = _roles("person", pks)
+    roles, activities = _roles("person", pks)
     affiliations: dict[int, list[Organization]] = defaultdict(list)
     for affiliation in Affiliation.objects.filter(
         person__in=pks, organization__visibility=PUBLIC
@@ -170,6 +174,7 @@ def person_entries(pks: list[int]) -> list[SearchEntry]:
                 country=place.country.code if place else "",
                 topics=_framed(t.slug for t in topics[person.pk]),
                 roles=_framed(roles[person.pk]),
+                activities=activities.get(person.pk, 0),
                 in_region=any(o.in_region for o in works_at)
                 or bool(person.place and _in(person.place, regional)),
             )

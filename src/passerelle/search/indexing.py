@@ -50,6 +50,7 @@ UPDATED_FIELDS = [
     "topics",
     "roles",
     "in_region",
+    "activities",
     "visibility",
     "owner_id",
 ]

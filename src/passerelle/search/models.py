@@ -38,6 +38,9 @@ class SearchEntry(models.Model):
     topics = models.TextField(blank=True, help_text="Topic slugs, space-separated and framed.")
     roles = models.TextField(blank=True, help_text="Roles taken, space-separated and framed.")
     in_region = models.BooleanField(default=False)
+    activities = models.PositiveIntegerField(
+        default=0, help_text="An actor's activities, in all: matchmaking weighs a hub's focus."
+    )
     # who may see it: a copy of the record's own, for core.visibility.entries_visible_to
     visibility = models.CharField(max_length=12, db_index=True)
     owner_id = models.BigIntegerField(null=True)
