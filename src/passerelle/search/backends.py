@@ -87,7 +87,7 @@ def best(groups: list[Alternatives], limit: int, *, words: str = ALL) -> list[tu
 
 
 class Among(Lookup):
-    """``field`` is one of these ids, as a filter: ``entries.filter(Among(F("pk"), ids))``.
+    """``field`` is one of these ids, as a filter: ``entries.filter(among("pk", ids))``.
 
     On PostgreSQL the ids go as one array parameter (``= ANY(%s)``) rather than one
     placeholder each: psycopg takes 9 ms to parse a query of 2,000 placeholders,
