@@ -289,3 +289,22 @@ def test_the_full_text_index_is_kept_in_step_after_every_migration(db):
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
         triggers = [name for (name,) in cursor.fetchall()]
     assert {"search_fts_delete", "search_fts_insert", "search_fts_update"} <= set(triggers)
+
+
+def test_an_actors_entry_counts_its_activities_and_follows_a_new_one(
+    demo, django_capture_on_commit_callbacks
+):
+    from passerelle.activities.models import Activity, Participation
+
+    clara = Organization.objects.get(acronym="CLARA")
+    taken = Participation.objects.filter(organization=clara).values("activity").distinct()
+
+    def counted() -> int:
+        return SearchEntry.objects.get(kind="organization", object_id=clara.pk).activities
+
+    indexing.reindex([Organization])
+    assert counted() == taken.count() > 3
+    visit = Activity.objects.create(kind=Activity.objects.first().kind, title_en="Short visit")
+    with django_capture_on_commit_callbacks(execute=True):  # the queue's work, at commit
+        Participation.objects.create(activity=visit, organization=clara, role="host")
+    assert counted() == taken.count()

@@ -83,7 +83,7 @@ def _public_topics(through, owner_field: str, pks: list[int]) -> dict[int, list[
     return found
 
 
-def _roles(actor_field: str, pks: list[int]) -> tuple[dict[int, set[str]], dict[int, int]]:
+def _taking_part(actor_field: str, pks: list[int]) -> tuple[dict[int, set[str]], dict[int, int]]:
     """Per actor, the roles it takes, and how many activities it takes part in."""
     roles: dict[int, set[str]] = defaultdict(set)
     activities: dict[int, set[int]] = defaultdict(set)
@@ -104,7 +104,7 @@ def organization_entries(pks: list[int]) -> list[SearchEntry]:
     ):
         other_names[org].append(value)
     topics = _public_topics(Organization.topics.through, "organization", pks)
-    roles, activities = _roles("organization", pks)
+    roles, activities = _taking_part("organization", pks)
     entries = []
     for org in organizations:
         place = org.place if org.place and org.place.visibility == PUBLIC else None
@@ -147,7 +147,7 @@ def _in(place: Place, regional: tuple[set[int], set[str]]) -> bool:
 def person_entries(pks: list[int]) -> list[SearchEntry]:
     people = Person.objects.filter(pk__in=pks).select_related("place")
     topics = _public_topics(Person.topics.through, "person", pks)
-    roles, activities = _roles("person", pks)
+    roles, activities = _taking_part("person", pks)
     affiliations: dict[int, list[Organization]] = defaultdict(list)
     for affiliation in Affiliation.objects.filter(
         person__in=pks, organization__visibility=PUBLIC
