@@ -157,3 +157,21 @@ def test_a_server_preloads_the_vector_index_and_hands_no_connection_to_its_worke
     monkeypatch.setenv("PASSERELLE_PRELOAD", "")  # put back as it was after the test
     call_command("serve", "--no-collectstatic", "--workers", "2")
     assert "--preload" in started[0] and serve.os.environ["PASSERELLE_PRELOAD"] == "1"
+
+
+def test_a_hubs_ties_are_read_up_to_a_cap_and_tell_the_same(demo, monkeypatch):
+    from passerelle.search import matching
+
+    indexing.reindex([Organization, Person])  # the actors' activity counts
+
+    def seen(found) -> list[tuple]:
+        return [(s.name, round(s.signals["network"], 6), s.path) for s in found.suggestions]
+
+    theme = dict(text="lung cancer biomarkers", user=ANONYMOUS)
+    exact = seen(match(**theme))
+    assert any(network > 0 for _n, network, _p in exact) and any(p for _n, _s, p in exact)
+    monkeypatch.setattr(matching, "HUB", 0)  # everyone a hub: ties read by the capped query
+    assert seen(match(**theme)) == exact  # no demo actor has 50 ties: nothing is cut
+    monkeypatch.setattr(matching, "TIES_CAP", 1)
+    capped = seen(match(**theme))
+    assert {network for _n, network, _p in capped} <= {0.0, 1.0}

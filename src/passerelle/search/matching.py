@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Model, OuterRef
+from django.db.models import Exists, Model, OuterRef
 from django.utils.translation import gettext as _
 
 from passerelle.activities.models import Activity, Participation
@@ -50,6 +50,9 @@ SCOPES = ("region", "abroad")
 #: How many candidates, best by words and meaning, are weighed further; and how many of
 #: those, best by every other signal, have their ties with the region read.
 SHORTLIST, FINALISTS = 100, 30
+#: An actor in more activities than HUB is a hub: its ties with the region are read up to
+#: TIES_CAP shared activities, which says all the network signal needs.
+HUB, TIES_CAP = 1000, 50
 ACTORS = {"organization": Organization, "person": Person}
 
 
@@ -269,14 +272,15 @@ def match(
     suggestions.sort(key=lambda s: (-s.score, s.name))
     finalists = suggestions[: max(FINALISTS, 3 * limit)]
     region = region_organizations()
-    ties = _ties({s.actor for s in finalists}, region, user)
+    shared = _shared_with_region({s.actor: actor_entries[s.actor] for s in finalists}, region, user)
+    ties = _ties(shared)
     for suggestion in finalists:
         network = max(ties.get(suggestion.actor, 0.0), 0.5 if suggestion.new_country else 0.0)
         suggestion.signals["network"] = network
         suggestion.score += weights["network"] * network / total_weight
     finalists.sort(key=lambda s: (-s.score, s.name))
     best = finalists[:limit]
-    paths = _paths([s.actor for s in best], region, user)
+    paths = _paths({s.actor: shared.get(s.actor, set()) for s in best}, region, user)
     for suggestion in best:
         suggestion.path = paths.get(suggestion.actor, [])
         suggestion.reasons = _reasons(suggestion)
@@ -304,41 +308,52 @@ def region_organizations() -> list[int]:
     return list(Organization.objects.filter(in_region=True).values_list("pk", flat=True))
 
 
-def _ties(candidates: set, region: list[int], user) -> dict[tuple[str, int], float]:
-    """Per candidate, the activities it shares with an organization of the region other
-    than itself, normalized to the best (read for a few: a hub's are tens of thousands)."""
-    tied: dict[tuple[str, int], int] = {}
+def _shared_with_region(
+    actors: dict[tuple[str, int], SearchEntry], region: list[int], user
+) -> dict[tuple[str, int], set[int]]:
+    """Per actor, the activities it shares with an organization of the region other than
+    itself: every one for most actors, in one query a kind; the first TIES_CAP for a hub
+    (more than HUB activities), in a query of its own that stops there. Reading all of a
+    hub's tens of thousands of participations cost 50 ms a query on PostgreSQL."""
+    shared: dict[tuple[str, int], set[int]] = defaultdict(set)
     for kind in ACTORS:
-        pks = [pk for k, pk in candidates if k == kind]
-        if not pks:
-            continue
-        others = Participation.objects.filter(
-            activity=OuterRef("activity"), organization__in=region
-        )
-        if kind == "organization":
-            others = others.exclude(organization=OuterRef("organization"))
-        shared = participations_visible_to(
-            Participation.objects.filter(**{f"{kind}__in": pks}), user
-        ).filter(Exists(others))
-        for pk, n in shared.values_list(kind).annotate(n=Count("activity", distinct=True)):
-            tied[(kind, pk)] = n
-    top = max(tied.values(), default=0) or 1
-    return {actor: n / top for actor, n in tied.items()}
+        mine = [(pk, entry.activities > HUB) for (k, pk), entry in actors.items() if k == kind]
+        few = [pk for pk, hub in mine if not hub]
+        for pk, activity in _tied(kind, few, region, user).values_list(kind, "activity"):
+            shared[(kind, pk)].add(activity)
+        for pk in [pk for pk, hub in mine if hub]:
+            tied = _tied(kind, [pk], region, user).values_list("activity", flat=True)
+            shared[(kind, pk)] = set(tied[:TIES_CAP])
+    return shared
 
 
-def _paths(actors: list[tuple[str, int]], region: list[int], user) -> dict[tuple, list[str]]:
-    """Per actor, one way the region knows it: a regional partner and the latest activity
-    they share, for every actor at once. The activities and the region's organizations
-    are named as lists: joined as subqueries, SQLite's planner read the region's hubs'
-    tens of thousands of participations, 21 ms an actor."""
-    shared: dict[int, set[tuple[str, int]]] = defaultdict(set)
-    for kind in ACTORS:
-        pks = [pk for k, pk in actors if k == kind]
-        mine = participations_visible_to(Participation.objects.filter(among(kind, pks)), user)
-        for activity, pk in mine.values_list("activity", kind) if pks else []:
-            shared[activity].add((kind, pk))
+def _tied(kind: str, pks: list[int], region: list[int], user):
+    """The participations of these actors in activities an organization of the region
+    (other than the actor) takes part in."""
+    others = Participation.objects.filter(activity=OuterRef("activity"), organization__in=region)
+    if kind == "organization":
+        others = others.exclude(organization=OuterRef("organization"))
+    mine = Participation.objects.filter(among(kind, pks))
+    return participations_visible_to(mine, user).filter(Exists(others))
+
+
+def _ties(shared: dict[tuple[str, int], set[int]]) -> dict[tuple[str, int], float]:
+    """The network signal: activities shared with the region, up to TIES_CAP (past that an
+    actor is simply well tied), normalized to the best."""
+    counts = {actor: min(len(activities), TIES_CAP) for actor, activities in shared.items()}
+    top = max(counts.values(), default=0) or 1
+    return {actor: n / top for actor, n in counts.items()}
+
+
+def _paths(shared: dict[tuple[str, int], set[int]], region: list[int], user) -> dict:
+    """Per actor, one way the region knows it: a regional partner and the latest of the
+    activities they share, read for every actor at once."""
+    actors_of: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for actor, activities in shared.items():
+        for activity in activities:
+            actors_of[activity].add(actor)
     partners = participations_visible_to(
-        Participation.objects.filter(among("activity", shared), among("organization", region)),
+        Participation.objects.filter(among("activity", actors_of), among("organization", region)),
         user,
     ).values_list(
         "activity",
@@ -351,12 +366,12 @@ def _paths(actors: list[tuple[str, int]], region: list[int], user) -> dict[tuple
     )
     paths = {}
     rows = sorted(  # partial dates ("2015", "2015-03") sort as text; undated ones last
-        partners,
+        partners if actors_of else [],
         key=lambda row: (row[2] or "", -row[3]),
         reverse=True,
     )
     for activity, organization, _start, _pk, acronym, name, title in rows:
-        for actor in shared[activity] - {("organization", organization)}:
+        for actor in actors_of[activity] - {("organization", organization)}:
             paths.setdefault(actor, [acronym or name, title])
     return paths
 
