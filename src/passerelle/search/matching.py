@@ -272,15 +272,16 @@ def match(
     suggestions.sort(key=lambda s: (-s.score, s.name))
     finalists = suggestions[: max(FINALISTS, 3 * limit)]
     region = region_organizations()
-    shared = _shared_with_region({s.actor: actor_entries[s.actor] for s in finalists}, region, user)
-    ties = _ties(shared)
+    finalist_entries = {s.actor: actor_entries[s.actor] for s in finalists}
+    with_region = _shared_with_region(finalist_entries, region, user)
+    ties = _ties(with_region)
     for suggestion in finalists:
         network = max(ties.get(suggestion.actor, 0.0), 0.5 if suggestion.new_country else 0.0)
         suggestion.signals["network"] = network
         suggestion.score += weights["network"] * network / total_weight
     finalists.sort(key=lambda s: (-s.score, s.name))
     best = finalists[:limit]
-    paths = _paths({s.actor: shared.get(s.actor, set()) for s in best}, region, user)
+    paths = _paths({s.actor: with_region.get(s.actor, set()) for s in best}, region, user)
     for suggestion in best:
         suggestion.path = paths.get(suggestion.actor, [])
         suggestion.reasons = _reasons(suggestion)
