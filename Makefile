@@ -22,6 +22,7 @@ demo: $(INSTALLED)
 ## Run the whole suite (on SQLite, or on the database that DATABASE_URL names).
 test: $(INSTALLED)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/passerelle makemigrations --check --dry-run > /dev/null
 	$(BIN)/pytest
 
@@ -36,9 +37,11 @@ messages: $(INSTALLED)
 		--ignore "*/migrations/*" --verbosity 0
 	cd src/passerelle && ../../$(BIN)/passerelle compilemessages --verbosity 0
 
+## Style, and the layers of pyproject.toml's import contract (a lower layer never imports a higher one).
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports --no-cache
 
 ## The benchmark suite on SQLite and on the local PostgreSQL server (not part of `make test`;
 ## needs ../shared/data/ror; about 25 minutes per database). Figures go to docs/PERFORMANCE.md.

@@ -38,8 +38,8 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     from passerelle.activities.models import Activity, Participation
+    from passerelle.core.changes import records_changed
     from passerelle.core.visibility import public
-    from passerelle.portal.caching import records_changed
     from passerelle.registry.models import Organization, Person
 
     setup_test_environment()

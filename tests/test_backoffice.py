@@ -53,20 +53,6 @@ def test_lists_search_and_filter(staff_client, demo):
     assert "Weizmann" in body and "Nano2Life" not in body
 
 
-def _grow_network(extra: int) -> None:
-    """More organizations, people and participations, so that a page whose queries grow
-    with the data would show it."""
-    place = Place.objects.get(name_en="Lyon")
-    activity = Activity.objects.get(title_en__contains="with Milan")
-    for n in range(extra):
-        org = Organization.objects.create(name=f"Institute {n}", place=place, visibility="public")
-        org.identifiers.create(scheme="website", value=f"https://institute-{n}.example.org")
-        org.names.create(value=f"Inst. {n}", kind="alias")
-        person = Person.objects.create(family_name=f"Researcher {n}", place=place)
-        Participation.objects.create(activity=activity, organization=org, role="partner")
-        Participation.objects.create(activity=activity, person=person, role="participant")
-
-
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
@@ -106,10 +92,12 @@ QUERY_BUDGET = {
 
 
 @pytest.mark.parametrize(("name", "url"), PAGES, ids=[p[0] for p in PAGES])
-def test_query_count_is_pinned_and_does_not_grow_with_the_data(staff_client, demo, name, url):
+def test_query_count_is_pinned_and_does_not_grow_with_the_data(
+    staff_client, demo, grow_network, name, url
+):
     before = _queries(staff_client, url())
     assert before <= QUERY_BUDGET[name], f"{name}: {before} queries"
-    _grow_network(30)
+    grow_network(30)
     after = _queries(staff_client, url())
     if name == "activity detail":  # now 64 participations: listed by link, not inline
         assert after <= before, f"{name}: {before} queries, then {after} with more data"
@@ -117,8 +105,8 @@ def test_query_count_is_pinned_and_does_not_grow_with_the_data(staff_client, dem
         assert after == before, f"{name}: {before} queries, then {after} with more data"
 
 
-def test_an_activity_with_many_participations_links_to_them(staff_client, demo):
-    _grow_network(30)
+def test_an_activity_with_many_participations_links_to_them(staff_client, demo, grow_network):
+    grow_network(30)
     activity = Activity.objects.get(title_en__contains="with Milan")
     page = staff_client.get(reverse("admin:activities_activity_change", args=[activity.pk]))
     body = page.content.decode()

@@ -14,15 +14,13 @@ from passerelle.demo.network import SEED_PAGE, demo_document
 from passerelle.ingest.interchange import export_document
 from passerelle.registry.models import Organization
 
-from .conftest import SHARED
-
 
 def _normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def test_shipped_seed_page_is_the_shared_one():
-    shared = SHARED / "seed" / "international-relations.txt"
+def test_shipped_seed_page_is_the_shared_one(shared_dir):
+    shared = shared_dir / "seed" / "international-relations.txt"
     if not shared.exists():
         pytest.skip("shared/ is not beside the checkout")
     assert SEED_PAGE.read_text(encoding="utf-8") == shared.read_text(encoding="utf-8")
@@ -227,8 +225,8 @@ def test_inca_is_the_french_institute_not_the_us_nci(exported):
     assert places[inca["place"]] == "FR"
 
 
-def test_ror_ids_and_names_agree_with_the_ror_dump():
-    dump = SHARED / "data" / "ror" / "ror-records-51k.jsonl.gz"
+def test_ror_ids_and_names_agree_with_the_ror_dump(shared_dir):
+    dump = shared_dir / "data" / "ror" / "ror-records-51k.jsonl.gz"
     if not dump.exists():
         pytest.skip("shared ROR data is not beside the checkout")
     wanted = set(ROR_IDS.values())

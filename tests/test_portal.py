@@ -3,9 +3,6 @@ languages, and nothing that is not public."""
 
 from __future__ import annotations
 
-import html
-import re
-
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -14,18 +11,11 @@ from passerelle.activities.models import Activity, Participation
 from passerelle.registry.models import Organization, Person
 
 
-def _text(response) -> str:
-    """What a reader sees: inline links vanish into the text, blocks are separated."""
-    body = re.sub(r"</?(a|span|strong|em|cite)\b[^>]*>", "", response.content.decode())
-    body = re.sub(r"<[^>]+>", " ", body)
-    return re.sub(r"\s+", " ", html.unescape(body))
-
-
 @pytest.fixture
-def page_en(client, demo):
+def page_en(client, demo, text_of):
     response = client.get("/en/international-relations/")
     assert response.status_code == 200
-    return _text(response)
+    return text_of(response)
 
 
 #: Every fact of the seed page, as the page written from the records must state it.
@@ -101,10 +91,10 @@ def test_sections_follow_the_seed_page(client, demo):
     ]
 
 
-def test_the_page_in_french(client, demo):
+def test_the_page_in_french(client, demo, text_of):
     response = client.get("/fr/relations-internationales/")
     assert response.status_code == 200
-    page = _text(response)
+    page = text_of(response)
     assert '<html lang="fr">' in response.content.decode()
     for fact in (
         "Relations internationales",
@@ -121,7 +111,7 @@ def test_the_page_in_french(client, demo):
         assert reverse("portal:international-relations") == "/fr/relations-internationales/"
 
 
-def test_nothing_that_is_not_public_shows(client, demo):
+def test_nothing_that_is_not_public_shows(client, demo, text_of):
     inca = Organization.objects.get(acronym="INCa")
     inca.visibility = "confidential"
     inca.save()
@@ -136,7 +126,7 @@ def test_nothing_that_is_not_public_shows(client, demo):
     )
     secret.visibility = "internal"
     secret.save()
-    page = _text(client.get("/en/international-relations/"))
+    page = text_of(client.get("/en/international-relations/"))
     assert "National Cancer Institute" not in page and "INCa" not in page.replace("INCa.", "")
     assert "Nano2Life" not in page and "Boisseau" not in page
     assert "Blay" not in page and "CONTICANET" in page
@@ -144,8 +134,8 @@ def test_nothing_that_is_not_public_shows(client, demo):
     assert "CLARA" not in lausanne
 
 
-def test_an_empty_network_says_so(client, db):
-    page = _text(client.get("/en/international-relations/"))
+def test_an_empty_network_says_so(client, db, text_of):
+    page = text_of(client.get("/en/international-relations/"))
     assert "Nothing has been published yet." in page
 
 

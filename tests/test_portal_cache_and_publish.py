@@ -13,8 +13,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from passerelle.activities.models import Activity, Participation
+from passerelle.core import changes
 from passerelle.core.signals import records_bulk_loaded
-from passerelle.portal import caching, pages
+from passerelle.portal import pages
 from passerelle.portal.publishing import PublishError, publish
 from passerelle.registry.models import Organization, Topic
 
@@ -49,13 +50,13 @@ def test_many_to_many_changes_and_deletions_show_at_once(client, demo):
 
 
 def test_bulk_loads_and_commits_renew_the_cache(client, demo, django_capture_on_commit_callbacks):
-    before = caching.content_version()
+    before = changes.content_version()
     records_bulk_loaded.send(sender=None, models=(Organization,))
-    after_bulk = caching.content_version()
+    after_bulk = changes.content_version()
     assert after_bulk != before
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         Organization.objects.get(acronym="CLARA").save()
-    assert callbacks and caching.content_version() != after_bulk
+    assert callbacks and changes.content_version() != after_bulk
 
 
 def test_a_failed_page_is_not_cached(client, demo, monkeypatch):
@@ -129,7 +130,7 @@ def test_a_failed_publication_leaves_the_previous_one(site, monkeypatch):
         raise Http404(slug)
 
     monkeypatch.setattr(pages, "topic_page", missing)
-    caching.records_changed()  # the pages cached by the first publication must not answer
+    changes.records_changed()  # the pages cached by the first publication must not answer
     with pytest.raises(PublishError, match="do not exist"):
         publish(site)
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}

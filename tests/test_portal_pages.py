@@ -15,8 +15,6 @@ from passerelle.demo.portal_texts import INTRODUCTION_EN, seed_paragraphs
 from passerelle.portal.models import FeaturedActivity, Introduction, SectionSetting
 from passerelle.registry.models import Organization, Person, Topic
 
-from .test_portal import _text
-
 
 def jsonld(response) -> dict:
     found = re.search(
@@ -31,10 +29,10 @@ def clara(demo):
     return Organization.objects.get(acronym="CLARA")
 
 
-def test_organization_page(client, clara):
+def test_organization_page(client, clara, text_of):
     response = client.get(f"/en/organizations/{clara.uid}/")
     assert response.status_code == 200
-    page = _text(response)
+    page = text_of(response)
     assert "CLARA cancer cluster" in page and "Lyon, France" in page
     assert "Identifying biomarkers in lung cancer, with Milan" in page
     assert "French National Cancer Institute 2 activities together" in page
@@ -58,7 +56,7 @@ def test_organization_identifiers_link_to_their_registry(client, demo):
     )
 
 
-def test_activity_page_groups_participants_by_role_and_quotes_its_sources(client, demo):
+def test_activity_page_groups_participants_by_role_and_quotes_its_sources(client, demo, text_of):
     milan = Activity.objects.get(title_en__contains="with Milan")
     response = client.get(f"/en/activities/{milan.uid}/")
     document = client.get(f"/en/activities/{milan.uid}.json").json()
@@ -67,7 +65,7 @@ def test_activity_page_groups_participants_by_role_and_quotes_its_sources(client
     }
     assert roles["coordinator"] == ["Pr. C. Brambilla"]
     assert roles["supporter"] == ["French National Cancer Institute"]
-    assert "The first, with Milan, focuses on identifying biomarkers" in _text(response)
+    assert "The first, with Milan, focuses on identifying biomarkers" in text_of(response)
     assert jsonld(response)["@type"] == "ResearchProject"
 
 
@@ -80,17 +78,17 @@ def test_event_pages_describe_an_event(client, demo):
     assert described["organizer"] == [{"@type": "Organization", "name": "CLARA cancer cluster"}]
 
 
-def test_dates_show_at_their_precision(client, demo):
+def test_dates_show_at_their_precision(client, demo, text_of):
     china = Activity.objects.get(title_en__startswith="Collaborative program between")
-    assert "since 2011" in _text(client.get(f"/en/activities/{china.uid}/")).lower() or (
+    assert "since 2011" in text_of(client.get(f"/en/activities/{china.uid}/")).lower() or (
         client.get(f"/en/activities/{china.uid}.json").json()["dates"] == "since 2011"
     )
 
 
-def test_person_page(client, demo):
+def test_person_page(client, demo, text_of):
     brambilla = Person.objects.get(family_name="Brambilla")
     response = client.get(f"/en/people/{brambilla.uid}/")
-    page = _text(response)
+    page = text_of(response)
     assert "Pr. C. Brambilla" in page and "Grenoble" in page
     assert "Identifying biomarkers in lung cancer, with Milan project · coordinator" in page
     assert {"Biomarkers", "Lung cancer"} <= {
@@ -221,12 +219,12 @@ def test_what_does_not_exist_is_a_404(client, demo, path):
     assert client.get(path).status_code == 404
 
 
-def test_the_introduction_is_the_seed_page_s_own(client, demo):
+def test_the_introduction_is_the_seed_page_s_own(client, demo, text_of):
     paragraphs = seed_paragraphs()
     for paragraph in INTRODUCTION_EN:
         assert paragraph in paragraphs
-    english = _text(client.get("/en/international-relations/"))
-    french = _text(client.get("/fr/relations-internationales/"))
+    english = text_of(client.get("/en/international-relations/"))
+    french = text_of(client.get("/fr/relations-internationales/"))
     assert "Today, the Auvergne-Rhône-Alpes region offers a dense network" in english
     assert "La région Auvergne-Rhône-Alpes offre aujourd’hui" in french
 
@@ -334,7 +332,7 @@ def test_full_activity_lists_of_every_kind_of_record(client, demo):
     assert client.get("/en/countries/zz/activities/").status_code == 404
 
 
-def test_long_lists_link_to_the_rest_in_html(client, demo):
+def test_long_lists_link_to_the_rest_in_html(client, demo, text_of):
     """The "all of them" links only show on big networks: render them once."""
     clara = Organization.objects.get(acronym="CLARA")
     for number in range(25):
@@ -342,12 +340,12 @@ def test_long_lists_link_to_the_rest_in_html(client, demo):
             kind="event", title_en=f"Seminar {number}", start="2011-03", visibility="public"
         )
         Participation.objects.create(activity=event, organization=clara, role="organizer")
-    timeline = _text(client.get("/en/timeline/"))
+    timeline = text_of(client.get("/en/timeline/"))
     assert "All 26 activities of 2011" in timeline
-    organization = _text(client.get(f"/en/organizations/{clara.uid}/"))
+    organization = text_of(client.get(f"/en/organizations/{clara.uid}/"))
     assert "All 37 activities" in organization
     relations = client.get("/en/international-relations/").content.decode()
     assert "All the activities of “Symposia and events”" in relations
     assert 'href="/en/international-relations/events/"' in relations
-    french = _text(client.get("/fr/chronologie/"))
+    french = text_of(client.get("/fr/chronologie/"))
     assert "Les 26 activités de 2011" in french

@@ -13,8 +13,6 @@ from passerelle.ingest.models import ExternalRecord, ImportConflict
 from passerelle.ingest.ror import import_ror, merge
 from passerelle.registry.models import Identifier, Organization, OrganizationRelationship, Place
 
-from .conftest import SHARED
-
 CLB_V2 = {
     "id": "https://ror.org/01cmnjq37",
     "names": [
@@ -268,8 +266,8 @@ def test_three_way_merge_rules():
 
 
 @pytest.mark.slow
-def test_the_whole_51k_dump_loads_and_a_second_run_changes_nothing(db):
-    dump = SHARED / "data" / "ror" / "ror-records-51k.jsonl.gz"
+def test_the_whole_51k_dump_loads_and_a_second_run_changes_nothing(db, shared_dir):
+    dump = shared_dir / "data" / "ror" / "ror-records-51k.jsonl.gz"
     if not dump.exists():
         pytest.skip("shared ROR data is not beside the checkout")
     first = import_ror(dump)

@@ -17,7 +17,6 @@ from passerelle.core.admin import (
     SpreadsheetMixin,
     VisibleParticipationsMixin,
 )
-from passerelle.ingest.sheets import ActivityResource, ParticipationResource
 
 from .models import Activity, ActivityLink, Commitment, Participation, check_parties, role_problem
 
@@ -91,7 +90,6 @@ INLINE_PARTICIPATIONS_LIMIT = 50
 
 @admin.register(Activity)
 class ActivityAdmin(SpreadsheetMixin, RecordAdmin):
-    resource_classes = [ActivityResource]
     list_display = ["title_en", "kind", "category", "interval", "status", "visibility"]
     list_filter = ["kind", "category", "status", "visibility", "topics", "places__country"]
     search_fields = ["title_en", "title_fr", "acronym", "summary_en", "summary_fr"]
@@ -179,7 +177,6 @@ class ActivityAdmin(SpreadsheetMixin, RecordAdmin):
 class ParticipationAdmin(
     VisibleParticipationsMixin, SpreadsheetMixin, SimpleHistoryAdmin, ModelAdmin
 ):
-    resource_classes = [ParticipationResource]
     list_display = ["activity", "actor_name", "role", "interval", "visibility"]
     list_select_related = ["activity", "organization", "person"]
     ordering = ["-pk"]  # latest first: the primary key serves a page of a million rows

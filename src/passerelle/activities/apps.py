@@ -7,3 +7,8 @@ class ActivitiesConfig(AppConfig):
     label = "activities"
     verbose_name = _("Activities")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from passerelle.core import changes
+
+        changes.watch(self.label)  # cached pages and counts are made of these records

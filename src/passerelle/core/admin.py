@@ -13,6 +13,7 @@ from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
 from . import authoring
 from .models import Citation, Reader, Source
+from .spreadsheets import sheets_for
 from .visibility import participations_visible_to, visible_to
 
 
@@ -149,6 +150,10 @@ class SpreadsheetMixin(ImportExportMixin):
 
     import_form_class = ImportForm
     export_form_class = ExportForm
+
+    def get_resource_classes(self, request):
+        # registered by ingest, the layer above that reads and checks sheets
+        return sheets_for(self.model)
 
 
 @admin.register(Source)

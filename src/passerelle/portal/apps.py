@@ -9,14 +9,6 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from passerelle.core import changes
 
-        from passerelle.core.signals import records_bulk_loaded
-
-        from .caching import record_signal_receiver, records_changed
-
-        for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(record_signal_receiver, dispatch_uid=f"portal-cache-{signal!r}")
-        records_bulk_loaded.connect(
-            lambda **kwargs: records_changed(), weak=False, dispatch_uid="portal-cache-bulk"
-        )
+        changes.watch(self.label)  # the portal's texts are part of its pages

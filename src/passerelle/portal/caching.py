@@ -3,55 +3,22 @@
 Every page depends on many records (an activity's sentence names its partners,
 their cities, the topics…), so rather than track which page depends on which
 record, any change to a record drops every page at once: the cache key carries
-a content version that each save, delete or bulk load renews. Pages are public
-and the same for everyone, so one cached copy serves every reader.
+the records' change clock (core.changes), which each save, delete or bulk load
+renews. Pages are public and the same for everyone, so one cached copy serves
+every reader.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import time
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
-VERSION_KEY = "portal:content-version"
-#: Apps whose records the public pages are made of.
-WATCHED_APPS = {"core", "registry", "activities", "portal"}
-
-
-def content_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = str(time.time_ns())
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
-    return version
-
-
-def records_changed() -> None:
-    """Drop every cached page, now and again when the transaction commits.
-
-    Now, so that the writer's next page already shows the change; at commit, so
-    that a page another reader cached from the old rows meanwhile is dropped too.
-    """
-
-    def renew() -> None:
-        cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
-
-    renew()
-    transaction.on_commit(renew)
-
-
-def record_signal_receiver(sender, **kwargs) -> None:
-    """post_save, post_delete and m2m_changed of any model of the watched apps."""
-    meta = getattr(sender, "_meta", None)
-    if meta and meta.app_label in WATCHED_APPS and not meta.object_name.startswith("Historical"):
-        records_changed()
+from passerelle.core.changes import content_version
 
 
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -10,7 +10,6 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.views import ChangeList
 
 from passerelle.core.admin import CitationInline, RecordAdmin, SpreadsheetMixin
-from passerelle.ingest.sheets import OrganizationResource, PersonResource
 
 from .models import (
     Affiliation,
@@ -115,14 +114,14 @@ def _identifiers_of(holder: str, scheme: str, pks: list[int]) -> dict[int, str]:
     )
 
 
-def _participation_counts(actor: str, pks: list[int]) -> dict[int, int]:
-    from passerelle.activities.models import Participation
-
+def _participation_counts(model, pks: list[int]) -> dict[int, int]:
+    """Counted through the ``participations`` relation that activities, the layer above,
+    declares on the actors: registry names none of its models."""
     return dict(
-        Participation.objects.filter(**{f"{actor}_id__in": pks})
+        model.objects.filter(pk__in=pks)
         .order_by()
-        .values_list(f"{actor}_id")
-        .annotate(total=Count("pk"))
+        .annotate(total=Count("participations"))
+        .values_list("pk", "total")
     )
 
 
@@ -133,7 +132,6 @@ def _participations_link(obj, count: int, field: str):
 
 @admin.register(Organization)
 class OrganizationAdmin(SpreadsheetMixin, RecordAdmin):
-    resource_classes = [OrganizationResource]
     list_display = [
         "name",
         "acronym",
@@ -168,7 +166,7 @@ class OrganizationAdmin(SpreadsheetMixin, RecordAdmin):
     def add_page_columns(self, organizations) -> None:
         pks = [o.pk for o in organizations]
         rors = _identifiers_of("organization", "ror", pks)
-        counts = _participation_counts("organization", pks)
+        counts = _participation_counts(Organization, pks)
         for org in organizations:
             org.ror_value, org.participation_count = rors.get(org.pk), counts.get(org.pk, 0)
 
@@ -192,7 +190,6 @@ class OrganizationAdmin(SpreadsheetMixin, RecordAdmin):
 
 @admin.register(Person)
 class PersonAdmin(SpreadsheetMixin, RecordAdmin):
-    resource_classes = [PersonResource]
     list_display = ["family_name", "given_name", "title", "place", "orcid", "visibility"]
     list_filter = ["title", "visibility", "place__country"]
     search_fields = ["family_name", "given_name", "identifiers__value"]

@@ -26,7 +26,7 @@ FILTERS = ("kind", "subkind", "country", "topic", "year", "role")
 
 @admin.register(SearchEntry)
 class SearchEntryAdmin(ModelAdmin):
-    """Read-only: entries are written with their records (search.indexing)."""
+    """Read-only: entries are written with their records (search.receivers)."""
 
     def has_add_permission(self, request):
         return False

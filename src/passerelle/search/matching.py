@@ -20,12 +20,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Exists, Model, OuterRef
 from django.utils.translation import gettext as _
 
 from passerelle.activities.models import Activity, Participation
 from passerelle.activities.vocabulary import Role
-from passerelle.core.visibility import participations_visible_to
+from passerelle.core.changes import content_version
+from passerelle.core.visibility import participations_visible_to, reads_every_record
 from passerelle.registry.models import Organization, Person
 
 from . import semantic
@@ -380,11 +382,6 @@ def _paths(shared: dict[tuple[str, int], set[int]], region: list[int], user) -> 
 def covered_countries(user) -> Counter:
     """The countries the region already works with (its partners' activities per country),
     kept until the records change: it reads every participation of the region."""
-    from django.core.cache import cache
-
-    from passerelle.core.visibility import reads_every_record
-    from passerelle.portal.caching import content_version
-
     audience = (
         "all" if reads_every_record(user) else f"user-{user.pk}" if user.is_staff else "public"
     )
