@@ -36,7 +36,7 @@ def test_the_admins_offer_the_sheets_ingest_registered(staff, kind):
 
 
 def test_a_model_without_a_registered_sheet_is_a_configuration_error():
-    with pytest.raises(ImproperlyConfigured, match="core.Source"):
+    with pytest.raises(ImproperlyConfigured, match=r"core\.Source"):
         sheets_for(Source)
 
 

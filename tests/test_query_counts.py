@@ -19,12 +19,13 @@ def _portal_pages(client) -> dict[str, str]:
     milan = Activity.objects.get(title_en__contains="with Milan")
     person = milan.participations.filter(person__isnull=False).first().person
     sections = client.get(reverse("portal:international-relations-json")).json()["sections"]
-    section = next(s["all_url"] for s in sections if s.get("all_url"))
+    dated = Activity.objects.filter(visibility="public").exclude(start="").order_by("start")[0]
+    key = next(s["key"] for s in sections if milan.title_en in str(s["entries"]))
     return {
         "home": reverse("portal:home"),
         "international relations": reverse("portal:international-relations"),
         "international relations, JSON": reverse("portal:international-relations-json"),
-        "a section": section,
+        "a section (Milan's)": reverse("portal:section", kwargs={"key": key}),
         "organizations": reverse("portal:organizations"),
         "organization (the hub)": reverse("portal:organization", args=[clara.uid]),
         "organization's activities": reverse("portal:organization-activities", args=[clara.uid]),
@@ -40,7 +41,7 @@ def _portal_pages(client) -> dict[str, str]:
         "map": reverse("portal:map"),
         "network": reverse("portal:network"),
         "timeline": reverse("portal:timeline"),
-        "timeline, one year": reverse("portal:timeline-year", args=[milan.start.year]),
+        "timeline, one year": reverse("portal:timeline-year", args=[int(dated.start[:4])]),
         "search": reverse("portal:search") + "?q=cancer",
         "sitemap": "/sitemap.xml",
     }

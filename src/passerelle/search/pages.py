@@ -32,7 +32,9 @@ FACET_LABELS = {
 
 def portal_url(entry: SearchEntry) -> str:
     if entry.kind == SearchEntry.Kind.TOPIC:
-        slug = Topic.objects.filter(pk=entry.object_id).values_list("slug", flat=True).first()
+        slug = getattr(entry, "topic_slug", None)  # read for the whole page by results_page
+        if slug is None:
+            slug = Topic.objects.filter(pk=entry.object_id).values_list("slug", flat=True).first()
         return reverse("portal:topic", kwargs={"slug": slug}) if slug else ""
     if entry.kind == SearchEntry.Kind.PLACE:
         return reverse("portal:country", kwargs={"code": entry.country.lower()})
@@ -45,7 +47,7 @@ def admin_url(entry: SearchEntry) -> str:
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[entry.object_id])
 
 
-def _value_label(facet: str, value: str) -> str:
+def _value_label(facet: str, value: str, topic_names: dict[str, str]) -> str:
     if facet == "kind":
         return str(SearchEntry.Kind(value).label) if value in SearchEntry.Kind.values else value
     if facet == "subkind":
@@ -57,8 +59,26 @@ def _value_label(facet: str, value: str) -> str:
     if facet == "role":
         return str(Role(value).label) if value in Role.values else value
     if facet == "topic":
-        return Topic.objects.filter(slug=value).values_list("name_en", flat=True).first() or value
+        return topic_names.get(value) or value
     return value
+
+
+def _topic_names(slugs: list[str]) -> dict[str, str]:
+    if not slugs:
+        return {}
+    return dict(Topic.objects.filter(slug__in=slugs).values_list("slug", "name_en"))
+
+
+def _read_topic_slugs(entries: list[SearchEntry]) -> None:
+    """Give the page's topic entries their slug (``topic_slug``), which portal_url links to."""
+    topics = [e for e in entries if e.kind == SearchEntry.Kind.TOPIC]
+    if not topics:
+        return
+    slugs = dict(
+        Topic.objects.filter(pk__in=[e.object_id for e in topics]).values_list("pk", "slug")
+    )
+    for entry in topics:
+        entry.topic_slug = slugs.get(entry.object_id, "")
 
 
 def results_page(
@@ -71,6 +91,10 @@ def results_page(
         query.pop("page", None) if "page" not in changes else None
         return f"{base}?{urlencode(query)}"
 
+    # the names of the topics offered as facets, and the slugs of the topics found, each read
+    # in one query for the page rather than one a row
+    topic_names = _topic_names([value for value, _count in results.facets.get("topic", [])])
+    _read_topic_slugs([hit.entry for hit in results.hits])
     facets = []
     for facet in FACETS:
         values = results.facets.get(facet, [])
@@ -86,7 +110,7 @@ def results_page(
                 "values": [
                     {
                         "value": value,
-                        "label": _value_label(facet, value),
+                        "label": _value_label(facet, value, topic_names),
                         "count": count,
                         "url": link(**{facet: value}),
                         "chosen": value == chosen,
