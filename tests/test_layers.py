@@ -11,6 +11,7 @@ import pytest
 from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
+from django.urls import reverse
 
 from passerelle.access.models import AuditEvent
 from passerelle.core import changes
@@ -18,7 +19,7 @@ from passerelle.core.models import Source
 from passerelle.core.spreadsheets import sheets_for
 from passerelle.ingest.sheets import RESOURCES
 from passerelle.portal.models import Introduction
-from passerelle.registry.models import Place, Topic
+from passerelle.registry.models import Organization, Place, Topic
 from passerelle.search import tasks
 
 TESTS = Path(__file__).resolve().parent
@@ -83,3 +84,14 @@ def test_test_modules_share_helpers_through_conftest_only():
                 if module.lstrip(".").startswith(("test_", "conftest", "tests")):
                     offenders.append(f"{path.name}: from {module} import …")
     assert not offenders, offenders
+
+
+def test_the_organization_list_counts_participations_through_the_relation(staff_client, demo):
+    """registry's back office counts an actor's participations by the relation activities
+    declares on it, without importing activities."""
+    clara = Organization.objects.get(acronym="CLARA")
+    url = reverse("admin:registry_organization_changelist")
+    body = staff_client.get(url, {"q": "CLARA"}).content.decode()
+    count = clara.participations.count()
+    assert count > 1
+    assert f'?organization__id__exact={clara.pk}">{count}</a>' in body

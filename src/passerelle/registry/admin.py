@@ -120,8 +120,8 @@ def _participation_counts(model, pks: list[int]) -> dict[int, int]:
     return dict(
         model.objects.filter(pk__in=pks)
         .order_by()
+        .values_list("pk")
         .annotate(total=Count("participations"))
-        .values_list("pk", "total")
     )
 
 
