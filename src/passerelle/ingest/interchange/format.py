@@ -258,11 +258,14 @@ SAME_BY_IDENTIFIER = ("ror", "orcid", "wikidata", "isni", "grid")
 SHOWN = 80
 
 
-def shown(value: Any) -> str:
+def shown(value: Any, limit: int = SHOWN) -> str:
     """A value as an error message may quote it: cut, and any lone surrogate escaped."""
-    text = value if isinstance(value, str) else repr(value)
-    if len(text) > SHOWN:
-        text = f"{text[:SHOWN]}… ({len(text):,} characters)"
+    try:
+        text = value if isinstance(value, str) else repr(value)
+    except RecursionError:
+        text = type(value).__name__
+    if len(text) > limit:
+        text = f"{text[:limit]}… ({len(text):,} characters)"
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
@@ -374,4 +377,4 @@ def from_validation(path: str, error: ValidationError) -> DocumentError:
 
 def shown_message(message: str) -> str:
     """A model's message may quote the value (“Value '…' is not a valid choice”): cut it."""
-    return message if len(message) <= 4 * SHOWN else shown(message[: 4 * SHOWN])
+    return shown(message, 4 * SHOWN)
