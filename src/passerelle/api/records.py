@@ -7,8 +7,6 @@ confidential parent, an internal place) are left out, as the portal leaves
 out their names.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID

@@ -13,8 +13,6 @@ what), and the importer resolves references as the writer may read them: an
 id the writer may not read is answered as an unknown one.
 """
 
-from __future__ import annotations
-
 import uuid
 from typing import Any
 
@@ -164,39 +162,31 @@ def register_writes(router: Router, collection: Collection) -> None:
         response["ETag"] = version_of(record)
         return shape(record, request.auth)
 
-    @router.put(
-        "/{id}",
-        response={200: collection.out, 409: conflict, 428: schemas.Message, **schemas.ERRORS},
-        summary=f"Replace one of the {name} with the record as read (send If-Match)",
-        operation_id=f"replace_{name}",
-        exclude_unset=True,
-        openapi_extra=body_doc,
-    )
-    def replace(
-        request,
-        id: uuid.UUID,
-        body: Body[dict[str, Any]],
-        response: HttpResponse,
-        if_match: Header[str | None] = None,
-    ):
-        return change(request, id, body, response, if_match, partial=False)
+    def changing(partial: bool):
+        def view(
+            request,
+            id: uuid.UUID,
+            body: Body[dict[str, Any]],
+            response: HttpResponse,
+            if_match: Header[str | None] = None,
+        ):
+            return change(request, id, body, response, if_match, partial=partial)
 
-    @router.patch(
-        "/{id}",
-        response={200: collection.out, 409: conflict, 428: schemas.Message, **schemas.ERRORS},
-        summary=f"Change some keys of one of the {name} (send If-Match)",
-        operation_id=f"patch_{name}",
-        exclude_unset=True,
-        openapi_extra=body_doc,
-    )
-    def patch(
-        request,
-        id: uuid.UUID,
-        body: Body[dict[str, Any]],
-        response: HttpResponse,
-        if_match: Header[str | None] = None,
+        return view
+
+    answers = {200: collection.out, 409: conflict, 428: schemas.Message, **schemas.ERRORS}
+    for method, operation, summary in (
+        ("put", "replace", f"Replace one of the {name} with the record as read (send If-Match)"),
+        ("patch", "patch", f"Change some keys of one of the {name} (send If-Match)"),
     ):
-        return change(request, id, body, response, if_match, partial=True)
+        getattr(router, method)(
+            "/{id}",
+            response=answers,
+            summary=summary,
+            operation_id=f"{operation}_{name}",
+            exclude_unset=True,
+            openapi_extra=body_doc,
+        )(changing(partial=method == "patch"))
 
     @router.delete(
         "/{id}",

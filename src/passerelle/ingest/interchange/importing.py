@@ -29,14 +29,7 @@ from passerelle.activities.models import (
 )
 from passerelle.core.models import Citation, Source
 from passerelle.core.visibility import participations_visible_to, visible_to
-from passerelle.registry.models import (
-    Affiliation,
-    Identifier,
-    Organization,
-    OrganizationName,
-    Person,
-    Place,
-)
+from passerelle.registry.models import Identifier, Organization, Person
 
 from .format import (
     FORMAT,
@@ -251,11 +244,11 @@ class Importer:
         if self.adopt and section.same_as == "identifiers":
             found.update(self.same_identifiers(model, records, found))
         if self.adopt and section.same_as == "geonames_id":
-            found.update(self.same_geonames(records, found))
+            found.update(self.same_geonames(model, records, found))
         _loaded(found.values())
         return found
 
-    def same_geonames(self, records: list[dict], found: dict) -> dict:
+    def same_geonames(self, model: type, records: list[dict], found: dict) -> dict:
         """Places unknown by id whose GeoNames id is known: the same city."""
         wanted = {
             record["geonames_id"]: as_uuid(record.get("id"))
@@ -264,7 +257,7 @@ class Importer:
             and as_uuid(record.get("id")) not in (None, *found)
         }
         adopted = {}
-        for place in Place.objects.filter(geonames_id__in=list(wanted)):
+        for place in model.objects.filter(geonames_id__in=list(wanted)):
             place.uid = uuid.UUID(wanted[place.geonames_id])
             adopted[wanted[place.geonames_id]] = place
         return adopted
@@ -378,8 +371,8 @@ class Importer:
         current = {(n.value, n.kind): n for n in _loaded(org.names.all())}
         keep = set()
         for where, entry in self.entries(record, part, path):
-            kind = entry.get("kind", OrganizationName.Kind.ALIAS)
-            name = current.get((entry.get("value"), kind)) or OrganizationName(organization=org)
+            kind = entry.get("kind", part.model.Kind.ALIAS)
+            name = current.get((entry.get("value"), kind)) or part.model(organization=org)
             self.assign(name, {"kind": kind, **entry}, part.fields, where)
             self.save(name, where, exclude=["organization"])
             keep.add(name.pk)
@@ -430,7 +423,7 @@ class Importer:
         current = [a for a in rows if a.organization_id not in hidden]
         keep = {a.pk for a in rows if a.organization_id in hidden}
         for i, (where, entry) in enumerate(self.entries(record, part, path)):
-            affiliation = current[i] if i < len(current) else Affiliation(person=person)
+            affiliation = current[i] if i < len(current) else part.model(person=person)
             organization = self.resolve(
                 Organization, entry.get("organization"), f"{where}.organization"
             )
