@@ -4,7 +4,7 @@ The exporter, the importer and the API (``passerelle.api``) read :data:`SECTIONS
 and :data:`PARTS`; none of them lists a record's fields again. A new kind of
 record is one more :class:`Section` row (and its part rows), not new code in
 each of them. ``docs/interchange.md`` describes the same table for people, and
-``tests/test_interchange_format.py`` checks that the three agree with the models.
+``tests/test_representation.py`` checks that the three agree with the models.
 """
 
 from __future__ import annotations

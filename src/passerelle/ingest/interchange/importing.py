@@ -11,7 +11,6 @@ never change what its writer could not see.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,11 +30,11 @@ from passerelle.core.models import Citation, Source
 from passerelle.core.visibility import participations_visible_to, visible_to
 from passerelle.registry.models import Identifier, Organization, Person
 
+from .adoption import same_geonames, same_identifiers
 from .format import (
     FORMAT,
     HEADER,
     PARTS,
-    SAME_BY_IDENTIFIER,
     SECTIONS,
     VERSION,
     DocumentError,
@@ -242,54 +241,11 @@ class Importer:
         model = section.model
         found = {str(k): v for k, v in model.objects.in_bulk(uids, field_name="uid").items()}
         if self.adopt and section.same_as == "identifiers":
-            found.update(self.same_identifiers(model, records, found))
+            found.update(same_identifiers(model, records, found))
         if self.adopt and section.same_as == "geonames_id":
-            found.update(self.same_geonames(model, records, found))
+            found.update(same_geonames(model, records, found))
         _loaded(found.values())
         return found
-
-    def same_geonames(self, model: type, records: list[dict], found: dict) -> dict:
-        """Places unknown by id whose GeoNames id is known: the same city."""
-        wanted = {
-            record["geonames_id"]: as_uuid(record.get("id"))
-            for record in records
-            if isinstance(record.get("geonames_id"), int)
-            and as_uuid(record.get("id")) not in (None, *found)
-        }
-        adopted = {}
-        for place in model.objects.filter(geonames_id__in=list(wanted)):
-            place.uid = uuid.UUID(wanted[place.geonames_id])
-            adopted[wanted[place.geonames_id]] = place
-        return adopted
-
-    def same_identifiers(self, model: type, records: list[dict], found: dict) -> dict:
-        """Records of the document unknown by id but holding an identifier of a known record
-        (a ROR id, an ORCID): the same organization or person, which takes the document's id."""
-        wanted: dict[tuple[str, str], str] = {}
-        for record in records:
-            uid = as_uuid(record.get("id"))
-            identifiers = record.get("identifiers")
-            if uid is None or uid in found or not isinstance(identifiers, list):
-                continue
-            for entry in identifiers:
-                if isinstance(entry, dict) and entry.get("scheme") in SAME_BY_IDENTIFIER:
-                    wanted[(entry["scheme"], str(entry.get("value", "")))] = uid
-        if not wanted:
-            return {}
-        holder = "organization" if model is Organization else "person"
-        matches = Identifier.objects.filter(
-            scheme__in={scheme for scheme, _ in wanted},
-            value__in={value for _, value in wanted},
-            **{f"{holder}__isnull": False},
-        ).select_related(holder)
-        adopted = {}
-        for identifier in matches:
-            uid = wanted.get((identifier.scheme, identifier.value))
-            if uid and uid not in adopted:
-                record = getattr(identifier, holder)
-                record.uid = uuid.UUID(uid)
-                adopted[uid] = record
-        return adopted
 
     def section(self, section: Section, records: list[dict]) -> None:
         existing = self.existing(section, records)
