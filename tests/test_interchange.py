@@ -282,15 +282,36 @@ def test_import_command_reports_errors_and_leaves_the_database_as_it_was(demo, t
     assert _counts() == before
 
 
+HEAD = '{"format": "passerelle", "version": 1, '
+AN_ID = "9b6b1d9e-0000-4000-8000-00000000000"
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("{not json", "is not JSON"), ("[1, 2]", "expected a JSON object"), ("", "is not JSON")],
+    [
+        ("{not json", "is not JSON"),
+        ("[1, 2]", "expected a JSON object"),
+        ("", "is not JSON"),
+        # issue 12, finding 15: each was a traceback, an echo of 10 MB, or silence
+        (
+            HEAD + f'"organizations": [{{"id": "{AN_ID}1", "name": "X", "topics": [null]}}]}}',
+            r"organizations\[0\] «X»\.topics\[0\]: expected the id of a record, found null",
+        ),
+        (HEAD + '"places": ' + "[" * 200_000 + "]" * 200_000 + "}", "nests too deeply"),
+        (
+            HEAD + f'"places": [{{"id": "{AN_ID}2", "country": "' + "Z" * 10_000_000 + '"}]}',
+            r"places\[0\]\.country: .*ZZZZ… \(10,000,\d{3} characters\)",
+        ),
+        (HEAD + '"organisations": [], "people": []}', "unknown section organisations; the"),
+    ],
+    ids=["not json", "a list", "empty", "null in a list", "deep", "10 MB value", "misspelt"],
 )
 def test_import_command_refuses_what_is_not_a_document(db, tmp_path, content, message):
     path = tmp_path / "bad.json"
     path.write_text(content, encoding="utf-8")
-    with pytest.raises(CommandError, match=message):
+    with pytest.raises(CommandError, match=message) as refused:
         call_command("import", str(path))
+    assert len(str(refused.value)) < 1000  # a value is quoted cut, never whole
 
 
 def test_import_command_names_a_missing_file(db):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.utils import timezone
@@ -45,10 +46,24 @@ class TokenAuth(HttpBearer):
         return super().__call__(request)
 
 
+class Session(SessionAuth):
+    """The back office's signed-in session, its CSRF token checked on writes.
+
+    A request with no session cookie is no session: it goes on to anonymous, so
+    that a client without credentials learns it needs a token (401), not that a
+    CSRF token it never had is missing (403).
+    """
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        return super().__call__(request)
+
+
 def anonymous(request):
     """Nobody signed in: reads public records only."""
     return AnonymousUser()
 
 
 #: In order: a bearer token, the browser's session (CSRF checked on writes), anonymous.
-AUTH = [TokenAuth(), SessionAuth(), anonymous]
+AUTH = [TokenAuth(), Session(), anonymous]

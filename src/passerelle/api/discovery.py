@@ -14,7 +14,7 @@ from pydantic import Field
 from passerelle.search import engine, matching
 from passerelle.search.pages import portal_url, results_page
 
-from .api import ERRORS
+from .schemas import ERRORS
 
 router = Router(tags=["search"])
 

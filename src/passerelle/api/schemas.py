@@ -1,256 +1,180 @@
-"""What the API returns: the records in the interchange document's shape (docs/interchange.md).
+"""What the API reads and writes: the records in the interchange document's shape.
 
-References between records are their stable ids, as in the document, so that
-what the API gives can be imported as it is.
+The record schemas are built from the interchange format's table of sections
+(``passerelle.ingest.interchange.format``), so a GET answers exactly what
+``passerelle export`` writes for that record (plus the read-only ``updated``),
+and a PUT takes exactly what a GET gave. Fields with no value are left out, as
+in the document. Also here: the error answers every operation documents, the
+page and filter parameters.
 """
 
-from datetime import datetime
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any, Literal
 from uuid import UUID
 
+from django.db import models
 from ninja import Schema
+from ninja.pagination import LimitOffsetPagination
+from pydantic import ConfigDict, Field, create_model, field_validator
+
+from passerelle.ingest.interchange.format import PARTS, SECTIONS, Part, Reference, Section
 
 
-def _uid(related) -> UUID | None:
-    return related.uid if related is not None else None
+class Message(Schema):
+    detail: str
 
 
-class Page(Schema):
-    count: int
+class Invalid(Schema):
+    detail: list[dict]
 
 
-class SourceOut(Schema):
-    id: UUID
-    title: str
-    url: str
-    document: str
-    publisher: str
-    published: str
-    accessed: str
-    visibility: str
-    draft: bool
-    updated: datetime
+#: What any operation may answer besides its result, documented so that clients (and the
+#: fuzzer) know: a bad token, a refusal, an unknown id, a bad parameter, too many requests.
+ERRORS = {
+    400: Message,
+    401: Message,
+    403: Message,
+    404: Message,
+    413: Message,
+    422: Invalid | Message,
+    429: Message,
+}
 
-    @staticmethod
-    def resolve_id(obj) -> UUID:
-        return obj.uid
+ISO_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
-class PlaceOut(Schema):
-    id: UUID
-    name_en: str
-    name_fr: str
-    region: str
-    country: str
-    latitude: float | None
-    longitude: float | None
-    geonames_id: int | None
-    visibility: str
-    draft: bool
-    updated: datetime
+class Pages(LimitOffsetPagination):
+    """Limit and offset, both bounded: a huge offset is a 422, not a database overflow."""
 
-    @staticmethod
-    def resolve_id(obj) -> UUID:
-        return obj.uid
-
-    @staticmethod
-    def resolve_country(obj) -> str:
-        return obj.country.code
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
-class TopicOut(Schema):
-    id: UUID
-    slug: str
-    name_en: str
-    name_fr: str
-    kind: str
-    parent: UUID | None
-    mesh_id: str
-    ncit_id: str
-    visibility: str
-    draft: bool
-    updated: datetime
+class Filters(Schema):
+    q: str | None = None
+    visibility: Literal["public", "internal", "confidential"] | None = None
+    updated_since: datetime | None = None
 
-    @staticmethod
-    def resolve_id(obj) -> UUID:
-        return obj.uid
+    @field_validator("updated_since", mode="before")
+    @classmethod
+    def iso_date_and_time(cls, value):
+        """Only what the schema says (ISO 8601): pydantic would also take "0.5" as a time."""
+        if value is not None and not ISO_DATE_TIME.match(str(value)):
+            raise ValueError("give an ISO 8601 date and time, such as 2026-11-29T12:00:00Z")
+        return value
 
-    @staticmethod
-    def resolve_parent(obj) -> UUID | None:
-        return _uid(obj.parent)
-
-
-class Name(Schema):
-    value: str
-    kind: str
-    language: str
+    @field_validator("updated_since")
+    @classmethod
+    def in_utc(cls, value):
+        """RFC 3339 allows offsets up to ±23:59 and PostgreSQL refuses past ±15:59 (the
+        fuzzer found a 500 with "-22:06"): the moment is compared in UTC."""
+        if value is None or value.utcoffset() is None:
+            return value
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:  # within a day of year 1 or 9999
+            return (datetime.min if value.year < 5000 else datetime.max).replace(tzinfo=UTC)
 
 
-class IdentifierOut(Schema):
-    scheme: str
-    value: str
+# ----------------------------------------------------------------------------- record shapes
 
 
-class OrganizationOut(Schema):
-    id: UUID
-    name: str
-    name_en: str
-    name_fr: str
-    acronym: str
-    kind: str
-    status: str
-    in_region: bool
-    place: UUID | None
-    parent: UUID | None
-    topics: list[UUID]
-    other_names: list[Name]
-    identifiers: list[IdentifierOut]
-    visibility: str
-    draft: bool
-    updated: datetime
+class Shape(Schema):
+    """A record or a part of one, as the document holds it: no key beside its own."""
 
-    @staticmethod
-    def resolve_id(obj) -> UUID:
-        return obj.uid
-
-    @staticmethod
-    def resolve_place(obj) -> UUID | None:
-        return _uid(obj.place)
-
-    @staticmethod
-    def resolve_parent(obj) -> UUID | None:
-        return _uid(obj.parent)
-
-    @staticmethod
-    def resolve_topics(obj) -> list[UUID]:
-        return [t.uid for t in obj.topics.all()]
-
-    @staticmethod
-    def resolve_other_names(obj) -> list[dict]:
-        return [{"value": n.value, "kind": n.kind, "language": n.language} for n in obj.names.all()]
-
-    @staticmethod
-    def resolve_identifiers(obj) -> list[dict]:
-        return [{"scheme": i.scheme, "value": i.value} for i in obj.identifiers.all()]
+    model_config = ConfigDict(extra="forbid")
 
 
-class AffiliationOut(Schema):
-    organization: UUID
-    position: str
-    start: str
-    end: str
+class CitationOut(Shape):
+    source: UUID
+    quotation: str = None
+    locator: str = None
 
 
-class PersonOut(Schema):
-    id: UUID
-    title: str
-    given_name: str
-    family_name: str
-    place: UUID | None
-    topics: list[UUID]
-    identifiers: list[IdentifierOut]
-    affiliations: list[AffiliationOut]
-    visibility: str
-    draft: bool
-    updated: datetime
-
-    @staticmethod
-    def resolve_id(obj) -> UUID:
-        return obj.uid
-
-    @staticmethod
-    def resolve_place(obj) -> UUID | None:
-        return _uid(obj.place)
-
-    @staticmethod
-    def resolve_topics(obj) -> list[UUID]:
-        return [t.uid for t in obj.topics.all()]
-
-    @staticmethod
-    def resolve_identifiers(obj) -> list[dict]:
-        return [{"scheme": i.scheme, "value": i.value} for i in obj.identifiers.all()]
-
-    @staticmethod
-    def resolve_affiliations(obj) -> list[dict]:
-        return [
-            {
-                "organization": a.organization.uid,
-                "position": a.position,
-                "start": a.start,
-                "end": a.end,
-            }
-            for a in obj.affiliations.all()
-        ]
+def json_type(model_field: models.Field) -> Any:
+    """The JSON type a model field takes in the document (amounts are text, as exported)."""
+    if getattr(model_field, "multiple", False):
+        return list[str]
+    if isinstance(model_field, models.BooleanField):
+        return bool
+    if isinstance(model_field, models.FloatField):
+        return float
+    if isinstance(model_field, models.DecimalField):
+        return str
+    if isinstance(model_field, models.IntegerField):
+        return int
+    return str
 
 
-class ParticipationOut(Schema):
-    actor_id: UUID
-    actor_type: str
-    actor_name: str
-    role: str
-    start: str
-    end: str
-    place: UUID | None
-    visibility: str
+def _reference(reference: Reference) -> tuple[Any, Any]:
+    return (list[UUID] if reference.many else UUID), None
 
 
-class ActivityOut(Schema):
-    id: UUID
-    kind: str
-    category: str
-    title_en: str
-    title_fr: str
-    acronym: str
-    summary_en: str
-    summary_fr: str
-    start: str
-    end: str
-    places: list[UUID]
-    topics: list[UUID]
-    status: str
-    signed_on: str
-    edition: int | None
-    venue: str
-    alternating: bool
-    direction: str
-    delegation_country: str
-    exchange_category: str
-    participations: list[ParticipationOut]
-    visibility: str
-    draft: bool
-    updated: datetime
+def _shape(name: str, model, fields, references, keys: dict, cited: bool) -> type[Shape]:
+    """A schema whose keys are optional (left out when empty) but for those in ``keys``."""
+    definitions: dict[str, Any] = dict(keys)
+    for field_name in fields:
+        definitions[field_name] = (json_type(model._meta.get_field(field_name)), None)
+    for reference in references:
+        definitions[reference.key] = _reference(reference)
+    if cited:
+        definitions["sources"] = (list[CitationOut], None)
+    return create_model(name, __base__=Shape, **definitions)
 
-    @staticmethod
-    def resolve_id(obj) -> UUID:
-        return obj.uid
 
-    @staticmethod
-    def resolve_places(obj) -> list[UUID]:
-        return [p.uid for p in obj.places.all()]
+PART_KEYS: dict[str, dict] = {
+    "participations": {
+        "actor_id": (UUID, ...),
+        "actor_type": (Literal["organization", "person"], ...),
+        "actor_name": (str, None),  # informative: the import reads the id
+    },
+    "commitments": {"id": (UUID, ...)},
+}
 
-    @staticmethod
-    def resolve_topics(obj) -> list[UUID]:
-        return [t.uid for t in obj.topics.all()]
 
-    @staticmethod
-    def resolve_delegation_country(obj) -> str:
-        return obj.delegation_country.code if obj.delegation_country else ""
+def _part_shape(part: Part) -> type[Shape]:
+    name = "".join(word.title() for word in part.key.split("_")) + "Out"
+    keys = PART_KEYS.get(part.key, {})
+    assert set(keys) == set(part.keys), part.key  # the table and this module agree
+    return _shape(name, part.model, part.fields, part.references, keys, part.cited)
 
-    @staticmethod
-    def resolve_participations(obj) -> list[dict]:
-        # the view prefetched only the participations the reader may see
-        return [
-            {
-                "actor_id": p.actor.uid,
-                "actor_type": "organization" if p.organization_id else "person",
-                "actor_name": str(p.actor),
-                "role": p.role,
-                "start": p.start,
-                "end": p.end,
-                "place": _uid(p.place),
-                "visibility": p.visibility,
-            }
-            for p in obj.visible_participations
-        ]
+
+PART_SHAPES: dict[str, type[Shape]] = {key: _part_shape(part) for key, part in PARTS.items()}
+
+
+def _record_shape(section: Section) -> type[Shape]:
+    name = section.model.__name__ + "Out"
+    shape = _shape(
+        name,
+        section.model,
+        section.fields,
+        section.references,
+        {"id": (UUID, ...)},
+        "sources" in section.allowed,
+    )
+    parts = {key: (list[PART_SHAPES[key]], None) for key in section.parts}
+    read_only = {"updated": (datetime, Field(..., description="When it last changed (read only)."))}
+    return create_model(name, __base__=shape, **parts, **read_only)
+
+
+#: The schema of each section's records, by the section's key ("organizations").
+RECORDS: dict[str, type[Shape]] = {section.key: _record_shape(section) for section in SECTIONS}
+
+
+def conflict(section: Section) -> type[Schema]:
+    """A write refused because of another version (with the record as it is now), another
+    record holding an identifier, or records that still refer to this one."""
+    return create_model(
+        f"{section.model.__name__}Conflict",
+        __base__=Schema,
+        detail=(str, ...),
+        current=(RECORDS[section.key] | None, None),
+        used_by=(list[str] | None, None),
+    )
 
 
 class Change(Schema):

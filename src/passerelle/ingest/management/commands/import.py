@@ -23,6 +23,8 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             raise CommandError(f"{path} is not JSON: {error}") from None
+        except RecursionError:
+            raise CommandError(f"{path} nests too deeply to be a Passerelle document.") from None
         try:
             summary = import_document(document, reason=f"import {path}")
         except DocumentError as error:
