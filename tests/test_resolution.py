@@ -27,6 +27,29 @@ def test_normalization_absorbs_accents_case_punctuation_order_and_abbreviations(
     assert normalize(a) == normalize(b)
 
 
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [
+        ("Œuvre Curie", "oeuvre curie"),
+        ("Cæsar Institut", "caesar institut"),
+        ("Universität Straße", "universitat strasse"),
+        ("Hôpital Édouard-Herriot", "hopital edouard herriot"),
+        ("CENTRE LÉON BÉRARD", "centre leon berard"),
+    ],
+)
+def test_one_fold_for_resolution_and_search(written, typed):
+    """Resolution and search fold a name the same way (œ, æ, ß, accents, case), with the one
+    ``fold`` of ``core``: what one finds, the other finds."""
+    from passerelle.core.text import fold
+    from passerelle.ingest import resolution
+    from passerelle.search import text
+
+    assert fold(written).replace("-", " ") == typed
+    assert resolution.fold is fold and text.fold is fold
+    assert normalize(written) == normalize(typed)
+    assert text.name_tokens(written) == text.name_tokens(typed)
+
+
 ENTRIES = [
     Entry(
         key="inca",

@@ -13,13 +13,14 @@ every record, and scored with rapidfuzz. Each candidate says why it was chosen.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+
+from passerelle.core.text import fold
 
 _WORDS = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -152,15 +153,10 @@ STOPWORDS = {
 }
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 @lru_cache(maxsize=200_000)
 def tokens(text: str) -> tuple[str, ...]:
     """The normalized words of a name, in their order."""
-    words = _WORDS.sub(" ", _fold(text.replace("&", " and ")).replace("_", " ")).split()
+    words = _WORDS.sub(" ", fold(text.replace("&", " and ")).replace("_", " ")).split()
     return tuple(SYNONYMS.get(w, w) for w in words if w not in STOPWORDS)
 
 
@@ -242,7 +238,7 @@ class Resolver:
                 self.name_kind.append(kind)
                 self.exact[normalized].append(row)
                 if kind == "acronym":
-                    self.acronyms[_fold(name).replace(".", "").replace(" ", "")].append(row)
+                    self.acronyms[fold(name).replace(".", "").replace(" ", "")].append(row)
                     continue
                 seen_tokens.update(normalized.split())
             for token in seen_tokens:
@@ -308,7 +304,7 @@ class Resolver:
             if index not in best or score > best[index][0]:
                 best[index] = (score, reason)
 
-        acronym_key = _fold(name).replace(".", "").replace(" ", "")
+        acronym_key = fold(name).replace(".", "").replace(" ", "")
         for row in self.acronyms.get(acronym_key, []):
             offer(self.name_entry[row], 97.0, "exact acronym")
         for row in self.exact.get(query, []):
