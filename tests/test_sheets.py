@@ -186,3 +186,177 @@ def test_back_office_lists_import_conflicts(staff_client, demo):
     )
     assert response.status_code == 302
     assert ImportConflict.objects.get().resolved
+
+
+# ----------------------------------------------------------------------------- limits
+
+_CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    b'package/2006/content-types"><Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+    b'"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+
+
+def _zip_bomb(path, unpacked_mb: int = 64):
+    """An XLSX of a few hundred KB whose one sheet unpacks to ``unpacked_mb`` MB of rows,
+    built here rather than shipped."""
+    import zipfile
+
+    row = b'<row><c t="inlineStr"><is><t>Institut</t></is></c></row>' * 2000
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        with package.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/"><sheetData>')
+            written = 0
+            while written < unpacked_mb * 1024 * 1024:
+                sheet.write(row)
+                written += len(row)
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+def _xlsx(path, rows):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def _with_dimension(source, target, ref: str):
+    """A copy of an XLSX file whose sheet declares the dimension ``ref``."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for member in original.infolist():
+            data = original.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), data)
+            copy.writestr(member, data)
+    return target
+
+
+def test_a_zip_bomb_is_refused_before_it_is_parsed_quickly_and_in_little_memory(tmp_path):
+    import time
+    import tracemalloc
+
+    bomb = _zip_bomb(tmp_path / "bomb.xlsx")
+    assert bomb.stat().st_size < 1024 * 1024
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(SheetError, match=r"bomb\.xlsx unpacks to 64\.\d MB: sheets are limited"):
+        read_sheet(bomb)
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert elapsed < 2 and peak < 8 * 1024 * 1024, (elapsed, peak)
+
+
+def test_rows_and_columns_over_the_limits_are_refused_before_parsing(tmp_path, settings):
+    settings.SHEET_MAX_ROWS = 50
+    settings.SHEET_MAX_COLUMNS = 20
+    small = _xlsx(tmp_path / "small.xlsx", [["name", "kind"], ["Institut Curie", "hospital"]])
+    assert read_sheet(small).dict == [{"name": "Institut Curie", "kind": "hospital"}]
+    tall = _with_dimension(small, tmp_path / "tall.xlsx", "A1:B1048576")
+    with pytest.raises(SheetError, match="tall.xlsx has more than 50 rows"):
+        read_sheet(tall)
+    wide = _with_dimension(small, tmp_path / "wide.xlsx", "A1:XFD2")
+    with pytest.raises(SheetError, match="wide.xlsx has 16384 columns: sheets are limited to 20"):
+        read_sheet(wide)
+    undeclared = _xlsx(tmp_path / "long.xlsx", [["name"]] + [[f"Lab {i}"] for i in range(60)])
+    undeclared = _with_dimension(undeclared, tmp_path / "lying.xlsx", "A1")
+    with pytest.raises(SheetError, match="lying.xlsx has more than 50 rows"):
+        read_sheet(undeclared)  # counted while read, when the dimension lies
+    lines = "name\n" + "".join(f"Lab {i}\n" for i in range(60))
+    with pytest.raises(SheetError, match="long.csv has more than 50 rows"):
+        read_sheet(_csv(tmp_path, lines, "long.csv"))
+    settings.SHEET_MAX_BYTES = 200
+    with pytest.raises(SheetError, match=r"big.csv is 0.0 MB: sheets are limited to 0.0 MB"):
+        read_sheet(_csv(tmp_path, lines * 2, "big.csv"))
+
+
+def test_the_command_and_the_back_office_refuse_an_oversized_sheet(
+    staff_client, tmp_path, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.SHEET_MAX_ROWS = 100
+    tall = _csv(tmp_path, "name\n" + "".join(f"Lab {i}\n" for i in range(150)), "tall.csv")
+    with pytest.raises(CommandError, match="tall.csv has more than 100 rows"):
+        call_command("import_sheet", str(tall), "--type", "organizations")
+    url = reverse("admin:registry_organization_import")
+    formats = staff_client.get(url).context["form"].fields["format"].choices
+    choice = {str(label).lower(): value for value, label in formats}
+    bomb = _zip_bomb(tmp_path / "bomb.xlsx")
+    with pytest.raises(CommandError, match=r"bomb.xlsx unpacks to 64\.\d MB"):
+        call_command("import_sheet", str(bomb), "--type", "organizations")
+    for upload, format_, message in (
+        (bomb.read_bytes(), choice["xlsx"], "unpacks to 64."),
+        (tall.read_bytes(), choice["csv"], "more than 100 rows"),
+    ):
+        response = staff_client.post(
+            url,
+            {
+                "import_file": SimpleUploadedFile("sheet", upload),
+                "format": format_,
+                "resource": "0",
+            },
+        )
+        assert response.status_code == 200 and message in response.content.decode()
+    settings.SHEET_MAX_BYTES = 1000
+    response = staff_client.post(
+        url,
+        {
+            "import_file": SimpleUploadedFile("tall.csv", tall.read_bytes()),
+            "format": choice["csv"],
+            "resource": "0",
+        },
+    )
+    assert "tall.csv is 0.0 MB: sheets are limited to 0.0 MB" in response.content.decode()
+    assert not Organization.objects.exists()
+
+
+# ----------------------------------------------------------------------------- formulas
+
+FORMULAS = ['=HYPERLINK("http://evil.example","Click")', "+33 1 23", "-2+3", "@SUM(A1)", "\tTab"]
+
+
+def test_formulas_are_escaped_on_export_in_csv_and_xlsx_and_read_back_as_written(
+    staff_client, tmp_path
+):
+    import io
+
+    import openpyxl
+    from django.urls import reverse
+
+    for name in FORMULAS:
+        Organization.objects.create(name=name, visibility="public")
+    csv_path, xlsx_path = tmp_path / "o.csv", tmp_path / "o.xlsx"
+    call_command("export_sheet", "--type", "organizations", "-o", str(csv_path))
+    call_command("export_sheet", "--type", "organizations", "-o", str(xlsx_path))
+    url = reverse("admin:registry_organization_export")
+    formats = staff_client.get(url).context["form"].fields["format"].choices
+    choice = {str(label).lower(): value for value, label in formats}
+    files = {"cli csv": csv_path.read_bytes(), "cli xlsx": xlsx_path.read_bytes()}
+    for kind in ("csv", "xlsx"):
+        response = staff_client.post(url, {"format": choice[kind], "resource": "0"})
+        assert response.status_code == 200
+        files[f"admin {kind}"] = response.content
+    for where, data in files.items():
+        if where.endswith("csv"):
+            text = data.decode("utf-8-sig")
+            cells = [line.split(",")[1] for line in text.splitlines()[1:]]
+            assert all(c.startswith(("'", '"\'')) for c in cells), (where, cells)
+        else:
+            sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+            cells = [row[1] for row in sheet.iter_rows(min_row=2)]
+            assert all(c.data_type == "s" and c.value.startswith("'") for c in cells), where
+    for path in (csv_path, xlsx_path):
+        assert sorted(read_sheet(path)["name"]) == sorted(FORMULAS)
+        report = import_sheet(read_sheet(path), "organizations", confirm=True)
+        assert (report.new, report.updated, report.problems) == (0, 0, [])
+    assert sorted(Organization.objects.values_list("name", flat=True)) == sorted(FORMULAS)

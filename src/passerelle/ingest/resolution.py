@@ -202,6 +202,24 @@ class Candidate:
         }
 
 
+#: A candidate is a confident match at this score or above, this far ahead of the next one;
+#: below, it is shown as uncertain and never applied without a person's say. 90 keeps out
+#: "Cancer Research Center of Lyon" for "Centre Léon Bérard" (82: they share "center" and
+#: "cancer"-like words only) and lets in exact names, labels, aliases and acronyms (97-100)
+#: and a dropped word or a typo in a long name (91-99).
+CONFIDENT_SCORE = 90.0
+CONFIDENT_MARGIN = 5.0
+
+
+def confident_match(candidates: list[Candidate]) -> Candidate | None:
+    """The first candidate if it is a confident match (see :data:`CONFIDENT_SCORE`)."""
+    if not candidates or candidates[0].score < CONFIDENT_SCORE:
+        return None
+    if len(candidates) > 1 and candidates[0].score - candidates[1].score < CONFIDENT_MARGIN:
+        return None
+    return candidates[0]
+
+
 NAME_KIND_REASONS = {
     "name": "exact name",
     "label": "exact name in another language",
