@@ -261,17 +261,17 @@ def test_rows_and_columns_over_the_limits_are_refused_before_parsing(tmp_path, s
     small = _xlsx(tmp_path / "small.xlsx", [["name", "kind"], ["Institut Curie", "hospital"]])
     assert read_sheet(small).dict == [{"name": "Institut Curie", "kind": "hospital"}]
     tall = _with_dimension(small, tmp_path / "tall.xlsx", "A1:B1048576")
-    with pytest.raises(SheetError, match="tall.xlsx has more than 50 rows"):
+    with pytest.raises(SheetError, match=r"tall\.xlsx has more than 50 rows"):
         read_sheet(tall)
     wide = _with_dimension(small, tmp_path / "wide.xlsx", "A1:XFD2")
-    with pytest.raises(SheetError, match="wide.xlsx has 16384 columns: sheets are limited to 20"):
+    with pytest.raises(SheetError, match=r"wide\.xlsx has 16384 columns: sheets are limited to 20"):
         read_sheet(wide)
     undeclared = _xlsx(tmp_path / "long.xlsx", [["name"]] + [[f"Lab {i}"] for i in range(60)])
     undeclared = _with_dimension(undeclared, tmp_path / "lying.xlsx", "A1")
-    with pytest.raises(SheetError, match="lying.xlsx has more than 50 rows"):
+    with pytest.raises(SheetError, match=r"lying\.xlsx has more than 50 rows"):
         read_sheet(undeclared)  # counted while read, when the dimension lies
     lines = "name\n" + "".join(f"Lab {i}\n" for i in range(60))
-    with pytest.raises(SheetError, match="long.csv has more than 50 rows"):
+    with pytest.raises(SheetError, match=r"long\.csv has more than 50 rows"):
         read_sheet(_csv(tmp_path, lines, "long.csv"))
     settings.SHEET_MAX_BYTES = 200
     with pytest.raises(SheetError, match=r"big.csv is 0.0 MB: sheets are limited to 0.0 MB"):
@@ -286,7 +286,7 @@ def test_the_command_and_the_back_office_refuse_an_oversized_sheet(
 
     settings.SHEET_MAX_ROWS = 100
     tall = _csv(tmp_path, "name\n" + "".join(f"Lab {i}\n" for i in range(150)), "tall.csv")
-    with pytest.raises(CommandError, match="tall.csv has more than 100 rows"):
+    with pytest.raises(CommandError, match=r"tall\.csv has more than 100 rows"):
         call_command("import_sheet", str(tall), "--type", "organizations")
     url = reverse("admin:registry_organization_import")
     formats = staff_client.get(url).context["form"].fields["format"].choices
@@ -350,7 +350,7 @@ def test_formulas_are_escaped_on_export_in_csv_and_xlsx_and_read_back_as_written
         if where.endswith("csv"):
             text = data.decode("utf-8-sig")
             cells = [line.split(",")[1] for line in text.splitlines()[1:]]
-            assert all(c.startswith(("'", '"\'')) for c in cells), (where, cells)
+            assert all(c.startswith(("'", "\"'")) for c in cells), (where, cells)
         else:
             sheet = openpyxl.load_workbook(io.BytesIO(data)).active
             cells = [row[1] for row in sheet.iter_rows(min_row=2)]
@@ -360,3 +360,132 @@ def test_formulas_are_escaped_on_export_in_csv_and_xlsx_and_read_back_as_written
         report = import_sheet(read_sheet(path), "organizations", confirm=True)
         assert (report.new, report.updated, report.problems) == (0, 0, [])
     assert sorted(Organization.objects.values_list("name", flat=True)) == sorted(FORMULAS)
+
+
+# ----------------------------------------------------------------------------- good records
+
+
+def _problems(report):
+    return {(p.row, p.column): p.reason for p in report.problems}
+
+
+def test_only_an_id_an_identifier_or_an_exact_name_updates_a_record(demo, tmp_path):
+    dkfz = Organization.objects.get(acronym="DKFZ")
+    sheet = (
+        "id,name,kind,country,city\n"
+        ",DKFZ,,DE,Heidelberg\n"
+        ",international agency for research on cancer,,FR,Lyon\n"
+        ",International Agency for Research on Cancer,,,\n"
+        ",Bad Kind Lab,laboratory,FR,Lyon\n"
+    )
+    report = import_sheet(read_sheet(_csv(tmp_path, sheet)), "organizations", confirm=True)
+    problems = _problems(report)
+    assert not report.written and set(problems) == {(2, "name"), (3, "name"), (5, "kind")}
+    assert "matches «German Cancer Research Center»" in problems[(2, "name")]
+    assert str(dkfz.uid) in problems[(2, "name")] and "“new”" in problems[(2, "name")]
+    assert "matches «International Agency for Research on Cancer»" in problems[(3, "name")]
+    assert problems[(5, "kind")].startswith("“laboratory” is not allowed here; use one of: ")
+    assert "cluster, research_institute, cancer_centre, hospital" in problems[(5, "kind")]
+    sheet = (
+        "id,name,kind,country,city\n"
+        f"{dkfz.uid},DKFZ Heidelberg,,,\n"
+        "new,international agency for research on cancer,international,FR,Lyon\n"
+        ",International Agency for Research on Cancer,,,\n"
+    )
+    report = import_sheet(read_sheet(_csv(tmp_path, sheet)), "organizations", confirm=True)
+    assert report.written and (report.new, report.updated, report.unchanged) == (1, 1, 1)
+    dkfz.refresh_from_db()
+    assert (dkfz.name, dkfz.name_en, dkfz.kind) == (
+        "DKFZ Heidelberg",
+        "German Cancer Research Center",  # an empty cell keeps the name in English
+        "research_institute",
+    )
+    assert (
+        Organization.objects.filter(
+            name__iexact="International Agency for Research on Cancer"
+        ).count()
+        == 2
+    )
+
+
+def test_empty_cells_keep_a_dash_clears_and_two_rows_cannot_update_one_record(demo, tmp_path):
+    iarc = Organization.objects.get(acronym="IARC")
+    sheet = (
+        "id,name,name_fr,acronym,website,city,country\n"
+        f"{iarc.uid},,-,,-,,\n"
+        "\n"
+        f",International Agency for Research on Cancer,,,,,\n"
+    )
+    report = import_sheet(read_sheet(_csv(tmp_path, sheet)), "organizations", confirm=True)
+    assert _problems(report) == {
+        (4, ""): "row 2 already updates «International Agency for Research on Cancer»: two "
+        "rows cannot update one record. Merge them into one row."
+    }
+    report = import_sheet(
+        read_sheet(_csv(tmp_path, sheet.splitlines()[0] + "\n" + sheet.splitlines()[1] + "\n")),
+        "organizations",
+        confirm=True,
+    )
+    assert report.written and report.updated == 1
+    iarc.refresh_from_db()
+    assert (iarc.name, iarc.name_fr, iarc.acronym) == (
+        "International Agency for Research on Cancer",
+        "",
+        "IARC",
+    )
+    assert iarc.place.name_en == "Lyon"
+    schemes = set(iarc.identifiers.values_list("scheme", flat=True))
+    assert "website" not in schemes and "ror" in schemes
+
+
+def test_a_sheet_re_imported_in_french_keeps_identifiers_it_already_holds(demo, tmp_path):
+    """The identifier a record already holds is recognised by the error's code, not by the
+    English words of its message."""
+    from django.utils import translation
+
+    path = tmp_path / "organizations.csv"
+    export_sheet("organizations", path)
+    text = path.read_text(encoding="utf-8").replace(
+        ",Weizmann Institute of Science,,,,", ",Weizmann Institute of Science,,,WIS,"
+    )
+    path.write_text(text, encoding="utf-8")
+    with translation.override("fr"):
+        report = import_sheet(read_sheet(path), "organizations", confirm=True)
+    assert report.problems == [] and report.updated == 1
+    weizmann = Organization.objects.get(acronym="WIS")
+    assert weizmann.identifiers.filter(scheme="ror", value="0316ej306").count() == 1
+
+
+def test_back_office_preview_shows_every_column_with_the_command_s_row_numbers(
+    staff_client, demo, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("admin:registry_organization_import")
+    formats = staff_client.get(url).context["form"].fields["format"].choices
+    csv_choice = next(value for value, label in formats if "csv" in str(label).lower())
+
+    def preview(text):
+        sheet = SimpleUploadedFile("orgs.csv", text.encode(), content_type="text/csv")
+        response = staff_client.post(
+            url, {"import_file": sheet, "format": csv_choice, "resource": "0"}
+        )
+        assert response.status_code == 200
+        return response.context["result"]
+
+    good = (
+        "name,kind,city,country,ror,website\n"
+        "Institut Curie,cancer_centre,Paris,FR,04t0gwh46,https://curie.fr\n"
+    )
+    result = preview(good)
+    assert not result.has_validation_errors()
+    row = " ".join(str(cell) for cell in result.valid_rows()[0].diff)
+    for value in ("Institut Curie", "Paris", "FR", "04t0gwh46", "https://curie.fr"):
+        assert value in row
+    bad = "name,kind,country\nLab One,other,FR\n\nAtlantis Institute,other,XX\n"
+    result = preview(bad)
+    assert [invalid.number for invalid in result.invalid_rows] == [4]
+    cli = import_sheet(read_sheet(_csv(tmp_path, bad)), "organizations", confirm=False)
+    assert [p.row for p in cli.problems] == [4]
+    assert not Organization.objects.filter(name__in=["Institut Curie", "Lab One"]).exists()

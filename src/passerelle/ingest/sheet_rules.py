@@ -69,8 +69,15 @@ class SheetDiff(Diff):
     """The preview's values as the export writes them, so that city, country, ROR, website,
     ORCID and topics show too (django-import-export reads only plain attributes)."""
 
-    @classmethod
-    def _read_field_values(cls, resource, instance):
+    def __init__(self, resource, instance, new):
+        super().__init__(resource, instance, new)
+        self.left = self.values(resource, instance)
+
+    def compare_with(self, resource, instance):
+        self.right = self.values(resource, instance)
+
+    @staticmethod
+    def values(resource, instance) -> list:
         if instance is None:
             return ["" for _ in resource.get_import_fields()]
         values = []
