@@ -381,7 +381,7 @@ def test_only_an_id_an_identifier_or_an_exact_name_updates_a_record(demo, tmp_pa
     report = import_sheet(read_sheet(_csv(tmp_path, sheet)), "organizations", confirm=True)
     problems = _problems(report)
     assert not report.written and set(problems) == {(2, "name"), (3, "name"), (5, "kind")}
-    assert "matches «German Cancer Research Center»" in problems[(2, "name")]
+    assert "matches «German Cancer Research Center»? (uncertain" in problems[(2, "name")]
     assert str(dkfz.uid) in problems[(2, "name")] and "“new”" in problems[(2, "name")]
     assert "matches «International Agency for Research on Cancer»" in problems[(3, "name")]
     assert problems[(5, "kind")].startswith("“laboratory” is not allowed here; use one of: ")

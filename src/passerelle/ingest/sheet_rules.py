@@ -277,14 +277,16 @@ class ValidatedRows:
     use_transactions = True
 
 
-def holds_back(row_name: str, record, reason: str) -> ValidationError:
+def holds_back(row_name: str, record, score: float) -> ValidationError:
+    """The row held back: its name only resembles a record's (an uncertain match)."""
     return ValidationError(
         {
             "name": _(
-                "“%(name)s” matches «%(record)s» (%(reason)s)? To update it, put its id "
-                "%(id)s in the id column; to add a new record all the same, write “new” there."
+                "“%(name)s” matches «%(record)s»? (uncertain: resemblance %(score)s/100) To "
+                "update it, put its id %(id)s in the id column; to add a new record all the "
+                "same, write “new” there."
             )
-            % {"name": row_name, "record": record, "reason": reason, "id": record.uid}
+            % {"name": row_name, "record": record, "score": f"{score:.0f}", "id": record.uid}
         }
     )
 

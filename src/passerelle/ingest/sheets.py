@@ -140,7 +140,7 @@ class OrganizationResource(RecordResource):
         if candidates and candidates[0].score >= LIKELY_SCORE:
             likely = self.records().filter(uid=candidates[0].key).first()
             if likely is not None:
-                raise holds_back(name, likely, "; ".join(candidates[0].reasons))
+                raise holds_back(name, likely, candidates[0].score)
         return None
 
     def before_save_instance(self, instance, row, **kwargs):
