@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from passerelle.activities.models import Activity, Participation
+from passerelle.demo.loading import load_demo_network
 from passerelle.ingest.sheets import SheetError, export_sheet, import_sheet, read_sheet
 from passerelle.registry.models import Organization, Person
+
+# the browser test's Playwright keeps an event loop in this thread (as in test_browser.py)
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def _csv(tmp_path, text, name="sheet.csv"):
@@ -381,7 +387,10 @@ def test_only_an_id_an_identifier_or_an_exact_name_updates_a_record(demo, tmp_pa
     report = import_sheet(read_sheet(_csv(tmp_path, sheet)), "organizations", confirm=True)
     problems = _problems(report)
     assert not report.written and set(problems) == {(2, "name"), (3, "name"), (5, "kind")}
-    assert "matches «German Cancer Research Center»? (uncertain" in problems[(2, "name")]
+    assert (
+        "matches «German Cancer Research Center»? It is not that record’s name"
+        in problems[(2, "name")]
+    )
     assert str(dkfz.uid) in problems[(2, "name")] and "“new”" in problems[(2, "name")]
     assert "matches «International Agency for Research on Cancer»" in problems[(3, "name")]
     assert problems[(5, "kind")].startswith("“laboratory” is not allowed here; use one of: ")
@@ -489,3 +498,60 @@ def test_back_office_preview_shows_every_column_with_the_command_s_row_numbers(
     cli = import_sheet(read_sheet(_csv(tmp_path, bad)), "organizations", confirm=False)
     assert [p.row for p in cli.problems] == [4]
     assert not Organization.objects.filter(name__in=["Institut Curie", "Lab One"]).exists()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_back_office_import_in_a_browser_holds_a_loose_row_and_previews_every_column(
+    browser, live_server, transactional_db, artifacts, tmp_path, language
+):
+    """What an officer sees: a loose name held as "matches X?", a refused kind with the
+    allowed values, then the preview of a good sheet with its city, country, ROR and website;
+    at desktop and phone widths."""
+    from django.contrib.auth import get_user_model
+
+    load_demo_network(migrate=False)
+    get_user_model().objects.create_superuser("officer", "officer@example.org", "pw-officer-1")
+    bad = _csv(
+        tmp_path,
+        "name,kind,city,country\n"
+        "DKFZ,research_institute,Heidelberg,DE\n"
+        "Bad Kind Lab,laboratory,Lyon,FR\n",
+        "bad.csv",
+    )
+    good = _csv(
+        tmp_path,
+        "name,kind,city,country,ror,website\n"
+        "Institut Curie,cancer_centre,Paris,FR,04t0gwh46,https://curie.fr\n",
+        "good.csv",
+    )
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    page.goto(f"{live_server.url}/{language}/admin/login/")
+    page.fill("input[name=username]", "officer")
+    page.fill("input[name=password]", "pw-officer-1")
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_url(f"**/{language}/admin/")
+    url = f"{live_server.url}/{language}/admin/registry/organization/import/"
+    for sheet, expected in (
+        (bad, [str(Organization.objects.get(acronym="DKFZ").uid), "cluster, research_institute"]),
+        (good, ["Paris", "04t0gwh46", "https://curie.fr"]),
+    ):
+        page.goto(url)
+        page.set_input_files("input[type=file]", str(sheet))
+        page.select_option("select[name=format]", label="csv")
+        page.locator("form button[type=submit]").last.click()
+        page.wait_for_load_state("networkidle")
+        content = page.content()
+        for text in expected:
+            assert text in content, text
+        for width in (1366, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(
+                path=artifacts / f"backoffice-import-{sheet.stem}-{language}-{width}.png",
+                full_page=True,
+            )
+        page.set_viewport_size({"width": 1366, "height": 900})
+    context.close()
+    assert not Organization.objects.filter(name="Institut Curie").exists()

@@ -282,9 +282,9 @@ def holds_back(row_name: str, record, score: float) -> ValidationError:
     return ValidationError(
         {
             "name": _(
-                "“%(name)s” matches «%(record)s»? (uncertain: resemblance %(score)s/100) To "
-                "update it, put its id %(id)s in the id column; to add a new record all the "
-                "same, write “new” there."
+                "“%(name)s” matches «%(record)s»? It is not that record’s name, only like it "
+                "(score %(score)s/100). To update it, put its id %(id)s in the id column; to add "
+                "a new record all the same, write “new” there."
             )
             % {"name": row_name, "record": record, "score": f"{score:.0f}", "id": record.uid}
         }

@@ -448,12 +448,12 @@ def _report(result, headers: list[str], dataset: tablib.Dataset) -> SheetReport:
 
 
 def _column_of(error: Exception, headers: list[str]) -> tuple[str, str]:
+    """The column an unexpected error is about, when it says so by its structure (never by
+    the words of its message, which depend on the language)."""
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         column, messages = next(iter(error.message_dict.items()))
         return ("" if column == "__all__" else column), " ".join(messages)
-    text = str(error)
-    match = next((h for h in headers if f"Column '{h}'" in text or text.startswith(f"{h}:")), "")
-    return match, text
+    return "", str(error)
 
 
 def export_sheet(kind: str, path: str | Path) -> int:
