@@ -267,3 +267,30 @@ def test_load_demo_twice_changes_nothing(db, capsys):
     assert first == second
     assert Activity.objects.count() == 25
     assert Organization.objects.count() == 15
+
+
+def test_load_demo_keeps_what_staff_edited_and_says_so(db, capsys):
+    """An agreement's end date and status edited in the back office survive a new load-demo,
+    which names them; a field the demo wrote last still follows the demo."""
+    call_command("load_demo")
+    agreement = Activity.objects.get(
+        kind="agreement", title_en__startswith="Partnership agreement between the Auvergne"
+    )
+    demo_summary = agreement.summary_en
+    agreement.end, agreement.status = "2031-06", "terminated"
+    agreement.summary_en = "Edited by staff."
+    agreement._change_reason = "back office"
+    agreement.save()
+    agreement.summary_en = demo_summary  # edited back to the demo's value: nothing to keep
+    agreement.save()
+    capsys.readouterr()
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    agreement.refresh_from_db()
+    assert (agreement.end, agreement.status) == ("2031-06", "terminated")
+    assert f"activities «{agreement.title_en}» end: kept “2031-06” (the demo says " in out
+    assert f"activities «{agreement.title_en}» status: kept “terminated”" in out
+    assert "summary_en" not in out and "2 field(s) edited since the demo wrote them kept" in out
+    call_command("load_demo")  # and again: still kept, the demo's later saves notwithstanding
+    agreement.refresh_from_db()
+    assert (agreement.end, agreement.status) == ("2031-06", "terminated")

@@ -27,6 +27,29 @@ def test_normalization_absorbs_accents_case_punctuation_order_and_abbreviations(
     assert normalize(a) == normalize(b)
 
 
+@pytest.mark.parametrize(
+    ("written", "typed"),
+    [
+        ("Œuvre Curie", "oeuvre curie"),
+        ("Cæsar Institut", "caesar institut"),
+        ("Universität Straße", "universitat strasse"),
+        ("Hôpital Édouard-Herriot", "hopital edouard herriot"),
+        ("CENTRE LÉON BÉRARD", "centre leon berard"),
+    ],
+)
+def test_one_fold_for_resolution_and_search(written, typed):
+    """Resolution and search fold a name the same way (œ, æ, ß, accents, case), with the one
+    ``fold`` of ``core``: what one finds, the other finds."""
+    from passerelle.core.text import fold
+    from passerelle.ingest import resolution
+    from passerelle.search import text
+
+    assert fold(written).replace("-", " ") == typed
+    assert resolution.fold is fold and text.fold is fold
+    assert normalize(written) == normalize(typed)
+    assert text.name_tokens(written) == text.name_tokens(typed)
+
+
 ENTRIES = [
     Entry(
         key="inca",
@@ -207,3 +230,23 @@ def test_generate_is_reproducible_and_heavy_tailed(db):
 def test_generate_needs_organizations(db):
     with pytest.raises(CommandError, match="import ROR first"):
         call_command("generate", "--scale", "small", "--no-progress")
+
+
+def test_below_a_confident_score_resolve_says_no_confident_match(demo, capsys):
+    """The Centre Léon Bérard is not in the demo: "Cancer Research Center of Lyon" comes
+    first but is not proposed as a match, in text or JSON; an acronym still is."""
+    assert not Organization.objects.filter(name__icontains="Bérard").exists()
+    call_command("resolve", "Centre Léon Bérard", "--city", "Lyon", "--country", "FR", "--json")
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["match"] is None and answer["candidates"]
+    assert answer["candidates"][0]["name"] == "Cancer Research Center of Lyon"
+    assert not any(c["confident"] for c in answer["candidates"])
+    call_command("resolve", "Centre Léon Bérard", "--city", "Lyon", "--country", "FR")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("No confident match for “Centre Léon Bérard”")
+    assert "uncertain  Cancer Research Center of Lyon" in lines[1]
+    call_command("resolve", "CIRC", "--json")
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["match"]["ror"] == "00v452281" and answer["candidates"][0]["confident"]
+    call_command("resolve", "CIRC")
+    assert "match      International Agency for Research on Cancer" in capsys.readouterr().out

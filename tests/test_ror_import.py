@@ -220,6 +220,10 @@ def test_a_record_made_by_hand_is_matched_by_its_ror_id_not_duplicated(db, tmp_p
         (json.dumps({"names": [{"value": "X", "types": ["ror_display"]}]}), "has no id"),
         (json.dumps({"id": "https://ror.org/05abcde12", "names": []}), "not a ROR id"),
         (json.dumps({"id": "https://ror.org/01cmnjq37", "names": [], "types": []}), "has no name"),
+        (json.dumps({**CLB_V2, "names": []}), "has no name"),
+        (json.dumps({**CLB_V2, "names": "Centre Léon Bérard"}), "has no name"),
+        (json.dumps({**CLB_V2, "names": [None, {"value": 5}, {"types": []}]}), "has no name"),
+        (json.dumps({**HCL_V1, "name": ["Hospices Civils de Lyon"]}), "has no name"),
         (
             json.dumps({**CLB_V2, "admin": {"last_modified": {"schema_version": "3.0"}}}),
             "unknown schema version 3.0",

@@ -13,7 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-from import_export.formats.base_formats import CSV, XLSX
+
+from passerelle.ingest.sheet_files import SheetCSV, SheetXLSX
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The checkout (src/passerelle/.. /..) when installed in editable mode.
@@ -291,7 +292,10 @@ SECURE_HSTS_PRELOAD = PRODUCTION and _flag("SECURE_HSTS_PRELOAD", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 
 # Spreadsheet formats offered in the back office (django-import-export).
-IMPORT_EXPORT_FORMATS = [CSV, XLSX]
+# CSV and XLSX within size, row and column limits, exported without live formulas
+# (passerelle/ingest/sheet_files.py; SHEET_MAX_BYTES, SHEET_MAX_UNPACKED_BYTES,
+# SHEET_MAX_ROWS and SHEET_MAX_COLUMNS change the limits).
+IMPORT_EXPORT_FORMATS = [SheetCSV, SheetXLSX]
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

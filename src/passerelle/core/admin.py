@@ -145,15 +145,43 @@ class VisibleParticipationsMixin:
         return participations_visible_to(super().get_queryset(request), request.user)
 
 
+class SheetImportForm(ImportForm):
+    """Refuses a file larger than its format allows before a byte of it is read (the
+    formats of ``IMPORT_EXPORT_FORMATS`` say, through ``check_upload``)."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.format_classes = formats
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, index = cleaned.get("import_file"), cleaned.get("format")
+        if upload is not None and str(index or "").isdigit():
+            check = getattr(self.format_classes[int(index)], "check_upload", None)
+            try:
+                if check is not None:
+                    check(upload)
+            except ValueError as error:
+                self.add_error("import_file", str(error))
+        return cleaned
+
+
 class SpreadsheetMixin(ImportExportMixin):
     """Import from and export to CSV and XLSX, with a preview of every row before writing."""
 
-    import_form_class = ImportForm
+    import_form_class = SheetImportForm
     export_form_class = ExportForm
 
     def get_resource_classes(self, request):
         # registered by ingest, the layer above that reads and checks sheets
         return sheets_for(self.model)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A sheet refused as a whole (too large, not a sheet) says why in its own words."""
+        if getattr(e, "shown_to_user", False):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
 
 @admin.register(Source)

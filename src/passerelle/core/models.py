@@ -100,12 +100,15 @@ class Record(models.Model):
         if self.draft and self.visibility == Visibility.PUBLIC:
             raise ValidationError(
                 {
-                    "visibility": _(
-                        "«%(record)s» is a draft: an editor publishes it before it can be public."
+                    "visibility": ValidationError(
+                        _(
+                            "«%(record)s» is a draft: an editor publishes it before it can be "
+                            "public."
+                        )
+                        % {"record": self},
+                        code="draft_public",  # a code set beside a dict is dropped
                     )
-                    % {"record": self}
-                },
-                code="draft_public",
+                }
             )
 
 
@@ -122,7 +125,7 @@ class Interval(models.Model):
         super().clean()
         problem = check_interval(self.start, self.end)
         if problem:
-            raise ValidationError({"end": f"{self}: {problem}"}, code="interval")
+            raise ValidationError({"end": ValidationError(f"{self}: {problem}", code="interval")})
 
     @property
     def interval_display(self) -> str:

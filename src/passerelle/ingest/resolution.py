@@ -13,13 +13,14 @@ every record, and scored with rapidfuzz. Each candidate says why it was chosen.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+
+from passerelle.core.text import fold
 
 _WORDS = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -152,15 +153,10 @@ STOPWORDS = {
 }
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 @lru_cache(maxsize=200_000)
 def tokens(text: str) -> tuple[str, ...]:
     """The normalized words of a name, in their order."""
-    words = _WORDS.sub(" ", _fold(text.replace("&", " and ")).replace("_", " ")).split()
+    words = _WORDS.sub(" ", fold(text.replace("&", " and ")).replace("_", " ")).split()
     return tuple(SYNONYMS.get(w, w) for w in words if w not in STOPWORDS)
 
 
@@ -206,6 +202,24 @@ class Candidate:
         }
 
 
+#: A candidate is a confident match at this score or above, this far ahead of the next one;
+#: below, it is shown as uncertain and never applied without a person's say. 90 keeps out
+#: "Cancer Research Center of Lyon" for "Centre Léon Bérard" (82: they share "center" and
+#: "cancer"-like words only) and lets in exact names, labels, aliases and acronyms (97-100)
+#: and a dropped word or a typo in a long name (91-99).
+CONFIDENT_SCORE = 90.0
+CONFIDENT_MARGIN = 5.0
+
+
+def confident_match(candidates: list[Candidate]) -> Candidate | None:
+    """The first candidate if it is a confident match (see :data:`CONFIDENT_SCORE`)."""
+    if not candidates or candidates[0].score < CONFIDENT_SCORE:
+        return None
+    if len(candidates) > 1 and candidates[0].score - candidates[1].score < CONFIDENT_MARGIN:
+        return None
+    return candidates[0]
+
+
 NAME_KIND_REASONS = {
     "name": "exact name",
     "label": "exact name in another language",
@@ -242,7 +256,7 @@ class Resolver:
                 self.name_kind.append(kind)
                 self.exact[normalized].append(row)
                 if kind == "acronym":
-                    self.acronyms[_fold(name).replace(".", "").replace(" ", "")].append(row)
+                    self.acronyms[fold(name).replace(".", "").replace(" ", "")].append(row)
                     continue
                 seen_tokens.update(normalized.split())
             for token in seen_tokens:
@@ -308,7 +322,7 @@ class Resolver:
             if index not in best or score > best[index][0]:
                 best[index] = (score, reason)
 
-        acronym_key = _fold(name).replace(".", "").replace(" ", "")
+        acronym_key = fold(name).replace(".", "").replace(" ", "")
         for row in self.acronyms.get(acronym_key, []):
             offer(self.name_entry[row], 97.0, "exact acronym")
         for row in self.exact.get(query, []):

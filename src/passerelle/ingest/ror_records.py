@@ -222,18 +222,27 @@ def _relationships(entries: list[dict]) -> list[tuple[str, str]]:
     return result
 
 
-def _parse_v2(record: dict, ror: str) -> RorRecord:
-    names = record.get("names") or []
-    display = next((n["value"] for n in names if "ror_display" in (n.get("types") or [])), "")
-    parsed = RorRecord(ror=ror, name=display or (names[0]["value"] if names else ""))
-    for entry in names:
-        value, types, lang = (
-            entry.get("value", ""),
-            entry.get("types") or [],
-            entry.get("lang") or "",
-        )
-        if not value:
+def _names_v2(record: dict) -> list[tuple[str, list[str], str]]:
+    """The record's names as (value, types, language), leaving out entries that are not a
+    name object with a text value: ``"names": []``, a string or ``[null]`` mean no name,
+    which :func:`parse` reports as such rather than as a malformed record."""
+    names = record.get("names")
+    result = []
+    for entry in names if isinstance(names, list) else []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("value"), str):
             continue
+        value, types, lang = entry["value"].strip(), entry.get("types"), entry.get("lang")
+        if value:
+            types = [t for t in types if isinstance(t, str)] if isinstance(types, list) else []
+            result.append((value, types, lang if isinstance(lang, str) else ""))
+    return result
+
+
+def _parse_v2(record: dict, ror: str) -> RorRecord:
+    names = _names_v2(record)
+    display = next((value for value, types, _ in names if "ror_display" in types), "")
+    parsed = RorRecord(ror=ror, name=display or (names[0][0] if names else ""))
+    for value, types, lang in names:
         if "acronym" in types:
             parsed.acronyms.append(value)
         elif "label" in types and value != parsed.name:
@@ -267,7 +276,8 @@ def _parse_v2(record: dict, ror: str) -> RorRecord:
 
 
 def _parse_v1(record: dict, ror: str) -> RorRecord:
-    parsed = RorRecord(ror=ror, name=record.get("name") or "")
+    name = record.get("name")
+    parsed = RorRecord(ror=ror, name=name.strip() if isinstance(name, str) else "")
     parsed.acronyms = [a for a in record.get("acronyms") or [] if a]
     parsed.aliases = [(a, "") for a in record.get("aliases") or [] if a]
     parsed.labels = [

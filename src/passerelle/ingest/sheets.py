@@ -4,131 +4,57 @@ Users keep their partners in spreadsheets; these resources (django-import-export
 read CSV and XLSX with the same columns that the export writes, so a sheet can
 be exported, edited and imported back. Rows are validated like any other edit
 (``full_clean``), a dry run reports every refused row with its row number,
-column, value and reason, and a confirmed import is one transaction.
-Organizations without an id are looked up first (a ROR id, then a confident
-name match) so that a sheet does not silently duplicate the registry.
+column, value and reason, and a confirmed import is one transaction. Files are
+read within limits, and written without live formulas (``sheet_files``); what
+a row may change is ruled by ``sheet_rules`` (an empty cell changes nothing,
+``-`` empties a field, one row per record).
+
+A row updates a record only when it names it for certain: by its ``id``, by an
+identifier (a ROR id for an organization, an ORCID for a person), or by its
+exact name. A name that only resembles a record's ("institut curie", "DKFZ")
+holds the row back with the question "matches X?": the sheet then gives X's
+id to update it, or ``new`` in the ``id`` column to add a record all the same.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django_countries import countries
-from import_export import fields, resources, widgets
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from import_export import fields, widgets
 
 from passerelle.activities.models import Activity, Participation
 from passerelle.core.identifiers import normalize_identifier
-from passerelle.registry.models import Identifier, Organization, Person, Place, Topic
+from passerelle.registry.models import Identifier, Organization, Person
 
 from .resolution import Resolver, resolver_from_database
+from .sheet_files import SheetError, escaped, read_csv_bytes, read_xlsx_bytes
+from .sheet_rules import (
+    LIKELY_SCORE,
+    RecordResource,
+    SheetRules,
+    SlugListWidget,
+    ValidatedRows,
+    cell,
+    holds_back,
+    is_clear,
+    place_for,
+    several,
+)
 
-#: A name match must be at least this good, and this far ahead of the next, to be trusted.
-CONFIDENT_SCORE = 95.0
-CONFIDENT_MARGIN = 5.0
-
-
-def place_for(city: str, country: str) -> Place | None:
-    """The place a row's city and country columns name, created when new."""
-    city, country = (city or "").strip(), (country or "").strip().upper()
-    if not city and not country:
-        return None
-    if country not in countries:
-        raise ValidationError({"country": f"unknown country “{country}”: use an ISO 3166 code"})
-    place = (
-        Place.objects.filter(name_en__iexact=city, country=country).first()
-        if city
-        else (Place.objects.filter(name_en="", region="", country=country).first())
-    )
-    if place is None:
-        place = Place(name_en=city, country=country, visibility="public")
-        place.full_clean()
-        place.save()
-    return place
-
-
-class SlugListWidget(widgets.ManyToManyWidget):
-    """Topics as their short names, separated by commas; unknown ones are refused."""
-
-    def __init__(self):
-        super().__init__(Topic, separator=",", field="slug")
-
-    def clean(self, value, row=None, **kwargs):
-        slugs = [s.strip() for s in str(value or "").split(",") if s.strip()]
-        found = {t.slug: t for t in Topic.objects.filter(slug__in=slugs)}
-        unknown = [s for s in slugs if s not in found]
-        if unknown:
-            raise ValueError(f"unknown topics: {', '.join(unknown)}")
-        return [found[s] for s in slugs]
-
-
-class UUIDWidget(widgets.CharWidget):
-    def clean(self, value, row=None, **kwargs):
-        text = str(value or "").strip()
-        if not text:
-            return None
-        try:
-            return uuid.UUID(text)
-        except ValueError:
-            raise ValueError(f"“{text}” is not an id (a UUID)") from None
-
-
-class ValidatedRows:
-    """Options every resource shares: each row validated like a form, unchanged rows
-    skipped and reported, one transaction."""
-
-    clean_model_instances = True
-    skip_unchanged = True
-    report_skipped = True
-    use_transactions = True
-
-
-class RecordResource(resources.ModelResource):
-    """Rows are identified by the stable id; every row is validated like a form."""
-
-    id = fields.Field(attribute="uid", column_name="id", widget=UUIDWidget())
-
-    class Meta(ValidatedRows):
-        abstract = True
-        import_id_fields = ["id"]
-
-    def get_instance(self, instance_loader, row):
-        try:
-            uid = UUIDWidget().clean(row.get("id"))
-        except ValueError:
-            return None  # reported when the field is imported
-        return self._meta.model.objects.filter(uid=uid).first() if uid else None
-
-    def import_instance(self, instance, row, **kwargs):
-        """Field errors, plus those of many-to-many columns, which Django would only meet
-        when saving: all of a row's problems are reported together."""
-        errors: dict = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        for field in self.get_import_fields():
-            if isinstance(field.widget, SlugListWidget) and field.column_name in row:
-                try:
-                    field.widget.clean(row[field.column_name])
-                except ValueError as error:
-                    errors[field.column_name] = [str(error)]
-        errors.update(self.row_problems(row))
-        if errors:
-            raise ValidationError(errors)
-
-    def row_problems(self, row) -> dict[str, list[str]]:
-        """Problems of columns that are not model fields (identifiers, country)."""
-        return {}
-
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if field.attribute == "uid" and not (row.get("id") or "").strip():
-            return  # a new record gets a fresh id
-        super().import_field(field, instance, row, is_m2m, **kwargs)
+__all__ = [
+    "RESOURCES",
+    "SheetError",
+    "export_sheet",
+    "import_sheet",
+    "place_for",
+    "read_sheet",
+]
 
 
 class OrganizationResource(RecordResource):
@@ -164,6 +90,8 @@ class OrganizationResource(RecordResource):
         return Organization.objects.select_related("place").prefetch_related("identifiers")
 
     def _identifier(self, obj, scheme):
+        if obj.pk is None:
+            return ""
         return next((i.value for i in obj.identifiers.all() if i.scheme == scheme), "")
 
     def dehydrate_city(self, obj):
@@ -180,68 +108,59 @@ class OrganizationResource(RecordResource):
 
     def get_instance(self, instance_loader, row):
         found = super().get_instance(instance_loader, row)
-        if found is not None or (row.get("id") or "").strip():
+        if found is not None or cell(row, "id"):
             return found
-        ror = (row.get("ror") or "").strip()
-        if ror:
+        ror = cell(row, "ror")
+        if ror and not is_clear(ror):
             try:
                 ror = normalize_identifier("ror", ror)
             except ValueError:
                 return None  # reported by the validation of the row
             holder = Identifier.objects.filter(scheme="ror", value=ror).first()
             if holder and holder.organization_id:
-                return holder.organization
-        return self.resolve(row)
+                return self.records().filter(pk=holder.organization_id).first()
+        return self.by_name(row)
 
-    def resolve(self, row) -> Organization | None:
-        """A confident match of the row's name, city and country, or None."""
-        name = (row.get("name") or "").strip()
+    def by_name(self, row) -> Organization | None:
+        """The record of exactly this name (in any of its languages), or None; a row whose
+        name only resembles a record's is held back with the question "matches X?"."""
+        name = cell(row, "name")
         if not name:
             return None
+        exact = list(self.records().filter(Q(name=name) | Q(name_en=name) | Q(name_fr=name))[:3])
+        if len(exact) == 1:
+            return exact[0]
+        if len(exact) > 1:
+            raise several(name, len(exact))
         if self._resolver is None:
             self._resolver = resolver_from_database()
         candidates = self._resolver.resolve(
-            name, city=row.get("city") or "", country=row.get("country") or "", limit=2
+            name, city=cell(row, "city"), country=cell(row, "country"), limit=1
         )
-        if not candidates or candidates[0].score < CONFIDENT_SCORE:
-            return None
-        if len(candidates) > 1 and candidates[0].score - candidates[1].score < CONFIDENT_MARGIN:
-            return None
-        return Organization.objects.filter(uid=candidates[0].key).first()
+        if candidates and candidates[0].score >= LIKELY_SCORE:
+            likely = self.records().filter(uid=candidates[0].key).first()
+            if likely is not None:
+                raise holds_back(name, likely, candidates[0].score)
+        return None
 
     def before_save_instance(self, instance, row, **kwargs):
-        instance.place = place_for(row.get("city"), row.get("country")) or instance.place
-        if not (row.get("visibility") or "").strip() and instance._state.adding:
+        self.set_place(instance, row)
+        if not cell(row, "visibility") and instance._state.adding:
             instance.visibility = "internal"
 
     def after_save_instance(self, instance, row, **kwargs):
         for scheme in ("ror", "website"):
-            value = (row.get(scheme) or "").strip()
-            if not value:
-                continue
-            identifier = Identifier(organization=instance, scheme=scheme, value=value)
-            try:
-                identifier.full_clean()
-            except ValidationError as error:
-                if any("already the identifier of" in m for m in error.messages):
-                    held = Identifier.objects.filter(scheme=scheme, value=identifier.value).first()
-                    if held and held.organization_id == instance.pk:
-                        continue
-                raise ValidationError({scheme: error.messages}) from None
-            identifier.save()
+            self.set_identifier(instance, row, scheme, "organization")
+
+    def other_columns_change(self, instance, row) -> bool:
+        return self.place_changes(instance, row) or any(
+            self.identifier_changes(instance, row, scheme) for scheme in ("ror", "website")
+        )
 
     def row_problems(self, row) -> dict[str, list[str]]:
-        problems = {}
+        problems = super().row_problems(row)
         for scheme in ("ror", "website"):
-            value = (row.get(scheme) or "").strip()
-            if value:
-                try:
-                    normalize_identifier(scheme, value)
-                except ValueError as error:
-                    problems[scheme] = [str(error)]
-        country = (row.get("country") or "").strip().upper()
-        if country and country not in countries:
-            problems["country"] = [f"unknown country “{country}”: use an ISO 3166 code"]
+            problems.update(self.identifier_problem(row, scheme))
         return problems
 
 
@@ -276,32 +195,50 @@ class PersonResource(RecordResource):
         return obj.place.country.code if obj.place else ""
 
     def dehydrate_orcid(self, obj):
+        if obj.pk is None:
+            return ""
         return next((i.value for i in obj.identifiers.all() if i.scheme == "orcid"), "")
 
     def dehydrate_topics(self, obj):
+        if obj.pk is None:
+            return ""
         return ",".join(t.slug for t in obj.topics.all())
 
+    def get_instance(self, instance_loader, row):
+        """By id, then by ORCID, then by exactly the same given and family names."""
+        found = super().get_instance(instance_loader, row)
+        if found is not None or cell(row, "id"):
+            return found
+        orcid = cell(row, "orcid")
+        if orcid and not is_clear(orcid):
+            try:
+                orcid = normalize_identifier("orcid", orcid)
+            except ValueError:
+                return None  # reported by the validation of the row
+            holder = Identifier.objects.filter(scheme="orcid", value=orcid).first()
+            if holder and holder.person_id:
+                return self.records().filter(pk=holder.person_id).first()
+        family = cell(row, "family_name")
+        if not family:
+            return None
+        exact = list(
+            self.records().filter(family_name=family, given_name=cell(row, "given_name"))[:3]
+        )
+        if len(exact) > 1:
+            raise several(f"{cell(row, 'given_name')} {family}".strip(), len(exact))
+        return exact[0] if exact else None
+
     def before_save_instance(self, instance, row, **kwargs):
-        instance.place = place_for(row.get("city"), row.get("country")) or instance.place
+        self.set_place(instance, row)
 
     def after_save_instance(self, instance, row, **kwargs):
-        value = (row.get("orcid") or "").strip()
-        if value and not instance.identifiers.filter(scheme="orcid").exists():
-            identifier = Identifier(person=instance, scheme="orcid", value=value)
-            identifier.full_clean()
-            identifier.save()
+        self.set_identifier(instance, row, "orcid", "person")
+
+    def other_columns_change(self, instance, row) -> bool:
+        return self.place_changes(instance, row) or self.identifier_changes(instance, row, "orcid")
 
     def row_problems(self, row) -> dict[str, list[str]]:
-        value = (row.get("orcid") or "").strip()
-        if value:
-            try:
-                normalize_identifier("orcid", value)
-            except ValueError as error:
-                return {"orcid": [str(error)]}
-        country = (row.get("country") or "").strip().upper()
-        if country and country not in countries:
-            return {"country": [f"unknown country “{country}”: use an ISO 3166 code"]}
-        return {}
+        return {**super().row_problems(row), **self.identifier_problem(row, "orcid")}
 
 
 class ActivityResource(RecordResource):
@@ -331,10 +268,12 @@ class ActivityResource(RecordResource):
         return Activity.objects.prefetch_related("topics")
 
     def dehydrate_topics(self, obj):
+        if obj.pk is None:
+            return ""
         return ",".join(t.slug for t in obj.topics.all())
 
 
-class ParticipationResource(resources.ModelResource):
+class ParticipationResource(SheetRules):
     """One row per participation; the activity and the actor by their stable ids."""
 
     activity = fields.Field(
@@ -376,7 +315,7 @@ class ParticipationResource(resources.ModelResource):
         return Participation.objects.select_related("activity", "organization", "person")
 
     def dehydrate_activity_title(self, obj):
-        return obj.activity.title_en
+        return obj.activity.title_en if obj.activity_id else ""
 
     def dehydrate_actor_name(self, obj):
         return str(obj.actor or "")
@@ -405,7 +344,7 @@ class RowProblem:
 
     def __str__(self) -> str:
         where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
-        value = f" (value “{self.value}”)" if self.value else ""
+        value = f" (value “{self.value[:80]}”)" if self.value else ""
         return f"{where}{value}: {self.reason}"
 
 
@@ -425,23 +364,25 @@ class SheetReport:
         )
 
 
-class SheetError(Exception):
-    """The sheet as a whole cannot be read (format, missing columns)."""
-
-
 def read_sheet(path: str | Path) -> tablib.Dataset:
+    """A .csv or .xlsx file as a dataset, within the limits of ``sheet_files`` (checked
+    before the file is parsed, and its size before it is read)."""
     path = Path(path)
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in ("csv", "xlsx"):
-        raise SheetError(f"{path.name}: use a .csv or .xlsx file")
+        raise SheetError(_("%(name)s: use a .csv or .xlsx file") % {"name": path.name})
     try:
-        if suffix == "csv":
-            return tablib.Dataset().load(path.read_text(encoding="utf-8-sig"), format="csv")
-        return tablib.Dataset().load(path.read_bytes(), format="xlsx")
+        from .sheet_files import check_size
+
+        check_size(path.stat().st_size, path.name)
+        data = path.read_bytes()
     except OSError as error:
-        raise SheetError(f"cannot read {path}: {error.strerror}") from None
-    except Exception as error:  # tablib and openpyxl raise many kinds
-        raise SheetError(f"{path.name} is not a readable {suffix.upper()} file: {error}") from None
+        raise SheetError(
+            _("cannot read %(path)s: %(error)s") % {"path": path, "error": error.strerror}
+        ) from None
+    if suffix == "csv":
+        return read_csv_bytes(data, path.name)
+    return read_xlsx_bytes(data, path.name)
 
 
 def import_sheet(dataset: tablib.Dataset, kind: str, *, confirm: bool) -> SheetReport:
@@ -479,44 +420,52 @@ def _report(result, headers: list[str], dataset: tablib.Dataset) -> SheetReport:
         unchanged=totals.get("skip", 0),
         problems=[],
     )
+    numbers = getattr(dataset, "sheet_rows", None) or [i + 2 for i in range(len(dataset))]
+    index_of = {number: index for index, number in enumerate(numbers)}
+
+    def cells(number: int) -> dict:
+        index = index_of.get(number)
+        return {} if index is None else dict(zip(headers, dataset[index], strict=False))
+
     for invalid in result.invalid_rows:
-        data = dict(zip(headers, dataset[invalid.number - 1], strict=False))
+        data = cells(invalid.number)
         for column, messages in invalid.error_dict.items():
             column = "" if column == "__all__" else column
             value = data.get(column, data.get(f"{column}_id", ""))
             for message in messages:
                 report.problems.append(
-                    RowProblem(invalid.number + 1, column, str(value or ""), str(message))
+                    RowProblem(invalid.number, column, str(value or ""), str(message))
                 )
     for number, errors in result.row_errors():
-        data = dict(zip(headers, dataset[number - 1], strict=False))
+        data = cells(number)
         for error in errors:
             column, reason = _column_of(error.error, headers)
             report.problems.append(
-                RowProblem(number + 1, column, str(data.get(column, "") or ""), reason)
+                RowProblem(number, column, str(data.get(column, "") or ""), reason)
             )
     report.problems.sort(key=lambda p: p.row)
     return report
 
 
 def _column_of(error: Exception, headers: list[str]) -> tuple[str, str]:
+    """The column an unexpected error is about, when it says so by its structure (never by
+    the words of its message, which depend on the language)."""
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         column, messages = next(iter(error.message_dict.items()))
         return ("" if column == "__all__" else column), " ".join(messages)
-    text = str(error)
-    match = next((h for h in headers if f"Column '{h}'" in text or text.startswith(f"{h}:")), "")
-    return match, text
+    return "", str(error)
 
 
 def export_sheet(kind: str, path: str | Path) -> int:
-    """Write every record of a kind to a .csv or .xlsx file; returns the number of rows."""
+    """Write every record of a kind to a .csv or .xlsx file; returns the number of rows.
+    No cell is written as a live formula (see ``sheet_files``)."""
     if kind not in RESOURCES:
         raise SheetError(f"unknown sheet type {kind!r}: use {', '.join(RESOURCES)}")
     path = Path(path)
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in ("csv", "xlsx"):
-        raise SheetError(f"{path.name}: use a .csv or .xlsx file")
-    dataset = RESOURCES[kind]().export()
+        raise SheetError(_("%(name)s: use a .csv or .xlsx file") % {"name": path.name})
+    dataset = escaped(RESOURCES[kind]().export())
     data = dataset.export(suffix)
     if isinstance(data, str):
         path.write_text(data, encoding="utf-8")

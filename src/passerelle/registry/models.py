@@ -477,17 +477,20 @@ class Identifier(ActorReference):
         if clash is not None:
             raise ValidationError(
                 {
-                    "value": _(
-                        "%(holder)s: %(scheme)s %(value)s is already the identifier of %(other)s."
+                    "value": ValidationError(
+                        _(
+                            "%(holder)s: %(scheme)s %(value)s is already the identifier of "
+                            "%(other)s."
+                        )
+                        % {
+                            "holder": holder,
+                            "scheme": self.get_scheme_display(),
+                            "value": self.value,
+                            "other": clash.actor,
+                        },
+                        code="duplicate_identifier",  # a code set beside a dict is dropped
                     )
-                    % {
-                        "holder": holder,
-                        "scheme": self.get_scheme_display(),
-                        "value": self.value,
-                        "other": clash.actor,
-                    }
-                },
-                code="duplicate_identifier",
+                }
             )
 
     def validate_constraints(self, exclude=None):

@@ -13,10 +13,11 @@ results: both then only match tokens.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import Stemmer
+
+from passerelle.core.text import fold
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -36,14 +37,6 @@ STOP_WORDS = frozenset(_STOP_WORDS.split())
 _STEMMERS = {
     language: Stemmer.Stemmer(name) for language, name in (("en", "english"), ("fr", "french"))
 }
-
-
-def fold(text: str) -> str:
-    """Lower case, without accents or ligatures: "Œstrogène" → "oestrogene"."""
-    decomposed = unicodedata.normalize(
-        "NFKD", text.casefold().replace("œ", "oe").replace("æ", "ae")
-    )
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def words(text: str) -> list[str]:

@@ -33,6 +33,8 @@ class Command(BaseCommand):
         call_command("reindex", no_progress=True, embeddings=semantic.available(), verbosity=0)
         base = f"http://{options['addr']}"
         self.stdout.write(self.style.SUCCESS(f"Demo network loaded ({summary})."))
+        for edit in summary.kept:
+            self.stdout.write(f"  {edit}")
         self.stdout.write(
             f"  Database:     {settings.DATABASES['default']['NAME']}\n"
             f"  Public portal: {base}/en/  (French: {base}/fr/)\n"

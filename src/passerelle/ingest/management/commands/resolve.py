@@ -4,13 +4,15 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from passerelle.ingest.resolution import resolver_from_database
+from passerelle.ingest.resolution import CONFIDENT_SCORE, confident_match, resolver_from_database
 
 
 class Command(BaseCommand):
     help = (
         "Which known organizations does a name mean? Ranked candidates with a score and the "
-        "reasons. With --file, one JSON line per row of a CSV with columns name, city, country."
+        "reasons. Below a confident score "
+        f"({CONFIDENT_SCORE:.0f}) it says there is no confident match and marks the candidates "
+        "uncertain. With --file, one JSON line per row of a CSV with columns name, city, country."
     )
 
     def add_arguments(self, parser):
@@ -36,21 +38,30 @@ class Command(BaseCommand):
             candidates = resolver.resolve(
                 row["name"], city=row["city"], country=row["country"], limit=options["limit"]
             )
+            match = confident_match(candidates)
             if options["json"] or options["file"]:
-                sys.stdout.write(
-                    json.dumps(
-                        {"query": row, "candidates": [c.as_dict() for c in candidates]},
-                        ensure_ascii=False,
-                    )
-                    + "\n"
-                )
+                listed = []
+                for c in candidates:
+                    listed.append({**c.as_dict(), "confident": c is match})
+                answer = {
+                    "query": row,
+                    "match": listed[0] if match is not None else None,
+                    "candidates": listed,
+                }
+                sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
                 continue
             if not candidates:
                 self.stdout.write(f"No candidate for “{row['name']}”.")
+            elif match is None:
+                self.stdout.write(
+                    f"No confident match for “{row['name']}” (none scores {CONFIDENT_SCORE:.0f} "
+                    "well ahead of the next). Uncertain candidates:"
+                )
             for rank, c in enumerate(candidates, start=1):
                 place = ", ".join(p for p in (c.city, c.country) if p)
+                verdict = "match" if c is match else "uncertain"
                 self.stdout.write(
-                    f"{rank}. {c.score:5.1f}  {c.name}  [{place}]  ROR {c.ror or '—'}"
+                    f"{rank}. {c.score:5.1f}  {verdict:9}  {c.name}  [{place}]  ROR {c.ror or '—'}"
                     f"  — {'; '.join(c.reasons)}"
                 )
 
