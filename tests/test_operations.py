@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -70,3 +73,38 @@ def test_a_bad_snapshot_restores_nothing(network, tmp_path):
 def test_backup_refuses_a_directory(db, tmp_path):
     with pytest.raises(CommandError, match="directory"):
         call_command("backup", str(tmp_path))
+
+
+@pytest.fixture
+def open_umask():
+    """A umask that would leave new files readable by every local user."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_a_backup_is_readable_by_its_owner_only_and_never_overwritten(
+    transactional_db, tmp_path, open_umask
+):
+    Organization.objects.create(name="Known before the first backup")
+    snapshot = tmp_path / "passerelle.backup"
+    call_command("backup", str(snapshot))
+    assert stat.S_IMODE(snapshot.stat().st_mode) == 0o600
+    first = snapshot.read_bytes()
+    Organization.objects.create(name="Created after the first backup")
+    with pytest.raises(CommandError, match=r"exists: give --force to replace it"):
+        call_command("backup", str(snapshot))
+    assert snapshot.read_bytes() == first
+    call_command("backup", str(snapshot), "--force")
+    assert stat.S_IMODE(snapshot.stat().st_mode) == 0o600
+    assert snapshot.read_bytes() != first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["passerelle.backup"]  # no leftovers
+    Organization.objects.filter(name="Created after the first backup").delete()
+    call_command("restore", str(snapshot), "--yes")
+    assert Organization.objects.filter(name="Created after the first backup").exists()
+
+
+def test_a_backup_into_a_missing_directory_is_a_clear_error(db, tmp_path):
+    with pytest.raises(CommandError, match=r"no-such-dir: no such directory"):
+        call_command("backup", str(tmp_path / "no-such-dir" / "passerelle.backup"))
+    assert list(tmp_path.iterdir()) == []
