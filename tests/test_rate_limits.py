@@ -201,7 +201,9 @@ def test_sign_in_lockout_and_audit_see_the_client_behind_the_proxy(db, settings)
     login = "/en/admin/login/"
     attacker, colleague = Client(), Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        _through_proxy(attacker, "post", login, "203.0.113.66", data={"username": "clerk", "password": "x"})
+        _through_proxy(
+            attacker, "post", login, "203.0.113.66", data={"username": "clerk", "password": "x"}
+        )
     locked = _through_proxy(
         attacker, "post", login, "203.0.113.66", data={"username": "clerk", "password": "x"}
     )

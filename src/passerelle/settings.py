@@ -164,6 +164,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
+
 def _count(name: str, default: int) -> int:
     value = os.environ.get(name) or str(default)
     if not value.isdigit():

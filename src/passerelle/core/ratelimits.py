@@ -136,7 +136,7 @@ class _file_lock:
         self._threads.acquire()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.file = open(self.path, "a+b")  # noqa: SIM115 (closed in __exit__)
+            self.file = open(self.path, "a+b")
             fcntl.flock(self.file, fcntl.LOCK_EX)
         except BaseException:
             self._threads.release()
