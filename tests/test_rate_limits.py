@@ -14,9 +14,10 @@ import uuid
 from collections import Counter
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client, RequestFactory
 
-from passerelle.access.models import AuditEvent
+from passerelle.access.models import ApiToken, AuditEvent
 from passerelle.core.clients import client_address
 from passerelle.core.ratelimits import Rate, hit
 
@@ -55,13 +56,15 @@ def shared_cache(request, settings, tmp_path):
     return request.param
 
 
-def _race(url: str, paths: list[str], forwarded: bool = True) -> Counter:
+def _race(url: str, paths: list[str], forwarded: bool = True, token: str = "") -> Counter:
     """Every request at once (one thread each, released together): their statuses."""
     statuses: list[int] = []
     start = threading.Barrier(len(paths))
 
     def one(number: int, path: str) -> None:
         headers = {"X-Forwarded-For": f"198.51.100.{number % 250}"} if forwarded else {}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         start.wait()
         try:
             with urllib.request.urlopen(
@@ -84,9 +87,10 @@ def test_concurrent_requests_past_the_limit_let_exactly_the_limit_through(
 ):
     """30 requests at once against a limit of 20, each with its own X-Forwarded-For: 20 pass.
 
-    Before: the API's counter was read, extended and written back, so concurrent requests
-    all passed, and the whole forwarded header was the client's address, so a rotated one
-    was a new client each time; the portal's search had no limit at all.
+    Anonymous API reads, the portal's search, and reads with one token. Before: the
+    API's counter was read, extended and written back, so concurrent requests all
+    passed, and the whole forwarded header was the client's address, so a rotated
+    one was a new client each time; the portal's search had no limit at all.
     """
     settings.RATE_LIMITS = {"anonymous": "20/m", "client": "600/m", "search": "20/m"}
     api = _race(live_server.url, ["/api/places/"] * 30)
@@ -94,6 +98,12 @@ def test_concurrent_requests_past_the_limit_let_exactly_the_limit_through(
     # the portal's search: its page and its JSON twin share one budget
     search = _race(live_server.url, ["/en/search/?q=cancer", "/en/search.json?q=cancer"] * 15)
     assert search == {200: 20, 429: 10}, search
+    # one token, whatever the address it comes from
+    settings.RATE_LIMITS = {"anonymous": "20/m", "client": "20/m", "search": "20/m"}
+    user = get_user_model().objects.create_user("reader", is_staff=True)
+    secret = ApiToken.issue(user, "race")[1]
+    signed = _race(live_server.url, ["/api/places/"] * 30, token=secret)
+    assert signed == {200: 20, 429: 10}, signed
 
 
 def test_a_refused_request_says_when_to_come_back(client, db, settings):
@@ -194,8 +204,6 @@ def test_without_trusted_proxies_a_forwarded_header_opens_nothing(client, db, se
 
 
 def test_sign_in_lockout_and_audit_see_the_client_behind_the_proxy(db, settings):
-    from django.contrib.auth import get_user_model
-
     get_user_model().objects.create_user("clerk", "c@example.org", "pw-clerk-1", is_staff=True)
     settings.TRUSTED_PROXIES = 1
     login = "/en/admin/login/"
