@@ -185,3 +185,36 @@ def test_production_logs_are_json_lines(tmp_path):
     line = json.loads(done.stderr.strip().splitlines()[-1])
     assert line["level"] == "WARNING" and line["message"] == "disk var full"
     assert line["logger"] == "passerelle" and "time" in line
+
+
+def _gzipped(response) -> str | None:
+    """The body of a gzip-encoded response, or None when it was sent as it is."""
+    import gzip
+
+    if response.get("Content-Encoding") != "gzip":
+        return None
+    return gzip.decompress(response.content).decode()
+
+
+def test_public_pages_are_gzipped_and_pages_with_secrets_are_not(client, staff, demo):
+    """BREACH: only what carries no secret is compressed (core/compression.py)."""
+    gzip = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
+    for path in ("/en/", "/fr/carte/", "/en/organizations.json", "/api/organizations/"):
+        response = client.get(path, **gzip)
+        body = _gzipped(response)
+        assert body is not None, path
+        assert "Accept-Encoding" in response["Vary"]
+        assert int(response["Content-Length"]) < len(body.encode()) / 2, path
+    assert "Passerelle" in _gzipped(client.get("/en/", **gzip))
+    assert client.get("/en/").get("Content-Encoding") is None  # not asked for, not sent
+    # the sign-in page holds a CSRF token; the back office and a token's reads hold records
+    login = client.get(LOGIN, **gzip)
+    assert login.status_code == 200 and "csrfmiddlewaretoken" in login.content.decode()
+    assert login.get("Content-Encoding") is None
+    token_read = client.get("/api/organizations/", HTTP_AUTHORIZATION="Bearer nope", **gzip)
+    assert token_read.get("Content-Encoding") is None
+    client.force_login(staff)
+    for path in ("/en/admin/", "/en/admin/registry/organization/", "/en/", "/api/organizations/"):
+        response = client.get(path, **gzip)
+        assert response.status_code == 200, path
+        assert response.get("Content-Encoding") is None, path

@@ -97,7 +97,7 @@ def test_console_script_is_installed():
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    for command in ("load_demo", "export", "import", "demo", "serve", "migrate"):
+    for command in ("load-demo", "export", "import", "demo", "serve", "migrate"):
         assert command in result.stdout
 
 
@@ -107,3 +107,28 @@ def test_import_and_export_are_passerelles_own_commands():
     commands = get_commands()
     assert commands["import"] == commands["export"] == "passerelle.ingest"
     assert commands["load_demo"] == commands["generate"] == "passerelle.demo"
+
+
+def test_help_on_a_command_accepts_its_hyphenated_name(capsys):
+    main(["passerelle", "help", "import-sheet"])
+    out = capsys.readouterr().out
+    assert out.startswith("usage: passerelle import_sheet") and "--confirm" in out
+
+
+def test_help_lists_passerelles_commands_first_one_line_each(capsys):
+    from django.core.management import get_commands
+
+    own = sorted(name for name, app in get_commands().items() if app.startswith("passerelle."))
+    for argv in (["passerelle", "--help"], ["passerelle", "help"], ["passerelle"]):
+        main(argv)
+        out = capsys.readouterr().out
+        head, rest = out.split("Django's and the libraries' commands:")
+        listed = [
+            line.split()[0]
+            for line in head.split("Passerelle's commands:")[1].splitlines()
+            if line.strip()
+        ]
+        assert listed == [name.replace("_", "-") for name in own]
+        assert "import-sheet  Check a spreadsheet (.csv or .xlsx)" in head
+        assert all(len(line) <= 100 for line in head.splitlines())
+        assert "    migrate" in rest and "load_demo" not in rest

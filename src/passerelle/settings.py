@@ -8,6 +8,7 @@ development, with safe defaults for the demo on one machine.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for what carries no secret (no session, token or CSRF token): BREACH, see the module
+    "passerelle.core.compression.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -161,6 +164,35 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # The API's pages: 50 records unless asked, never more than 500.
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+
+def _count(name: str, default: int) -> int:
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name}={value!r}: give a whole number, 0 or more")
+    return int(value)
+
+
+#: How many reverse proxies of ours stand before the app, each appending the address it saw
+#: to X-Forwarded-For. The client's address is read behind exactly that many, by the rate
+#: limits, django-axes, /metrics and the audit log alike (core/clients.py); 0 (the default)
+#: ignores the header, which the client could have written.
+TRUSTED_PROXIES = _count("PASSERELLE_TRUSTED_PROXIES", 0)
+NINJA_NUM_PROXIES = TRUSTED_PROXIES
+AXES_CLIENT_IP_CALLABLE = "passerelle.core.clients.client_address"
+#: Requests a client may make (per address when anonymous, per token or user otherwise):
+#: the API, and the portal's search (its page and search.json), counted atomically in the
+#: shared cache (core/ratelimits.py).
+RATE_LIMITS = {
+    "anonymous": os.environ.get("RATE_LIMIT_ANONYMOUS", "120/m"),
+    "client": os.environ.get("RATE_LIMIT_CLIENT", "600/m"),
+    "search": os.environ.get("RATE_LIMIT_SEARCH", "60/m"),
+}
+for _scope, _rate in RATE_LIMITS.items():
+    if not re.fullmatch(r"[1-9]\d*/\d*[smhd]", _rate):
+        raise ImproperlyConfigured(
+            f"RATE_LIMIT_{_scope.upper()}={_rate!r}: give a rate such as 120/m (per s, m, h or d)"
+        )
 
 #: Who may read /metrics (Prometheus): the machine itself unless told otherwise.
 METRICS_ALLOWED_IPS = [

@@ -12,6 +12,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from simple_history.models import HistoricalRecords
 
+from passerelle.core.clients import client_address
 from passerelle.core.models import Reader, Record
 
 from .models import AuditEvent
@@ -40,7 +41,7 @@ def record(
         username=(username or (user.get_username() if user else ""))[:150],
         target=target[:300],
         detail=detail or {},
-        address=request.META.get("REMOTE_ADDR") if request is not None else None,
+        address=client_address(request) if request is not None else None,
     )
 
 

@@ -25,7 +25,7 @@ api = NinjaAPI(
     description=__doc__,
     auth=AUTH,
     urls_namespace="api",
-    throttle=[AnonymousThrottle("120/m"), ClientThrottle("600/m")],
+    throttle=[AnonymousThrottle(), ClientThrottle()],
 )
 
 

@@ -12,6 +12,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
 
 from django.db import connection
@@ -46,10 +47,36 @@ def _run(command: list[str]) -> None:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()}")
 
 
-def backup(path: Path) -> None:
-    """Write a snapshot of the whole database to ``path`` (replaced only when complete)."""
+def backup(path: Path, *, force: bool = False) -> None:
+    """Write a snapshot of the whole database to ``path``, readable by its owner only.
+
+    A snapshot holds password hashes, token digests and confidential records: it is
+    written 0600 from its first byte (into a file made so before the database writes
+    to it), beside ``path``, and moved into place only when complete. An existing
+    ``path`` is kept unless ``force``: the check and the move are one step (a hard
+    link, which cannot replace), so two backups racing for one name cannot both win.
+    """
     path = Path(path)
-    partial = path.with_name(path.name + ".partial")
+    if not path.parent.is_dir():
+        raise BackupError(f"{path.parent}: no such directory")
+    if path.is_dir():
+        raise BackupError(f"{path} is a directory: give a file name")
+    if path.exists() and not force:
+        raise BackupError(f"{path} exists: give --force to replace it")
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    except OSError as error:
+        raise BackupError(f"{path.parent}: cannot write there ({error.strerror})") from error
+    os.close(handle)  # mkstemp made it 0600; the database writes into it
+    partial = Path(name)
+    try:
+        _write_snapshot(partial)
+        _put_in_place(partial, path, force)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _write_snapshot(partial: Path) -> None:
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         target = sqlite3.connect(partial)
@@ -61,7 +88,17 @@ def backup(path: Path) -> None:
         _run(["pg_dump", "--format=custom", "--no-owner", f"--file={partial}"])
     else:
         raise BackupError(f"no backup for {connection.vendor}")
-    partial.replace(path)
+    os.chmod(partial, 0o600)  # whatever the tool did with the file it was given
+
+
+def _put_in_place(partial: Path, path: Path, force: bool) -> None:
+    if force:
+        partial.replace(path)
+        return
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        raise BackupError(f"{path} exists: give --force to replace it") from None
 
 
 def _check_sqlite_snapshot(path: Path) -> None:

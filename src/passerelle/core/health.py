@@ -12,6 +12,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 
+from .clients import client_address
+
 PATH = "/health"
 
 
@@ -48,11 +50,15 @@ def health_check_middleware(get_response):
 
 
 def metrics(request):
-    """Prometheus metrics, for the addresses in METRICS_ALLOWED_IPS only (a 404 elsewhere)."""
+    """Prometheus metrics, for the addresses in METRICS_ALLOWED_IPS only (a 404 elsewhere).
+
+    The address is the client's behind the trusted proxies: behind a proxy on the same
+    machine every request comes from 127.0.0.1, which must not open the metrics to all.
+    """
     from django.conf import settings
     from django.http import Http404
     from django_prometheus.exports import ExportToDjangoView
 
-    if request.META.get("REMOTE_ADDR") not in settings.METRICS_ALLOWED_IPS:
+    if client_address(request) not in settings.METRICS_ALLOWED_IPS:
         raise Http404
     return ExportToDjangoView(request)

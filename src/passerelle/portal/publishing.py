@@ -6,11 +6,18 @@ copy is exactly what the live portal serves; links are then made relative
 directory, under any server, or straight from the disk. It is written beside
 the target and swapped in at the end: a failed publication leaves the previous
 one as it was.
+
+Swapping in replaces the whole directory, so only a new or empty directory, or a
+previous publication (which holds the marker file ``MARKER``), is ever replaced:
+``publish .`` in a checkout, or into a folder of other files, is refused. The
+tree is made readable by the web server (directories 0755, files 0644), whatever
+the umask and the 0700 of the staging directory.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import tempfile
@@ -27,6 +34,8 @@ from django.test import Client, override_settings
 
 #: Set in the WSGI environ of the crawler's requests; no HTTP client can send it.
 STATIC_SITE_FLAG = "passerelle.static_site"
+#: Written into every publication: the directory may be replaced by the next one.
+MARKER = ".passerelle-publication"
 LINK = re.compile(r'(?P<attribute>\b(?:href|src))="(?P<url>/[^"#?]*)(?P<rest>[^"]*)"')
 
 
@@ -88,6 +97,7 @@ def publish(
     secure = urlsplit(base_url).scheme == "https"
     summary = PublishSummary()
     out_dir = Path(out_dir).resolve()
+    _check_replaceable(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
@@ -103,7 +113,13 @@ def publish(
             f'<meta http-equiv="refresh" content="0; url={languages[0]}/index.html">'
             f'<a href="{languages[0]}/index.html">Passerelle</a>\n'
         )
+        (staging / MARKER).write_text(
+            "Written by `passerelle publish`: the next publication replaces this directory.\n"
+        )
+        _make_readable(staging)
+        _check_replaceable(out_dir)  # nobody filled it while the site was crawled
         previous = out_dir.with_name(f".{out_dir.name}-previous")
+        shutil.rmtree(previous, ignore_errors=True)  # left by a publication that was killed
         if out_dir.exists():
             out_dir.rename(previous)
         staging.rename(out_dir)
@@ -113,6 +129,30 @@ def publish(
         raise
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _check_replaceable(out_dir: Path) -> None:
+    """Refuse a directory that holds anything but a previous publication."""
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise PublishError(f"{out_dir} exists and is not a directory")
+    if (out_dir / MARKER).is_file() or not any(out_dir.iterdir()):
+        return
+    raise PublishError(
+        f"{out_dir} is not empty and is not a previous publication (it has no {MARKER} "
+        "file): publishing would delete what it holds; give a new or empty directory"
+    )
+
+
+def _make_readable(root: Path) -> None:
+    """Directories 0755, files 0644: a web server running as another user reads them."""
+    root.chmod(0o755)
+    for directory, subdirectories, files in os.walk(root):
+        for name in subdirectories:
+            os.chmod(os.path.join(directory, name), 0o755)
+        for name in files:
+            os.chmod(os.path.join(directory, name), 0o644)
 
 
 def _crawl(client: Client, host, secure, staging, summary, progress) -> None:

@@ -19,6 +19,8 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
+from passerelle.core.ratelimits import rate_limited
+
 from . import geography, overview, pages, partnerships
 from .caching import cached_page
 from .publishing import STATIC_SITE_FLAG
@@ -203,6 +205,7 @@ def timeline_year(request, year, number=1, as_json=False):
     return respond(request, payload, "portal/timeline_year.html", title, as_json)
 
 
+@rate_limited("search")
 def search(request, as_json=False):
     """One box over the public records; not cached, since every query is its own page."""
     from passerelle.search.engine import filters_from

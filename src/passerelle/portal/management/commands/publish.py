@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = (
         "Write the whole public site (both languages, JSON versions, sitemap) as static files "
         "with relative links, ready for any static web server. The previous copy in OUT_DIR is "
-        "replaced only when the new one is complete."
+        "replaced only when the new one is complete; a directory that holds anything else is "
+        "refused."
     )
 
     def add_arguments(self, parser):
