@@ -21,6 +21,7 @@ from django.views.decorators.cache import cache_control
 
 from . import geography, overview, pages, partnerships
 from .caching import cached_page
+from .descriptions import describe
 from .publishing import STATIC_SITE_FLAG
 
 
@@ -61,7 +62,12 @@ def jsonld_script(described: dict | None) -> SafeString:
 
 
 def respond(
-    request: HttpRequest, payload: dict, template: str, title: str, as_json: bool = False
+    request: HttpRequest,
+    payload: dict,
+    template: str,
+    title: str,
+    as_json: bool = False,
+    description: str = "",
 ) -> HttpResponse:
     if as_json or request.GET.get("format") == "json":
         return JsonResponse(
@@ -82,6 +88,7 @@ def respond(
     context = {
         "page": payload,
         "title": title,
+        "description": description or describe(payload),
         "canonical": url,
         "alternates": [
             (code, name, request.build_absolute_uri(path)) for code, name, path in alternates
@@ -203,6 +210,13 @@ def timeline_year(request, year, number=1, as_json=False):
     return respond(request, payload, "portal/timeline_year.html", title, as_json)
 
 
+@cached_page
+def timeline_undated(request, number=1, as_json=False):
+    payload = overview.timeline_undated_page(number)
+    title = _("Activities whose date is not recorded")
+    return respond(request, payload, "portal/timeline_undated.html", title, as_json)
+
+
 def search(request, as_json=False):
     """One box over the public records; not cached, since every query is its own page."""
     from passerelle.search.engine import filters_from
@@ -216,10 +230,32 @@ def search(request, as_json=False):
     title = (
         _("Search") if not results.query else _("Search: %(query)s") % {"query": results.query[:80]}
     )
-    return respond(request, payload, "portal/search.html", title, as_json)
+    description = describe({"type": "search"})
+    return respond(request, payload, "portal/search.html", title, as_json, description)
 
 
 FILTER_PARAMETERS = ("kind", "subkind", "country", "topic", "year", "role")
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """The portal's 404, in the language of the address, with the portal's header and footer.
+
+    Its language links lead to each language's home page: the missing address has no
+    translation to offer.
+    """
+    links = [
+        (code, get_language_info(code)["name_local"].capitalize(), translate_url("/en/", code))
+        for code, _name in settings.LANGUAGES
+    ]
+    context = {
+        "page": {},
+        "title": _("Page not found"),
+        "description": describe({"type": "not-found"}),
+        "language_links": links,
+        "share_links": [],
+        "static_site": request.META.get(STATIC_SITE_FLAG, False),
+    }
+    return render(request, "portal/404.html", context, status=404)
 
 
 @cache_control(max_age=24 * 3600, public=True)
