@@ -56,6 +56,10 @@ class Drawing(HTMLParser):
             self.depth -= 1
 
 
+    def shapes(self) -> list[tuple[str, str, str]]:
+        return [item for item in self.drawn if item[0] != "tspan"]
+
+
 def drawing(response) -> Drawing:
     parser = Drawing()
     parser.status = response.status_code
@@ -96,7 +100,8 @@ def test_every_page_in_both_languages(client, demo):
     descriptions = {}
     for english, french in pairs:
         en, fr = drawing(client.get(english)), drawing(client.get(french))
-        assert fr.drawn == en.drawn, french
+        # a label's lines (tspan) wrap by language; every shape is where it is in English
+        assert fr.shapes() == en.shapes(), french
         for tag, name, value in fr.drawn:
             assert name == "d" or not COMMA_DECIMAL.search(value), (french, tag, name, value)
         for style in fr.styles:

@@ -66,13 +66,18 @@ def describe(page: dict) -> str:
     if kind in ("home", "international-relations") and page.get("introduction"):
         text = page["introduction"][0]
     elif kind == "activity":
-        text = page.get("summary") or page.get("purpose") or _(
-            "%(kind)s: %(title)s, in the cancer research cluster's international relations."
-        ) % {"kind": str(page["kind_label"]).capitalize(), "title": page["title"]}
+        text = (
+            page.get("summary")
+            or page.get("purpose")
+            or _("%(kind)s: %(title)s, in the cancer research cluster's international relations.")
+            % {"kind": str(page["kind_label"]).capitalize(), "title": page["title"]}
+        )
     elif kind == "organization":
-        where = page["place"]["country"]["name"] if page.get("place") and page["place"].get(
-            "country"
-        ) else ""
+        where = (
+            page["place"]["country"]["name"]
+            if page.get("place") and page["place"].get("country")
+            else ""
+        )
         text = _(
             "%(name)s (%(kind)s%(where)s): its activities and partners in the network of the "
             "cancer research cluster."

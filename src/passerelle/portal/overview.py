@@ -141,7 +141,11 @@ def timeline_page() -> dict:
         for row in dated.values("year").annotate(activities=Count("pk")).order_by()
     }
     ranked = dated.annotate(
-        rank=Window(RowNumber(), partition_by=F("year"), order_by=[F("when").asc(), F("title_en").asc(), F("pk").asc()])
+        rank=Window(
+            RowNumber(),
+            partition_by=F("year"),
+            order_by=[F("when").asc(), F("title_en").asc(), F("pk").asc()],
+        )
     ).filter(rank__lte=YEAR_SHOWN)
     shown: dict[str | None, list[Activity]] = defaultdict(list)
     for activity in ranked.order_by("when", "title_en", "pk"):
