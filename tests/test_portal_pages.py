@@ -192,14 +192,58 @@ def test_network_data(client, demo):
 def test_timeline(client, demo):
     document = client.get("/en/timeline.json").json()
     years = [y["year"] for y in document["years"]]
-    assert years == [2011]  # the only start date the seed page gives
+    # the only start date the seed page gives, and the year the Shanghai agreement was signed
+    assert years == [2013, 2011]
+    assert document["years"][0]["shown"][0]["dates"] == "signed in 2013"
     Activity.objects.filter(title_en="Nano2Life").update(start="2004-01")
     Activity.objects.get(title_en="CONTICANET").save()  # renews the cached pages
     years = [y["year"] for y in client.get("/en/timeline.json").json()["years"]]
-    assert years == [2011, 2004]
+    assert years == [2013, 2011, 2004]
     year = client.get("/fr/chronologie/2011.json").json()
     assert year["activities"] and all(a["dates"] for a in year["activities"])
+    assert client.get("/fr/chronologie/2013.json").json()["activities"][0]["dates"] == (
+        "signé en 2013"
+    )
     assert client.get("/en/timeline/1900/").status_code == 404
+
+
+def test_the_timeline_shows_every_public_activity(client, demo):
+    """On its year, on the year it was signed, or in the list of those with no date."""
+    public = set(Activity.objects.filter(visibility="public").values_list("uid", flat=True))
+    assert len(public) == 25
+    document = client.get("/en/timeline.json").json()
+    assert document["total"] == 25
+    assert sum(y["activities"] for y in document["years"]) + document["undated"]["activities"] == 25
+    assert document["undated"]["activities"] == 23
+    listed = set()
+    for year in document["years"]:
+        listed |= {
+            a["id"] for a in client.get(f"/en/timeline/{year['year']}.json").json()["activities"]
+        }
+    undated = client.get("/en/timeline/date-not-recorded.json").json()
+    listed |= {a["id"] for a in undated["activities"]}
+    assert listed == {str(uid) for uid in public}
+    html = _text(client.get("/fr/chronologie/"))
+    assert "Date non renseignée 23 activités" in html
+    assert "Les 23 activités dont la date n'est pas renseignée" in html
+    # a hidden activity leaves the count
+    Activity.objects.filter(title_en="Nano2Life").update(visibility="internal")
+    Activity.objects.get(title_en="CONTICANET").save()
+    assert client.get("/en/timeline.json").json()["undated"]["activities"] == 22
+
+
+def test_network_labels_fit_and_differ(client, demo):
+    for language in ("en", "fr"):
+        path = "/en/network.json" if language == "en" else "/fr/reseau.json"
+        nodes = client.get(path).json()["nodes"]
+        labels = [" ".join(n["label"]) for n in nodes if n["labelled"]]
+        assert len(labels) == len(set(labels)), labels
+        assert all(len(line) <= 22 for n in nodes for line in n["label"])
+    names = {n["name"]: n["label"] for n in client.get("/en/network.json").json()["nodes"]}
+    assert names["CLARA cancer cluster"] == ["CLARA"]
+    assert names["Cancer research cluster in Milan"] == ["Cancer research", "cluster in Milan"]
+    body = client.get("/en/network/").content.decode()
+    assert "<title>Cancer research cluster in Milan: 1 activity</title>" in body
 
 
 @pytest.mark.parametrize(

@@ -29,3 +29,6 @@ urlpatterns += i18n_patterns(
     path("", include("passerelle.portal.urls")),
     prefix_default_language=True,
 )
+
+# a missing page is the portal's own, in the language of its address
+handler404 = "passerelle.portal.views.page_not_found"

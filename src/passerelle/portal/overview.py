@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
-from django.db.models.functions import Substr
+from collections import defaultdict
+
+from django.db.models import Count, F, Q, QuerySet, Value, Window
+from django.db.models.functions import Coalesce, NullIf, RowNumber, Substr
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from passerelle.activities.models import Activity, Participation
+from passerelle.core.dates import PartialDate
 from passerelle.core.visibility import PUBLIC, public, public_participations
 
 from .composition import Entry, compose, international_relations, section_activities
@@ -95,43 +99,98 @@ def home_page() -> dict:
     }
 
 
-def _year_activities(year: int):
-    return public(Activity.objects.all()).filter(start__gte=str(year), start__lt=str(year + 1))
+def _dated(activities: QuerySet) -> QuerySet:
+    """Activities with the date the timeline places them on: their start, else (an agreement
+    with no term recorded) the day it was signed; ``None`` where neither is recorded."""
+    return activities.annotate(
+        when=Coalesce(NullIf("start", Value("")), NullIf("signed_on", Value(""))),
+        year=Substr("when", 1, 4),
+    )
+
+
+def _year_activities(year: int) -> QuerySet:
+    return _dated(public(Activity.objects.all())).filter(
+        when__gte=str(year), when__lt=str(year + 1)
+    )
+
+
+def _undated_activities() -> QuerySet:
+    return _dated(public(Activity.objects.all())).filter(when__isnull=True)
+
+
+def timeline_ref(activity: Activity) -> dict:
+    """An activity as the timeline lists it: an agreement known by its signature says so."""
+    ref = activity_ref(activity)
+    if not ref["dates"] and activity.signed_on:
+        ref["dates"] = _("signed in %(date)s") % {
+            "date": PartialDate.parse(activity.signed_on).display()
+        }
+    return ref
 
 
 def timeline_page() -> dict:
-    """Activities by the year they started, most recent year first."""
-    counts = (
-        public(Activity.objects.exclude(start=""))
-        .annotate(year=Substr("start", 1, 4))
-        .values("year")
-        .annotate(activities=Count("pk"))
-        .order_by("-year")
-    )
-    largest = max((row["activities"] for row in counts), default=1)
-    years = []
-    for row in counts:
-        year = int(row["year"])
-        shown = _year_activities(year).order_by("start", "pk")[:YEAR_SHOWN]
-        years.append(
-            {
-                "year": year,
-                "activities": row["activities"],
-                "share": round(100 * row["activities"] / largest, 1),
-                "shown": [activity_ref(a) for a in shown],
-                "url": reverse("portal:timeline-year", kwargs={"year": year}),
-            }
+    """Every public activity: by the year it started (or was signed), most recent year first,
+    then those whose date is not recorded.
+
+    Two queries whatever the number of years: the counts, and the first activities of
+    every year ranked in one pass.
+    """
+    dated = _dated(public(Activity.objects.all()))
+    counts = {
+        row["year"]: row["activities"]
+        for row in dated.values("year").annotate(activities=Count("pk")).order_by()
+    }
+    ranked = dated.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=F("year"),
+            order_by=[F("when").asc(), F("title_en").asc(), F("pk").asc()],
         )
-    return {"type": "timeline", "years": years}
+    ).filter(rank__lte=YEAR_SHOWN)
+    shown: dict[str | None, list[Activity]] = defaultdict(list)
+    for activity in ranked.order_by("when", "title_en", "pk"):
+        shown[activity.year].append(activity)
+    undated = counts.pop(None, 0)
+    largest = max(counts.values(), default=1)
+    years = [
+        {
+            "year": int(year),
+            "activities": count,
+            "share": round(100 * count / largest, 1),
+            "shown": [timeline_ref(a) for a in shown[year]],
+            "url": reverse("portal:timeline-year", kwargs={"year": int(year)}),
+        }
+        for year, count in sorted(counts.items(), reverse=True)
+    ]
+    return {
+        "type": "timeline",
+        "years": years,
+        "undated": {
+            "activities": undated,
+            "shown": [timeline_ref(a) for a in shown[None]],
+            "url": reverse("portal:timeline-undated"),
+        },
+        "total": undated + sum(counts.values()),
+    }
 
 
 def timeline_year_page(year: int, number: int) -> dict:
-    page = page_of(_year_activities(year).order_by("start", "pk"), number)
+    page = page_of(_year_activities(year).order_by("when", "title_en", "pk"), number)
     if not page.paginator.count:
         raise Http404(str(year))
     return {
         "type": "timeline-year",
         "year": year,
-        "activities": [activity_ref(a) for a in page.object_list],
+        "activities": [timeline_ref(a) for a in page.object_list],
         "pagination": pagination(page, "portal:timeline-year", year=year),
+    }
+
+
+def timeline_undated_page(number: int) -> dict:
+    """The public activities whose dates are not recorded, by title: on the timeline too."""
+    page = page_of(_undated_activities().order_by("title_en", "pk"), number)
+    return {
+        "type": "timeline-undated",
+        "activities": [activity_ref(a) for a in page.object_list],
+        "pagination": pagination(page, "portal:timeline-undated"),
     }

@@ -54,6 +54,15 @@ def sources(record: Record) -> list[dict]:
     ]
 
 
+def identifiers(record: Organization | Person) -> list[dict]:
+    """A record's identifiers, those of one scheme together: the page lists them under one term."""
+    found = [
+        {"scheme": str(i.get_scheme_display()), "value": i.value, "url": i.url}
+        for i in record.identifiers.all()
+    ]
+    return sorted(found, key=lambda i: (i["scheme"], i["value"]))
+
+
 def locator(place) -> dict | None:
     """Where a place is on the world map, framed on its part of the world."""
     if not is_public(place) or place.latitude is None or place.longitude is None:
@@ -134,10 +143,7 @@ def organization_page(uid) -> dict:
         "other_names": sorted(
             {n.value for n in organization.names.all()} - {organization.display_name}
         ),
-        "identifiers": [
-            {"scheme": i.get_scheme_display(), "value": i.value, "url": i.url}
-            for i in organization.identifiers.all()
-        ],
+        "identifiers": identifiers(organization),
         "topics": [topic_ref(t) for t in public(organization.topics.all())],
         "activities": _latest(
             _activities_of(mine),
@@ -191,10 +197,7 @@ def person_page(uid) -> dict:
             reverse("portal:person-activities", kwargs={"uid": person.uid}),
             mine,
         ),
-        "identifiers": [
-            {"scheme": i.get_scheme_display(), "value": i.value, "url": i.url}
-            for i in person.identifiers.all()
-        ],
+        "identifiers": identifiers(person),
         "sources": sources(person),
         "jsonld": jsonld.person(person, [a.organization for a in affiliations]),
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+import textwrap
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
@@ -31,8 +32,12 @@ from .references import country_ref, organization_ref, url_of
 
 #: Organizations the network view draws: the most active ones under the filters.
 NETWORK_SIZE = 120
-#: Of those, the ones named on the picture (all are named in the table).
+#: Of those, the ones named on the picture (all are named in the table)…
 LABELLED = 20
+#: …and the ones still named on a phone, where the picture is a third of its size.
+LABELLED_SMALL = 5
+#: Characters on a line of a label, and lines at most.
+LABEL_WIDTH, LABEL_LINES = 18, 3
 #: Places the map draws, most active first.
 MAP_PLACES = 600
 
@@ -275,6 +280,18 @@ def _group(organization: Organization) -> str:
     return "abroad"
 
 
+def label_lines(organization: Organization) -> list[str]:
+    """How the picture names an organization: its acronym, else its name on a few short lines,
+    so that "Cancer research cluster in Milan" and "… in Lausanne" stay apart. A longer name
+    keeps its beginning and its end, which is where names differ."""
+    lines = textwrap.wrap(
+        organization.short_name, LABEL_WIDTH, break_long_words=False, break_on_hyphens=False
+    )
+    if len(lines) > LABEL_LINES:
+        lines = [*lines[: LABEL_LINES - 1], f"… {lines[-1]}"]
+    return lines
+
+
 def partnership_network(filters: Filters, size: int = NETWORK_SIZE) -> dict:
     """The most active organizations and what they did together, laid out for drawing."""
     activities = filters.activities()
@@ -301,10 +318,12 @@ def partnership_network(filters: Filters, size: int = NETWORK_SIZE) -> dict:
         degree[b] += 1
     largest = max(top.values(), default=1)
     labelled = set(order[:LABELLED])
+    labelled_small = set(order[:LABELLED_SMALL])
     nodes = [
         {
             **organization_ref(organizations[pk]),
             "short_name": organizations[pk].short_name,
+            "label": label_lines(organizations[pk]),
             "group": _group(organizations[pk]),
             "country": str(places[pk].country.name) if places[pk] else "",
             "activities": top[pk],
@@ -313,6 +332,8 @@ def partnership_network(filters: Filters, size: int = NETWORK_SIZE) -> dict:
             "y": positions[i][1],
             "radius": round(4 + 16 * math.sqrt(top[pk] / largest), 1),
             "labelled": pk in labelled,
+            "labelled_small": pk in labelled_small,
+            "label_y": round(positions[i][1] + 4 + 16 * math.sqrt(top[pk] / largest), 1),
         }
         for i, pk in enumerate(order)
     ]

@@ -79,4 +79,9 @@ urlpatterns = [
     *page(timeline, views.timeline, "timeline"),
     *page(pgettext_lazy("URL path", "search"), views.search, "search"),
     *paged(format_lazy("{}/<int:year>", timeline), views.timeline_year, "timeline-year"),
+    *paged(
+        format_lazy("{}/{}", timeline, pgettext_lazy("URL path", "date-not-recorded")),
+        views.timeline_undated,
+        "timeline-undated",
+    ),
 ]

@@ -23,6 +23,7 @@ from passerelle.core.ratelimits import rate_limited
 
 from . import geography, overview, pages, partnerships
 from .caching import cached_page
+from .descriptions import describe
 from .publishing import STATIC_SITE_FLAG
 
 
@@ -63,7 +64,12 @@ def jsonld_script(described: dict | None) -> SafeString:
 
 
 def respond(
-    request: HttpRequest, payload: dict, template: str, title: str, as_json: bool = False
+    request: HttpRequest,
+    payload: dict,
+    template: str,
+    title: str,
+    as_json: bool = False,
+    description: str = "",
 ) -> HttpResponse:
     if as_json or request.GET.get("format") == "json":
         return JsonResponse(
@@ -84,6 +90,7 @@ def respond(
     context = {
         "page": payload,
         "title": title,
+        "description": description or describe(payload),
         "canonical": url,
         "alternates": [
             (code, name, request.build_absolute_uri(path)) for code, name, path in alternates
@@ -205,6 +212,13 @@ def timeline_year(request, year, number=1, as_json=False):
     return respond(request, payload, "portal/timeline_year.html", title, as_json)
 
 
+@cached_page
+def timeline_undated(request, number=1, as_json=False):
+    payload = overview.timeline_undated_page(number)
+    title = _("Activities whose date is not recorded")
+    return respond(request, payload, "portal/timeline_undated.html", title, as_json)
+
+
 @rate_limited("search")
 def search(request, as_json=False):
     """One box over the public records; not cached, since every query is its own page."""
@@ -219,10 +233,32 @@ def search(request, as_json=False):
     title = (
         _("Search") if not results.query else _("Search: %(query)s") % {"query": results.query[:80]}
     )
-    return respond(request, payload, "portal/search.html", title, as_json)
+    description = describe({"type": "search"})
+    return respond(request, payload, "portal/search.html", title, as_json, description)
 
 
 FILTER_PARAMETERS = ("kind", "subkind", "country", "topic", "year", "role")
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """The portal's 404, in the language of the address, with the portal's header and footer.
+
+    Its language links lead to each language's home page: the missing address has no
+    translation to offer.
+    """
+    links = [
+        (code, get_language_info(code)["name_local"].capitalize(), translate_url("/en/", code))
+        for code, _name in settings.LANGUAGES
+    ]
+    context = {
+        "page": {},
+        "title": _("Page not found"),
+        "description": describe({"type": "not-found"}),
+        "language_links": links,
+        "share_links": [],
+        "static_site": request.META.get(STATIC_SITE_FLAG, False),
+    }
+    return render(request, "portal/404.html", context, status=404)
 
 
 @cache_control(max_age=24 * 3600, public=True)
