@@ -258,3 +258,132 @@ def test_a_form_opened_before_someone_else_saved_is_not_saved(staff_client, demo
     assert any("after you opened it. Nothing was saved" in m for m in shown), shown
     clara.refresh_from_db()
     assert clara.name_en == "Saved by a colleague" and clara.name != "Mine"
+
+
+def _change_page(client, activity):
+    url = reverse("admin:activities_activity_change", args=[activity.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {name: _form_value(form, name) for name in form.fields}
+    data.update(_empty_inlines(page.context["inline_admin_formsets"]))
+    return url, page, data
+
+
+def _inline_prefix(page, model) -> str:
+    return next(
+        i.formset.prefix for i in page.context["inline_admin_formsets"] if i.formset.model is model
+    )
+
+
+def test_an_agreement_with_commitments_saves_and_takes_a_new_alternating_one(staff_client, demo):
+    """"Held alternately in" holds several countries: a multi-choice list that starts empty."""
+    import re
+
+    from passerelle.activities.models import Commitment
+
+    agreement = Activity.objects.get(title_en__contains="Weizmann")
+    url, page, data = _change_page(staff_client, agreement)
+    prefix = _inline_prefix(page, Commitment)
+    body = page.content.decode()
+    for n, wanted in ((0, []), (1, ["FR", "IL"]), (2, [])):
+        select = re.search(
+            rf'<select name="{prefix}-{n}-alternate_countries"[^>]*>(.*?)</select>', body, re.S
+        )
+        assert select and " multiple" in select.group(0).split(">")[0], select
+        assert re.findall(r'value="(\w+)" selected', select.group(1)) == wanted
+    data["end"] = "2030"
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": str(total + 1),
+            f"{prefix}-{total}-position": "3",
+            f"{prefix}-{total}-area": "joint_events",
+            f"{prefix}-{total}-text_en": "joint symposia, held alternately in Lyon and Shanghai",
+            f"{prefix}-{total}-alternate_countries": ["FR", "CN"],
+        }
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    agreement.refresh_from_db()
+    assert agreement.end == "2030"
+    added = agreement.commitments.get(position=3)
+    assert sorted(c.code for c in added.alternate_countries) == ["CN", "FR"]
+    codes = [[c.code for c in x.alternate_countries] for x in agreement.commitments.all()]
+    assert codes[:3] == [
+        [],
+        ["FR", "IL"],
+        [],
+    ]
+
+
+def test_the_commitment_page_has_the_multi_country_list(staff_client, demo):
+    from passerelle.activities.models import Commitment
+
+    commitment = Commitment.objects.get(text_en__contains="alternately")
+    url = reverse("admin:activities_commitment_change", args=[commitment.pk])
+    field = staff_client.get(url).context["adminform"].form.fields["alternate_countries"]
+    assert field.widget.allow_multiple_selected
+    data = {
+        "agreement": commitment.agreement_id,
+        "area": "joint_events",
+        "text_en": commitment.text_en,
+        "position": "1",
+        "alternate_countries": ["IL", "FR", "DE"],
+    }
+    assert staff_client.post(url, data).status_code == 302
+    commitment.refresh_from_db()
+    assert sorted(c.code for c in commitment.alternate_countries) == ["DE", "FR", "IL"]
+
+
+@pytest.mark.parametrize(
+    ("title", "sections", "absent", "commitments"),
+    [
+        ("Senegalese delegation", ["Delegation"], ["Agreement", "Event", "Objectives"], False),
+        ("Weizmann", ["Agreement"], ["Delegation", "Event", "Funding"], True),
+        ("Franco-Chinese seminar (1st)", ["Event"], ["Agreement", "Exchange"], False),
+        ("exchanges of physicians", ["Funding", "Exchange"], ["Objectives", "Agreement"], False),
+    ],
+)
+def test_an_activity_form_shows_the_sections_and_inlines_of_its_kind(
+    staff_client, demo, title, sections, absent, commitments
+):
+    from passerelle.activities.models import Commitment
+
+    activity = Activity.objects.get(title_en__contains=title)
+    page = staff_client.get(reverse("admin:activities_activity_change", args=[activity.pk]))
+    shown = [str(fieldset.name) for fieldset in page.context["adminform"]]
+    assert set(sections) <= set(shown) and not set(absent) & set(shown), shown
+    models = [i.formset.model for i in page.context["inline_admin_formsets"]]
+    assert (Commitment in models) is commitments and Participation in models
+
+
+def test_adding_an_activity_asks_its_kind_first(staff_client, demo):
+    url = reverse("admin:activities_activity_add")
+    chooser = staff_client.get(url)
+    assert "adminform" not in chooser.context
+    links = [k["url"] for k in chooser.context["kinds"]]
+    assert len(links) == 7 and "?kind=delegation" in links
+    page = staff_client.get(url, {"kind": "delegation"})
+    form = page.context["adminform"].form
+    assert list(form.fields["kind"].choices) == [("delegation", "delegation")]
+    assert [c for c, _label in form.fields["category"].choices] == [
+        "",
+        "study_visit",
+        "official_visit",
+    ]
+    assert "status" not in form.fields and "edition" not in form.fields
+    response = staff_client.post(
+        f"{url}?kind=delegation",
+        {
+            "kind": "delegation",
+            "category": "official_visit",
+            "title_en": "Delegation from Heidelberg",
+            "direction": "incoming",
+            "delegation_country": "DE",
+            "visibility": "public",
+            **_empty_inlines(page.context["inline_admin_formsets"]),
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["errors"]
+    created = Activity.objects.get(title_en="Delegation from Heidelberg")
+    assert (created.kind, created.delegation_country) == ("delegation", "DE")
