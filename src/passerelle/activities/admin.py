@@ -164,7 +164,7 @@ INLINE_PARTICIPATIONS_LIMIT = 50
 @admin.register(Activity)
 class ActivityAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
     resource_classes = [ActivityResource]
-    list_display = ["title_en", "kind", "category", "interval", "status", "visibility"]
+    list_display = ["activity_title", "kind", "category", "interval", "status", "visibility"]
     list_filter = ["kind", "category", "status", "visibility", "topics", "places__country"]
     search_fields = ["title_en", "title_fr", "acronym", "summary_en", "summary_fr"]
     autocomplete_fields = ["places", "topics"]
@@ -239,6 +239,11 @@ class ActivityAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
         }
         return TemplateResponse(request, self.choose_kind_template, context)
 
+    @admin.display(description=_("title"), ordering="title_en")
+    def activity_title(self, obj):
+        """The title in the back office's language, the other one when it has none."""
+        return obj.title
+
     @admin.display(description=_("dates"), ordering="start")
     def interval(self, obj):
         return obj.interval_display or "—"
@@ -272,7 +277,7 @@ class ActivityAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(
-    VisibleParticipationsMixin, SpreadsheetMixin, SimpleHistoryAdmin, ModelAdmin
+    ChoiceWidgetsMixin, VisibleParticipationsMixin, SpreadsheetMixin, SimpleHistoryAdmin, ModelAdmin
 ):
     resource_classes = [ParticipationResource]
     list_display = ["activity", "actor_name", "role", "interval", "visibility"]
