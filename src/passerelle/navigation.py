@@ -57,12 +57,18 @@ def sidebar(request: HttpRequest) -> list[dict]:
         {
             "title": _("Search and matchmaking"),
             "items": [
-                _item(
-                    _("Search"),
-                    "search",
-                    "admin:search_searchentry_changelist",
-                    "search.view_searchentry",
-                ),
+                {
+                    **_item(
+                        _("Search"),
+                        "search",
+                        "admin:search_searchentry_changelist",
+                        "search.view_searchentry",
+                    ),
+                    # its address begins Find partners' own: active on its page only
+                    "active": lambda request: (
+                        request.path == reverse("admin:search_searchentry_changelist")
+                    ),
+                },
                 _item(
                     _("Find partners"),
                     "diversity_3",
