@@ -30,7 +30,8 @@ from .models import (
     check_parties,
     role_problem,
 )
-from .vocabulary import CATEGORIES_BY_KIND, Category, Kind
+from .series import edition_problems
+from .vocabulary import CATEGORIES_BY_KIND, Category, Kind, LinkRelation
 
 
 class ParticipationFormSet(BaseInlineFormSet):
@@ -82,8 +83,31 @@ class CommitmentInline(ChoiceWidgetsMixin, TabularInline):
     ]
 
 
+class ActivityLinkFormSet(BaseInlineFormSet):
+    """Checks the series an activity joins with the edition number and places being saved
+    (the links' own ``clean()`` sees the activity as it was, or not at all when new)."""
+
+    def clean(self) -> None:
+        super().clean()
+        activity = self.instance
+        places = getattr(activity, "places_being_saved", None)
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("relation") != LinkRelation.PART_OF:
+                continue
+            if not data.get("object"):
+                continue
+            problems = edition_problems(activity, data["object"], places=places)
+            if activity.pk and form.instance.pk and not form.has_changed():
+                problems.pop("edition", None)  # the activity's own clean() said it
+            for problem in problems.values():
+                if problem not in form.errors.get("object", []):  # the link's clean() said it
+                    form.add_error("object", problem)
+
+
 class ActivityLinkInline(ChoiceWidgetsMixin, TabularInline):
     model = ActivityLink
+    formset = ActivityLinkFormSet
     fk_name = "subject"
     extra = 0
     autocomplete_fields = ["object"]
@@ -214,6 +238,12 @@ class ActivityAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
         if self.activity_kind(request, obj) != Kind.AGREEMENT:
             inlines = [i for i in inlines if i is not CommitmentInline]
         return inlines
+
+    def save_form(self, request, form, change):
+        activity = super().save_form(request, form, change)
+        # the places chosen, for the link rows to check against a series' places
+        activity.places_being_saved = list(form.cleaned_data.get("places") or [])
+        return activity
 
     def add_view(self, request, form_url="", extra_context=None):
         if request.method == "GET" and self.activity_kind(request) is None:
