@@ -105,8 +105,11 @@ def test_the_content_security_policy_blocks_nothing_we_serve(page, live_server):
     from passerelle.activities.models import Activity
 
     milan = Activity.objects.get(title_en__contains="with Milan")
+    weizmann = Activity.objects.get(title_en__contains="Weizmann")
     for path in (
         "/en/admin/",
+        f"/fr/admin/activities/activity/{weizmann.pk}/change/",  # the multi-country lists
+        "/fr/admin/search/searchentry/match/?q=nanomedicine&scope=ES",
         "/en/admin/registry/organization/",
         f"/en/admin/activities/activity/{milan.pk}/change/",
         "/en/admin/ingest/merge/duplicates/",
@@ -118,3 +121,85 @@ def test_the_content_security_policy_blocks_nothing_we_serve(page, live_server):
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
     assert violations == []
+
+
+def _selected(page, name: str) -> list[str]:
+    return page.eval_on_selector(
+        f"select[name='{name}']", "el => Array.from(el.selectedOptions).map(o => o.value)"
+    )
+
+
+def test_edit_an_agreement_and_add_a_commitment_alternating_between_two_countries(
+    page, live_server, artifacts
+):
+    """The Weizmann agreement's commitments once made every save fail ("Enter a list of
+    values"): its end date changes, and a new commitment takes two countries."""
+    from passerelle.activities.models import Activity
+
+    weizmann = Activity.objects.get(title_en__contains="Weizmann")
+    url = f"{live_server.url}/en/admin/activities/activity/{weizmann.pk}/change/"
+    page.goto(url)
+    assert _selected(page, "commitments-0-alternate_countries") == []
+    assert sorted(_selected(page, "commitments-1-alternate_countries")) == ["FR", "IL"]
+    page.fill("input[name=end]", "2030")
+    page.get_by_text("Add another Commitment", exact=True).click()
+    page.fill("input[name='commitments-3-position']", "3")
+    page.select_option("select[name='commitments-3-area']", "joint_events")
+    page.fill("input[name='commitments-3-text_en']", "joint symposia, alternately in each country")
+    row = page.locator("select[name='commitments-3-alternate_countries'] + .select2")
+    for country in ("France", "Israel"):  # typed into the multi-choice list, as staff do
+        row.locator(".select2-search__field").click()
+        page.keyboard.type(country)
+        page.locator(".select2-results__option", has_text=country).first.click()
+    assert sorted(_selected(page, "commitments-3-alternate_countries")) == ["FR", "IL"]
+    page.screenshot(path=artifacts / "backoffice-agreement-commitments.png", full_page=True)
+    with page.expect_navigation():
+        page.click("button[name=_save]")
+    assert "was changed successfully" in page.content()
+    weizmann.refresh_from_db()
+    assert weizmann.end == "2030"
+    page.goto(url)
+    assert sorted(_selected(page, "commitments-3-alternate_countries")) == ["FR", "IL"]
+    assert page.input_value("input[name='commitments-3-text_en']").startswith("joint symposia")
+    page.goto(url.replace("/en/", "/fr/"))
+    assert "Organisé en alternance en" in page.content() or "alternance" in page.content()
+    page.screenshot(path=artifacts / "backoffice-agreement-commitments-fr.png", full_page=True)
+
+
+def test_adding_an_activity_asks_its_kind_then_shows_its_form_only(page, live_server, artifacts):
+    from passerelle.activities.models import Activity
+
+    for language, kind, heading in (
+        ("en", "Delegation", "Agreement"),
+        ("fr", "Délégation", "Accord"),
+    ):
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.goto(f"{live_server.url}/{language}/admin/activities/activity/add/")
+        assert page.locator("a[href*='?kind=']").count() == 7
+        page.screenshot(
+            path=artifacts / f"backoffice-activity-kinds-{language}.png", full_page=True
+        )
+        with page.expect_navigation():
+            page.get_by_role("link", name=kind, exact=True).click()
+        headings = page.locator("h2").all_inner_texts()
+        assert any(kind in h for h in headings) and not any(h.strip() == heading for h in headings)
+        assert page.locator("select[name^='commitments-']").count() == 0
+        page.screenshot(
+            path=artifacts / f"backoffice-delegation-form-{language}.png", full_page=True
+        )
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(
+            path=artifacts / f"backoffice-delegation-form-{language}-phone.png", full_page=True
+        )
+    page.fill("input[name=title_en]", "Delegation from Heidelberg")
+    page.select_option("select[name=direction]", "incoming")
+    page.select_option("select[name=delegation_country]", "DE")
+    with page.expect_navigation():
+        page.click("button[name=_save]")
+    assert "Delegation from Heidelberg" in page.content()
+    created = Activity.objects.get(title_en="Delegation from Heidelberg")
+    assert (created.kind, created.direction, created.delegation_country) == (
+        "delegation",
+        "incoming",
+        "DE",
+    )

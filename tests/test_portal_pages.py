@@ -207,7 +207,7 @@ def test_timeline(client, demo):
     assert client.get("/en/timeline/1900/").status_code == 404
 
 
-def test_the_timeline_shows_every_public_activity(client, demo):
+def test_the_timeline_shows_every_public_activity(client, demo, text_of):
     """On its year, on the year it was signed, or in the list of those with no date."""
     public = set(Activity.objects.filter(visibility="public").values_list("uid", flat=True))
     assert len(public) == 25
@@ -223,7 +223,7 @@ def test_the_timeline_shows_every_public_activity(client, demo):
     undated = client.get("/en/timeline/date-not-recorded.json").json()
     listed |= {a["id"] for a in undated["activities"]}
     assert listed == {str(uid) for uid in public}
-    html = _text(client.get("/fr/chronologie/"))
+    html = text_of(client.get("/fr/chronologie/"))
     assert "Date non renseignée 23 activités" in html
     assert "Les 23 activités dont la date n'est pas renseignée" in html
     # a hidden activity leaves the count

@@ -87,9 +87,9 @@ INSTALLED_APPS = [
     "passerelle.api",
     "passerelle.search",
     "django_tasks",
-    "django_tasks_db",
+    "passerelle.thirdparty.TasksConfig",  # django_tasks_db, named in our languages
     "ninja",
-    "axes",
+    "passerelle.thirdparty.LoginProtectionConfig",  # axes, named in our languages
     "csp",
     "django_prometheus",
     # After Passerelle's apps: its own `import` and `export` commands must not shadow ours.
@@ -337,7 +337,12 @@ UNFOLD = {
     "SITE_SUBHEADER": _("International relations"),
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
-    "SIDEBAR": {"show_search": True, "show_all_applications": True},
+    # the officer's work first, the machinery folded under Administration (navigation.py)
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": "passerelle.navigation.sidebar",
+    },
 }
 
 # One JSON object a line in production (LOG_FORMAT=json), for the log collector.

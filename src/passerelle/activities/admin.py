@@ -1,8 +1,9 @@
 """Back office for activities, their participations, commitments and links."""
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +18,19 @@ from passerelle.core.admin import (
     SpreadsheetMixin,
     VisibleParticipationsMixin,
 )
+from passerelle.core.widgets import ChoiceWidgetsMixin
 
-from .models import Activity, ActivityLink, Commitment, Participation, check_parties, role_problem
+from .models import (
+    KIND_FIELDS,
+    Activity,
+    ActivityLink,
+    Commitment,
+    Participation,
+    check_parties,
+    role_problem,
+)
+from .series import edition_problems
+from .vocabulary import CATEGORIES_BY_KIND, Category, Kind, LinkRelation
 
 
 class ParticipationFormSet(BaseInlineFormSet):
@@ -45,7 +57,7 @@ class ParticipationFormSet(BaseInlineFormSet):
             raise ValidationError(problem)
 
 
-class ParticipationInline(VisibleParticipationsMixin, TabularInline):
+class ParticipationInline(ChoiceWidgetsMixin, VisibleParticipationsMixin, TabularInline):
     model = Participation
     formset = ParticipationFormSet
     extra = 0
@@ -56,7 +68,7 @@ class ParticipationInline(VisibleParticipationsMixin, TabularInline):
         return super().get_queryset(request).select_related("organization", "person", "place")
 
 
-class CommitmentInline(TabularInline):
+class CommitmentInline(ChoiceWidgetsMixin, TabularInline):
     model = Commitment
     extra = 0
     fields = [
@@ -70,8 +82,31 @@ class CommitmentInline(TabularInline):
     ]
 
 
-class ActivityLinkInline(TabularInline):
+class ActivityLinkFormSet(BaseInlineFormSet):
+    """Checks the series an activity joins with the edition number and places being saved
+    (the links' own ``clean()`` sees the activity as it was, or not at all when new)."""
+
+    def clean(self) -> None:
+        super().clean()
+        activity = self.instance
+        places = getattr(activity, "places_being_saved", None)
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("relation") != LinkRelation.PART_OF:
+                continue
+            if not data.get("object"):
+                continue
+            problems = edition_problems(activity, data["object"], places=places)
+            if activity.pk and form.instance.pk and not form.has_changed():
+                problems.pop("edition", None)  # the activity's own clean() said it
+            for problem in problems.values():
+                if problem not in form.errors.get("object", []):  # the link's clean() said it
+                    form.add_error("object", problem)
+
+
+class ActivityLinkInline(ChoiceWidgetsMixin, TabularInline):
     model = ActivityLink
+    formset = ActivityLinkFormSet
     fk_name = "subject"
     extra = 0
     autocomplete_fields = ["object"]
@@ -83,20 +118,37 @@ class ActivityLinkInline(TabularInline):
         return super().get_queryset(request).select_related("object", "commitment")
 
 
-#: Above this many participations an activity's page links to their list instead of
-#: editing them inline: each inline row costs queries and page weight.
-INLINE_PARTICIPATIONS_LIMIT = 50
+#: The sections of an activity's form, each shown for the kinds whose fields it holds
+#: (models.KIND_FIELDS): a delegation's form has no agreement status, no event edition.
+KIND_SECTIONS = [
+    (_("Objectives"), ["objectives_en", "objectives_fr"]),
+    (_("Funding"), ["funding_amount", "funding_currency"]),
+    (_("Agreement"), ["status", "signed_on"]),
+    (_("Event"), ["edition", "venue", "alternating"]),
+    (
+        _("Delegation"),
+        ["direction", "delegation_country", "purpose_en", "purpose_fr", "follow_up"],
+    ),
+    (_("Exchange"), ["exchange_category", "headcount"]),
+]
+
+#: What each kind of activity is, on the page that asks for it before the form.
+KIND_HELP = {
+    Kind.PROGRAM: _("A cooperation or flagship program, an international network, an observatory."),
+    Kind.PROJECT: _("A collaborative or joint research project."),
+    Kind.AGREEMENT: _("A partnership agreement or memorandum: its parties and its commitments."),
+    Kind.EVENT: _(
+        "A seminar, symposium, conference, scientific days; a series or one of its editions."
+    ),
+    Kind.DELEGATION: _("An incoming or outgoing visit: who, from or to where, why, what follows."),
+    Kind.EXCHANGE: _("A mobility of researchers, physicians or students."),
+    Kind.MEMBERSHIP: _("The cluster or one of its members in an international network."),
+}
 
 
-@admin.register(Activity)
-class ActivityAdmin(SpreadsheetMixin, RecordAdmin):
-    list_display = ["title_en", "kind", "category", "interval", "status", "visibility"]
-    list_filter = ["kind", "category", "status", "visibility", "topics", "places__country"]
-    search_fields = ["title_en", "title_fr", "acronym", "summary_en", "summary_fr"]
-    autocomplete_fields = ["places", "topics"]
-    inlines = [ParticipationInline, CommitmentInline, ActivityLinkInline, CitationInline]
-    readonly_fields = [*RecordAdmin.readonly_fields, "participation_list"]
-    fieldsets = [
+def activity_fieldsets(kind: str | None) -> list:
+    """The form's sections for an activity of ``kind`` (every section when it is unknown)."""
+    sections = [
         (
             None,
             {
@@ -116,31 +168,109 @@ class ActivityAdmin(SpreadsheetMixin, RecordAdmin):
         ),
         (_("Summary"), {"fields": ["summary_en", "summary_fr"]}),
         (_("Participations"), {"fields": ["participation_list"]}),
-        (
-            _("Program or project"),
-            {
-                "fields": ["objectives_en", "objectives_fr", "funding_amount", "funding_currency"],
-                "classes": ["collapse"],
-            },
-        ),
-        (_("Agreement"), {"fields": ["status", "signed_on"], "classes": ["collapse"]}),
-        (_("Event"), {"fields": ["edition", "venue", "alternating"], "classes": ["collapse"]}),
-        (
-            _("Delegation"),
-            {
-                "fields": [
-                    "direction",
-                    "delegation_country",
-                    "purpose_en",
-                    "purpose_fr",
-                    "follow_up",
-                ],
-                "classes": ["collapse"],
-            },
-        ),
-        (_("Exchange"), {"fields": ["exchange_category", "headcount"], "classes": ["collapse"]}),
-        (_("Record"), {"fields": ["uid", "created", "updated"], "classes": ["collapse"]}),
     ]
+    for title, fields in KIND_SECTIONS:
+        shown = [f for f in fields if kind is None or kind in KIND_FIELDS[f]]
+        if shown:
+            sections.append((title, {"fields": shown}))
+    sections.append(
+        (_("Record"), {"fields": ["uid", "created", "updated"], "classes": ["collapse"]})
+    )
+    return sections
+
+
+#: Above this many participations an activity's page links to their list instead of
+#: editing them inline: each inline row costs queries and page weight.
+INLINE_PARTICIPATIONS_LIMIT = 50
+
+
+@admin.register(Activity)
+class ActivityAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
+    list_display = ["activity_title", "kind", "category", "interval", "status", "visibility"]
+    list_filter = ["kind", "category", "status", "visibility", "topics", "places__country"]
+    search_fields = ["title_en", "title_fr", "acronym", "summary_en", "summary_fr"]
+    autocomplete_fields = ["places", "topics"]
+    inlines = [ParticipationInline, CommitmentInline, ActivityLinkInline, CitationInline]
+    readonly_fields = [*RecordAdmin.readonly_fields, "participation_list"]
+    fieldsets = activity_fieldsets(None)
+    choose_kind_template = "admin/activities/activity/choose_kind.html"
+
+    def activity_kind(self, request, obj=None) -> str | None:
+        """The kind of the activity on the page: its own, or, when adding, the one asked
+        for (``?kind=`` in the address, or the form sent)."""
+        if obj is not None and obj.pk:
+            return obj.kind
+        kind = request.POST.get("kind") or request.GET.get("kind")
+        return kind if kind in Kind.values else None
+
+    def get_fieldsets(self, request, obj=None):
+        ours = {name for _title, options in self.fieldsets for name in options["fields"]}
+        added = [  # what the base admin adds to ours (publication)
+            fieldset
+            for fieldset in super().get_fieldsets(request, obj)
+            if not ours & set(fieldset[1]["fields"])
+        ]
+        return [*activity_fieldsets(self.activity_kind(request, obj)), *added]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        # a kind decides the form: changing it would strand the fields of the old one
+        return [*readonly, "kind"] if obj is not None and obj.pk else readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        kind = self.activity_kind(request, obj)
+        if kind is None:
+            return form
+        if "kind" in form.base_fields:  # adding: the kind chosen first, and only it
+            form.base_fields["kind"].choices = [(kind, Kind(kind).label)]
+        if "category" in form.base_fields:
+            form.base_fields["category"].choices = [
+                ("", _("Choose…")),
+                *((c, Category(c).label) for c in CATEGORIES_BY_KIND.get(kind, ())),
+            ]
+        return form
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if self.activity_kind(request, obj) != Kind.AGREEMENT:
+            inlines = [i for i in inlines if i is not CommitmentInline]
+        return inlines
+
+    def save_form(self, request, form, change):
+        activity = super().save_form(request, form, change)
+        # the places chosen, for the link rows to check against a series' places
+        activity.places_being_saved = list(form.cleaned_data.get("places") or [])
+        return activity
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "GET" and self.activity_kind(request) is None:
+            return self.choose_kind_view(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def choose_kind_view(self, request):
+        """The first step of adding an activity: its kind, which decides its form."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        query = request.GET.copy()
+        kinds = []
+        for kind in Kind:
+            query["kind"] = kind.value
+            kinds.append(
+                {"label": kind.label, "help": KIND_HELP[kind], "url": f"?{query.urlencode()}"}
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Add an activity: which kind?"),
+            "opts": self.model._meta,
+            "kinds": kinds,
+        }
+        return TemplateResponse(request, self.choose_kind_template, context)
+
+    @admin.display(description=_("title"), ordering="title_en")
+    def activity_title(self, obj):
+        """The title in the back office's language, the other one when it has none."""
+        return obj.title
 
     @admin.display(description=_("dates"), ordering="start")
     def interval(self, obj):
@@ -175,7 +305,7 @@ class ActivityAdmin(SpreadsheetMixin, RecordAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(
-    VisibleParticipationsMixin, SpreadsheetMixin, SimpleHistoryAdmin, ModelAdmin
+    ChoiceWidgetsMixin, VisibleParticipationsMixin, SpreadsheetMixin, SimpleHistoryAdmin, ModelAdmin
 ):
     list_display = ["activity", "actor_name", "role", "interval", "visibility"]
     list_select_related = ["activity", "organization", "person"]
@@ -210,7 +340,7 @@ class ParticipationAdmin(
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin, ModelAdmin):
+class CommitmentAdmin(ChoiceWidgetsMixin, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["text_en", "agreement", "area", "cadence"]
     list_select_related = ["agreement"]
     list_filter = ["area"]

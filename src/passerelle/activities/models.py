@@ -27,6 +27,7 @@ from passerelle.core.fields import PartialDateField
 from passerelle.core.models import Interval, Record, Visibility, localized
 from passerelle.registry.models import ActorReference, Organization, Person, Place, Topic
 
+from .series import edition_problems, series_problems
 from .vocabulary import (
     CATEGORIES_BY_KIND,
     ORGANIZATION_ONLY_ROLES,
@@ -192,6 +193,8 @@ class Activity(Interval, Record):
             errors.setdefault("status", []).append(
                 _("%(activity)s: an agreement has a status.") % {"activity": self}
             )
+        for field, problems in series_problems(self).items():  # an edition number once
+            errors.setdefault(field, []).extend(problems)
         if errors:
             raise ValidationError(errors)
 
@@ -473,6 +476,10 @@ class ActivityLink(models.Model):
                     )
                 }
             )
+        if self.relation == LinkRelation.PART_OF:  # an edition number once a series, its places
+            problems = edition_problems(self.subject, self.object)
+            if problems:
+                raise ValidationError({"object": list(problems.values())})
         if self.relation == LinkRelation.PART_OF and self._part_of_cycle():
             raise ValidationError(
                 {

@@ -7,6 +7,7 @@ table below is the single place that says which role fits which kind.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Kind(models.TextChoices):
@@ -129,7 +130,7 @@ ORGANIZATION_ONLY_ROLES = {Role.PARTY, Role.FUNDER, Role.SENDING, Role.RECEIVING
 
 
 class AgreementStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
+    DRAFT = "draft", pgettext_lazy("agreement status", "draft")  # not a record's draft
     UNDER_REVIEW = "under_review", _("under review")
     SIGNED = "signed", _("signed")
     ACTIVE = "active", _("active")

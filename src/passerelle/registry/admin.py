@@ -10,6 +10,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.views import ChangeList
 
 from passerelle.core.admin import CitationInline, RecordAdmin, SpreadsheetMixin
+from passerelle.core.widgets import ChoiceWidgetsMixin
 
 from .models import (
     Affiliation,
@@ -28,7 +29,7 @@ def _record_fieldset():
 
 
 @admin.register(Place)
-class PlaceAdmin(RecordAdmin):
+class PlaceAdmin(ChoiceWidgetsMixin, RecordAdmin):
     list_display = ["place_name", "region", "country", "geonames_id", "visibility"]
     list_filter = ["country", "visibility"]
     search_fields = ["name_en", "name_fr", "region", "country"]
@@ -44,7 +45,7 @@ class PlaceAdmin(RecordAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(RecordAdmin):
+class TopicAdmin(ChoiceWidgetsMixin, RecordAdmin):
     list_display = ["name_en", "name_fr", "kind", "parent", "mesh_id", "visibility"]
     list_select_related = ["parent"]
     list_filter = ["kind", "visibility"]
@@ -58,19 +59,19 @@ class TopicAdmin(RecordAdmin):
     ]
 
 
-class OrganizationNameInline(TabularInline):
+class OrganizationNameInline(ChoiceWidgetsMixin, TabularInline):
     model = OrganizationName
     extra = 0
     fields = ["value", "kind", "language"]
 
 
-class IdentifierInline(TabularInline):
+class IdentifierInline(ChoiceWidgetsMixin, TabularInline):
     model = Identifier
     extra = 0
     fields = ["scheme", "value"]
 
 
-class RelationshipInline(TabularInline):
+class RelationshipInline(ChoiceWidgetsMixin, TabularInline):
     """Relationships the registry states; the ROR id stays when the target is not loaded."""
 
     model = OrganizationRelationship
@@ -84,7 +85,7 @@ class RelationshipInline(TabularInline):
         return super().get_queryset(request).select_related("target")
 
 
-class AffiliationInline(TabularInline):
+class AffiliationInline(ChoiceWidgetsMixin, TabularInline):
     model = Affiliation
     extra = 0
     autocomplete_fields = ["organization", "person"]
@@ -131,9 +132,9 @@ def _participations_link(obj, count: int, field: str):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SpreadsheetMixin, RecordAdmin):
+class OrganizationAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
     list_display = [
-        "name",
+        "organization_name",
         "acronym",
         "kind",
         "place",
@@ -163,6 +164,11 @@ class OrganizationAdmin(SpreadsheetMixin, RecordAdmin):
     def get_changelist(self, request, **kwargs):
         return PageColumnsChangeList
 
+    @admin.display(description=_("name"), ordering="name")
+    def organization_name(self, obj):
+        """The name in the back office's language (IARC reads "CIRC" in French)."""
+        return obj.display_name
+
     def add_page_columns(self, organizations) -> None:
         pks = [o.pk for o in organizations]
         rors = _identifiers_of("organization", "ror", pks)
@@ -189,7 +195,7 @@ class OrganizationAdmin(SpreadsheetMixin, RecordAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SpreadsheetMixin, RecordAdmin):
+class PersonAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
     list_display = ["family_name", "given_name", "title", "place", "orcid", "visibility"]
     list_filter = ["title", "visibility", "place__country"]
     search_fields = ["family_name", "given_name", "identifiers__value"]
@@ -227,7 +233,7 @@ class PersonAdmin(SpreadsheetMixin, RecordAdmin):
 
 
 @admin.register(Identifier)
-class IdentifierAdmin(SimpleHistoryAdmin, ModelAdmin):
+class IdentifierAdmin(ChoiceWidgetsMixin, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["scheme", "value", "organization", "person"]
     list_select_related = ["organization", "person"]
     list_filter = ["scheme"]

@@ -1,7 +1,7 @@
 """Back office of search: one box over what the user may read, and the matchmaker.
 
-The model "Search entries" is the way in from the sidebar; its list is the search
-page itself, and "Find partners" sits beside it.
+The model "Search entries" is the way in to search: its list is the search page
+itself. "Find partners" has its own entry in the menu (navigation.py).
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from unfold.admin import ModelAdmin
 
 from passerelle.activities.models import Activity
+from passerelle.core.visibility import entries_visible_to
 
 from .engine import filters_from, search
 from .matching import ACTORS, SCOPES, match, record_to_match
@@ -51,6 +53,10 @@ class SearchEntryAdmin(ModelAdmin):
             **self.admin_site.each_context(request),
             "title": _("Search"),
             "opts": self.model._meta,
+            "header_parts": [
+                {"title": _("Search and matchmaking"), "link": ""},
+                {"title": _("Search"), "link": reverse("admin:search_searchentry_changelist")},
+            ],
             "page": results_page(
                 results, params, admin_url, reverse("admin:search_searchentry_changelist")
             ),
@@ -87,12 +93,18 @@ class SearchEntryAdmin(ModelAdmin):
                     "suggestion": suggestion,
                     "url": reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[pk]),
                     "evidence": [{**e, "url": _activity_url(e["id"])} for e in suggestion.evidence],
+                    "country": countries.name(suggestion.country) if suggestion.country else "",
                 }
             )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Find partners"),
-            "opts": self.model._meta,
+            # its own place in the header, not "Search entries"
+            "header_parts": [
+                {"title": _("Search and matchmaking"), "link": ""},
+                {"title": _("Find partners"), "link": reverse("admin:search_match")},
+            ],
+            "countries": partner_countries(request.user),
             "query": text,
             "kind": kind,
             "scope": scope,
@@ -102,6 +114,19 @@ class SearchEntryAdmin(ModelAdmin):
             "searched": found is not None,
         }
         return TemplateResponse(request, "admin/search/match.html", context)
+
+
+def partner_countries(user) -> list[tuple[str, str]]:
+    """The countries of the people and organizations the user may read, by name, for the
+    country picker."""
+    codes = (
+        entries_visible_to(SearchEntry.objects.filter(kind__in=list(ACTORS)), user)
+        .exclude(country="")
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
+    )
+    return sorted(((code, str(countries.name(code))) for code in codes), key=lambda c: c[1])
 
 
 def _record(uid: str, user):

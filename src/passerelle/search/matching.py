@@ -22,13 +22,15 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Exists, Model, OuterRef
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from passerelle.activities.models import Activity, Participation
 from passerelle.activities.vocabulary import Role
 from passerelle.core.changes import content_version
+from passerelle.core.models import localized
 from passerelle.core.visibility import participations_visible_to, reads_every_record
-from passerelle.registry.models import Organization, Person
+from passerelle.registry.models import Organization, Person, Topic
 
 from . import semantic
 from .backends import among
@@ -72,6 +74,9 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
     new_country: bool = False
     actor: tuple[str, int] = ("", 0)
+    #: what the words matched: the actor's own record, and how many of its activities
+    own_words: bool = False
+    worded_activities: int = 0
 
     def as_json(self) -> dict:
         return {
@@ -188,6 +193,8 @@ def match(
     lexical_by_actor: dict[tuple[str, int], float] = defaultdict(float)
     semantic_by_actor: dict[tuple[str, int], float] = defaultdict(float)
     evidence: dict[tuple[str, int], list[tuple[float, int, str]]] = defaultdict(list)
+    own_words: set[tuple[str, int]] = set()
+    worded: Counter = Counter()
     activity_scores: dict[int, tuple[float, float]] = {}
     top_lexical = max(hits.values(), default=0.0) or 1.0
     for pk, entry in entries.items():
@@ -196,6 +203,8 @@ def match(
             actor = (entry.kind, entry.object_id)
             lexical_by_actor[actor] = max(lexical_by_actor[actor], lex)
             semantic_by_actor[actor] = max(semantic_by_actor[actor], sem)
+            if lex > 0:
+                own_words.add(actor)
         elif entry.kind == "activity":
             activity_scores[entry.object_id] = (lex, sem)
     shown = participations_visible_to(
@@ -206,6 +215,7 @@ def match(
         lex, sem = activity_scores[activity]
         weight = ROLE_WEIGHT.get(role, 0.5)
         evidence[actor].append((lex + sem, activity, role))
+        worded[actor] += lex > 0
         # the best activity shows the expertise; many weak ones do not add up to it
         lexical_by_actor[actor] = max(lexical_by_actor[actor], lex * weight)
         semantic_by_actor[actor] = max(semantic_by_actor[actor], 0.9 * sem * weight)
@@ -270,6 +280,8 @@ def match(
         suggestion.evidence = [{"activity": activity, "role": role} for _s, activity, role in best]
         suggestion.new_country = bool(new_country)
         suggestion.actor = candidate
+        suggestion.own_words = candidate in own_words
+        suggestion.worded_activities = worded[candidate]
         suggestions.append(suggestion)
     suggestions.sort(key=lambda s: (-s.score, s.name))
     finalists = suggestions[: max(FINALISTS, 3 * limit)]
@@ -284,9 +296,10 @@ def match(
     finalists.sort(key=lambda s: (-s.score, s.name))
     best = finalists[:limit]
     paths = _paths({s.actor: with_region.get(s.actor, set()) for s in best}, region, user)
+    names = topic_names({slug for s in best for slug in s.shared_topics})
     for suggestion in best:
         suggestion.path = paths.get(suggestion.actor, [])
-        suggestion.reasons = _reasons(suggestion)
+        suggestion.reasons = _reasons(suggestion, names)
     _describe_evidence(best)
     return Matches(text, best, notes)
 
@@ -366,6 +379,7 @@ def _paths(shared: dict[tuple[str, int], set[int]], region: list[int], user) -> 
         "organization__acronym",
         "organization__name",
         "activity__title_en",
+        "activity__title_fr",
     )
     paths = {}
     rows = sorted(  # partial dates ("2015", "2015-03") sort as text; undated ones last
@@ -373,9 +387,10 @@ def _paths(shared: dict[tuple[str, int], set[int]], region: list[int], user) -> 
         key=lambda row: (row[2] or "", -row[3]),
         reverse=True,
     )
-    for activity, organization, _start, _pk, acronym, name, title in rows:
+    french = (get_language() or "en").startswith("fr")
+    for activity, organization, _start, _pk, acronym, name, title, title_fr in rows:
         for actor in actors_of[activity] - {("organization", organization)}:
-            paths.setdefault(actor, [acronym or name, title])
+            paths.setdefault(actor, [acronym or name, (french and title_fr) or title])
     return paths
 
 
@@ -402,12 +417,33 @@ def covered_countries(user) -> Counter:
     return covered
 
 
-def _reasons(suggestion: Suggestion) -> list[str]:
+def topic_names(slugs: set[str]) -> dict[str, str]:
+    """The names of these topics in the active language, by slug."""
+    language = (get_language() or "en")[:2]
+    return {
+        topic.slug: localized(topic, "name", language) or topic.slug
+        for topic in Topic.objects.filter(slug__in=slugs)
+    }
+
+
+def _reasons(suggestion: Suggestion, names: dict[str, str]) -> list[str]:
+    """Why a suggestion fits, in plain words: topics by name, what the words matched."""
     reasons = []
     if suggestion.shared_topics:
-        reasons.append(_("works on %(topics)s") % {"topics": ", ".join(suggestion.shared_topics)})
-    if suggestion.signals.get("lexical", 0) > 0:
-        reasons.append(_("its record or its activities match the words"))
+        topics = ", ".join(names.get(slug, slug) for slug in suggestion.shared_topics)
+        reasons.append(_("works on %(topics)s") % {"topics": topics})
+    if suggestion.signals.get("lexical", 0) > 0 and suggestion.own_words:
+        reasons.append(_("its own record uses words of the theme"))
+    if suggestion.signals.get("lexical", 0) > 0 and suggestion.worded_activities:
+        count = suggestion.worded_activities
+        reasons.append(
+            ngettext(
+                "took part in %(count)d activity whose record uses words of the theme",
+                "took part in %(count)d activities whose records use words of the theme",
+                count,
+            )
+            % {"count": count}
+        )
     if suggestion.signals.get("semantic", 0) > 0.3:
         reasons.append(
             _("close in meaning (%(similarity).2f)")
@@ -425,10 +461,11 @@ def _reasons(suggestion: Suggestion) -> list[str]:
 
 def _describe_evidence(suggestions: list[Suggestion]) -> None:
     ids = {e["activity"] for s in suggestions for e in s.evidence}
+    french = (get_language() or "en").startswith("fr")
     titles = {
-        pk: (uid, title)
-        for pk, uid, title in Activity.objects.filter(pk__in=ids).values_list(
-            "pk", "uid", "title_en"
+        pk: (uid, (french and title_fr) or title_en)
+        for pk, uid, title_en, title_fr in Activity.objects.filter(pk__in=ids).values_list(
+            "pk", "uid", "title_en", "title_fr"
         )
     }
     for suggestion in suggestions:

@@ -67,4 +67,5 @@ class Command(BaseCommand):
             for reason in suggestion.reasons:
                 self.stdout.write(f"      · {reason}")
             for activity in suggestion.evidence:
-                self.stdout.write(f"      ↳ {activity['title']} ({activity['role']})")
+                role = activity["role_label"] or activity["role"]
+                self.stdout.write(f"      ↳ {activity['title']} ({role})")
