@@ -55,7 +55,6 @@ class Drawing(HTMLParser):
         if tag == "svg":
             self.depth -= 1
 
-
     def shapes(self) -> list[tuple[str, str, str]]:
         return [item for item in self.drawn if item[0] != "tspan"]
 
