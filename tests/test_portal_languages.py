@@ -32,6 +32,8 @@ class Drawing(HTMLParser):
         self.styles: list[str] = []
         self.description: list[str] = []
         self.headings: list[int] = []
+        self.terms: list[list[str]] = []  # the <dt> of each <dl>
+        self.in_term = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -45,6 +47,15 @@ class Drawing(HTMLParser):
             self.description.append(attrs.get("content") or "")
         if re.fullmatch(r"h[1-6]", tag):
             self.headings.append(int(tag[1]))
+        if tag == "dl":
+            self.terms.append([])
+        if tag == "dt":
+            self.in_term = True
+            self.terms[-1].append("")
+
+    def handle_data(self, data):
+        if self.in_term:
+            self.terms[-1][-1] += data
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -54,7 +65,8 @@ class Drawing(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "svg":
             self.depth -= 1
-
+        if tag == "dt":
+            self.in_term = False
 
     def shapes(self) -> list[tuple[str, str, str]]:
         return [item for item in self.drawn if item[0] != "tspan"]
@@ -93,7 +105,7 @@ def every_page_pair(client) -> list[tuple[str, str]]:
 
 def test_every_page_in_both_languages(client, demo):
     """French pages draw with the English pages' numbers; every page describes itself in
-    its language; headings never skip a level."""
+    its language; headings never skip a level; no term repeats in a list."""
     pairs = every_page_pair(client)
     assert len(pairs) > 60
     drawn_somewhere = 0
@@ -114,6 +126,8 @@ def test_every_page_in_both_languages(client, demo):
             assert page.headings[0] == 1 and page.headings.count(1) == 1, (path, page.headings)
             pairs_of_levels = zip(page.headings, page.headings[1:], strict=False)
             assert all(b <= a + 1 for a, b in pairs_of_levels), (path, page.headings)
+            # a term once per list: an organization's identifiers of one scheme share theirs
+            assert all(len(set(terms)) == len(terms) for terms in page.terms), (path, page.terms)
     # the map, the network, the timeline and every organization's mini-map
     assert drawn_somewhere >= 4
     # the French descriptions are French, not the English text again
