@@ -67,3 +67,12 @@ def anonymous(request):
 
 #: In order: a bearer token, the browser's session (CSRF checked on writes), anonymous.
 AUTH = [TokenAuth(), Session(), anonymous]
+
+#: Reads are open to anonymous clients (public records); a token or a session reads more.
+#: OpenAPI says so with an empty requirement beside the two schemes (given to every read).
+OPTIONAL_AUTH = {
+    "security": [
+        {},
+        *({type(a).__name__: []} for a in AUTH if hasattr(a, "openapi_security_schema")),
+    ]
+}

@@ -14,6 +14,7 @@ from pydantic import Field
 from passerelle.search import engine, matching
 from passerelle.search.pages import portal_url, results_page
 
+from .auth import OPTIONAL_AUTH
 from .schemas import ERRORS
 
 router = Router(tags=["search"])
@@ -117,6 +118,7 @@ class MatchOut(Schema):
     "/search",
     response={200: SearchOut, **ERRORS},
     operation_id="search",
+    openapi_extra=OPTIONAL_AUTH,
     summary="Search every kind of record",
 )
 def search(request, parameters: Query[SearchParameters]):
@@ -151,6 +153,7 @@ def _record(uid: UUID, user):
     "/match",
     response={200: MatchOut, **ERRORS},
     operation_id="match",
+    openapi_extra=OPTIONAL_AUTH,
     summary="Who should we work with on a theme, a call text or a record?",
 )
 def match(request, parameters: Query[MatchParameters]):

@@ -25,16 +25,7 @@ from passerelle.search.documents import BUILDERS as INDEXED
 from passerelle.search.engine import matching_records
 
 from . import schemas
-from .auth import AUTH
-
-#: Reads are open to anonymous clients (public records); a token or a session reads more.
-#: OpenAPI says so with an empty requirement beside the two schemes.
-OPTIONAL_AUTH = {
-    "security": [
-        {},
-        *({type(a).__name__: []} for a in AUTH if hasattr(a, "openapi_security_schema")),
-    ]
-}
+from .auth import OPTIONAL_AUTH
 
 
 @dataclass(frozen=True)

@@ -292,13 +292,13 @@ class TakenError(DocumentError):
 
 def plain(value: Any) -> Any:
     """A model value as JSON holds it: country codes, decimals as text, UUIDs as text."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return value  # the most of them, first
     if isinstance(value, Decimal | uuid.UUID):
         return str(value)
     code = getattr(value, "code", None)  # a django-countries Country
     if code is not None:
         return code
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
     return [plain(v) for v in value]  # a multiple CountryField's list-like value
 
 
