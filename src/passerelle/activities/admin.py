@@ -10,13 +10,8 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
 
-from passerelle.core import authoring
-from passerelle.core.admin import (
-    CitationInline,
-    RecordAdmin,
-    SpreadsheetMixin,
-    VisibleParticipationsMixin,
-)
+from passerelle.core.admin import CitationInline, RecordAdmin, SpreadsheetMixin
+from passerelle.core.backoffice import RestrictedAdmin, RestrictedHistory, RestrictedInline
 from passerelle.ingest.sheets import ActivityResource, ParticipationResource
 
 from .models import Activity, ActivityLink, Commitment, Participation, check_parties, role_problem
@@ -46,7 +41,7 @@ class ParticipationFormSet(BaseInlineFormSet):
             raise ValidationError(problem)
 
 
-class ParticipationInline(VisibleParticipationsMixin, TabularInline):
+class ParticipationInline(RestrictedInline, TabularInline):
     model = Participation
     formset = ParticipationFormSet
     extra = 0
@@ -57,7 +52,7 @@ class ParticipationInline(VisibleParticipationsMixin, TabularInline):
         return super().get_queryset(request).select_related("organization", "person", "place")
 
 
-class CommitmentInline(TabularInline):
+class CommitmentInline(RestrictedInline, TabularInline):
     model = Commitment
     extra = 0
     fields = [
@@ -71,7 +66,7 @@ class CommitmentInline(TabularInline):
     ]
 
 
-class ActivityLinkInline(TabularInline):
+class ActivityLinkInline(RestrictedInline, TabularInline):
     model = ActivityLink
     fk_name = "subject"
     extra = 0
@@ -177,7 +172,7 @@ class ActivityAdmin(SpreadsheetMixin, RecordAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(
-    VisibleParticipationsMixin, SpreadsheetMixin, SimpleHistoryAdmin, ModelAdmin
+    RestrictedAdmin, SpreadsheetMixin, RestrictedHistory, SimpleHistoryAdmin, ModelAdmin
 ):
     resource_classes = [ParticipationResource]
     list_display = ["activity", "actor_name", "role", "interval", "visibility"]
@@ -195,14 +190,6 @@ class ParticipationAdmin(
     list_per_page = 50
     show_full_result_count = False
 
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or authoring.may_change(request.user, obj.activity))
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or authoring.may_change(request.user, obj.activity))
-
     @admin.display(description=_("participant"))
     def actor_name(self, obj):
         return obj.actor
@@ -213,7 +200,7 @@ class ParticipationAdmin(
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin, ModelAdmin):
+class CommitmentAdmin(RestrictedAdmin, RestrictedHistory, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["text_en", "agreement", "area", "cadence"]
     list_select_related = ["agreement"]
     list_filter = ["area"]

@@ -12,11 +12,12 @@ from unfold.admin import GenericTabularInline, ModelAdmin
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
 from . import authoring
+from .backoffice import RestrictedAdmin, RestrictedHistory, RestrictedInline
 from .models import Citation, Reader, Source
-from .visibility import participations_visible_to, visible_to
+from .querysets import holds
 
 
-class CitationInline(GenericTabularInline):
+class CitationInline(RestrictedInline, GenericTabularInline):
     """The sources a record cites, each with the sentence that supports it."""
 
     model = Citation
@@ -30,7 +31,7 @@ class CitationInline(GenericTabularInline):
         return super().get_queryset(request).select_related("source")
 
 
-class ReaderInline(GenericTabularInline):
+class ReaderInline(RestrictedInline, GenericTabularInline):
     """The users and groups who read a confidential record (besides its owner and
     administrators)."""
 
@@ -45,9 +46,9 @@ class ReaderInline(GenericTabularInline):
         return super().get_queryset(request).select_related("user", "group")
 
 
-class RecordAdmin(SimpleHistoryAdmin, ModelAdmin):
+class RecordAdmin(RestrictedAdmin, RestrictedHistory, SimpleHistoryAdmin, ModelAdmin):
     """Base admin of records: history with revert, citations, readers, drafts, and only
-    the records the user may read (core.visibility)."""
+    the records the user may read and change (core.querysets, core.backoffice)."""
 
     inlines = [CitationInline]
     list_filter_submit = True
@@ -56,9 +57,6 @@ class RecordAdmin(SimpleHistoryAdmin, ModelAdmin):
     readonly_fields = ["uid", "created", "updated", "owner"]
     change_form_template = "admin/record_change_form.html"
     actions = ["publish_drafts"]
-
-    def get_queryset(self, request):
-        return visible_to(super().get_queryset(request), request.user)
 
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), ReaderInline]
@@ -89,14 +87,6 @@ class RecordAdmin(SimpleHistoryAdmin, ModelAdmin):
                 authoring.start(self.instance, user)
 
         return NewRecordForm
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or authoring.may_change(request.user, obj))
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or authoring.may_change(request.user, obj))
 
     def has_publish_permission(self, request):
         return authoring.publishes(request.user)
@@ -137,18 +127,24 @@ class RecordAdmin(SimpleHistoryAdmin, ModelAdmin):
         }
 
 
-class VisibleParticipationsMixin:
-    """Inlines and lists of participations show only those the user may read."""
-
-    def get_queryset(self, request):
-        return participations_visible_to(super().get_queryset(request), request.user)
-
-
 class SpreadsheetMixin(ImportExportMixin):
-    """Import from and export to CSV and XLSX, with a preview of every row before writing."""
+    """Import from and export to CSV and XLSX, with a preview of every row before writing.
+
+    Importing is for those who may add and change the model (a viewer gets no Import
+    button, and a 403 on its address); the rows are checked against what the user may
+    change (ingest.permissions). Exporting is for those who may view it, and exports
+    the rows of the list, which are those the user reads.
+    """
 
     import_form_class = ImportForm
     export_form_class = ExportForm
+
+    def has_import_permission(self, request):
+        user = request.user
+        return authoring.may_add(user, self.model) and holds(user, self.model, "change")
+
+    def has_export_permission(self, request):
+        return holds(request.user, self.model, "view")
 
 
 @admin.register(Source)
@@ -178,7 +174,7 @@ class SourceAdmin(RecordAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin, ModelAdmin):
+class CitationAdmin(RestrictedAdmin, RestrictedHistory, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["source", "content_type", "object_id", "quotation"]
     list_select_related = ["source", "content_type"]
     list_filter = ["content_type"]

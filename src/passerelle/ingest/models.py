@@ -12,6 +12,21 @@ from django.utils.translation import gettext_lazy as _
 
 from passerelle.registry.models import Organization, Person
 
+from passerelle.core.querysets import DependentQuerySet
+
+
+class ImportedRowQuerySet(DependentQuerySet):
+    """Registry records and conflicts: read and reviewed by whoever reads and changes their
+    organization (core.querysets)."""
+
+    holders = ("organization",)
+
+
+class MergeQuerySet(DependentQuerySet):
+    """A merge is read, and undone, by whoever reads, and changes, the record kept."""
+
+    holders = ("kept_organization", "kept_person")
+
 
 class ExternalRecord(models.Model):
     """The last imported version of a registry record, by registry and id."""
@@ -27,6 +42,8 @@ class ExternalRecord(models.Model):
     digest = models.CharField(_("digest of the record"), max_length=64)
     values = models.JSONField(_("values last imported"), default=dict)
     imported = models.DateTimeField(_("imported"), auto_now=True)
+
+    objects = ImportedRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("external record")
@@ -54,6 +71,8 @@ class ImportConflict(models.Model):
     theirs = models.TextField(_("value in the registry"), blank=True)
     detected = models.DateTimeField(_("detected"), auto_now_add=True)
     resolved = models.BooleanField(_("resolved"), default=False)
+
+    objects = ImportedRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import conflict")
@@ -101,6 +120,8 @@ class Merge(models.Model):
     )
     merged = models.DateTimeField(_("merged"), auto_now_add=True)
     undone = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    objects = MergeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("merge")

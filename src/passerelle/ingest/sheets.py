@@ -25,6 +25,7 @@ from passerelle.activities.models import Activity, Participation
 from passerelle.core.identifiers import normalize_identifier
 from passerelle.registry.models import Identifier, Organization, Person, Place, Topic
 
+from .permissions import RowsForTheUser
 from .resolution import Resolver, resolver_from_database
 
 #: A name match must be at least this good, and this far ahead of the next, to be trusted.
@@ -87,7 +88,7 @@ class ValidatedRows:
     use_transactions = True
 
 
-class RecordResource(resources.ModelResource):
+class RecordResource(RowsForTheUser, resources.ModelResource):
     """Rows are identified by the stable id; every row is validated like a form."""
 
     id = fields.Field(attribute="uid", column_name="id", widget=UUIDWidget())
@@ -334,7 +335,7 @@ class ActivityResource(RecordResource):
         return ",".join(t.slug for t in obj.topics.all())
 
 
-class ParticipationResource(resources.ModelResource):
+class ParticipationResource(RowsForTheUser, resources.ModelResource):
     """One row per participation; the activity and the actor by their stable ids."""
 
     activity = fields.Field(

@@ -10,6 +10,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.views import ChangeList
 
 from passerelle.core.admin import CitationInline, RecordAdmin, SpreadsheetMixin
+from passerelle.core.backoffice import RestrictedAdmin, RestrictedHistory, RestrictedInline
 from passerelle.ingest.sheets import OrganizationResource, PersonResource
 
 from .models import (
@@ -59,19 +60,19 @@ class TopicAdmin(RecordAdmin):
     ]
 
 
-class OrganizationNameInline(TabularInline):
+class OrganizationNameInline(RestrictedInline, TabularInline):
     model = OrganizationName
     extra = 0
     fields = ["value", "kind", "language"]
 
 
-class IdentifierInline(TabularInline):
+class IdentifierInline(RestrictedInline, TabularInline):
     model = Identifier
     extra = 0
     fields = ["scheme", "value"]
 
 
-class RelationshipInline(TabularInline):
+class RelationshipInline(RestrictedInline, TabularInline):
     """Relationships the registry states; the ROR id stays when the target is not loaded."""
 
     model = OrganizationRelationship
@@ -85,7 +86,7 @@ class RelationshipInline(TabularInline):
         return super().get_queryset(request).select_related("target")
 
 
-class AffiliationInline(TabularInline):
+class AffiliationInline(RestrictedInline, TabularInline):
     model = Affiliation
     extra = 0
     autocomplete_fields = ["organization", "person"]
@@ -230,7 +231,7 @@ class PersonAdmin(SpreadsheetMixin, RecordAdmin):
 
 
 @admin.register(Identifier)
-class IdentifierAdmin(SimpleHistoryAdmin, ModelAdmin):
+class IdentifierAdmin(RestrictedAdmin, RestrictedHistory, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["scheme", "value", "organization", "person"]
     list_select_related = ["organization", "person"]
     list_filter = ["scheme"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
 from passerelle.activities.models import Activity
+from passerelle.core.visibility import entries_visible_to
 
 from .engine import filters_from, search
 from .matching import ACTORS, SCOPES, match, record_to_match
@@ -36,6 +37,10 @@ class SearchEntryAdmin(ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        # an entry's page shows the words of its record: the same rule as the record's
+        return entries_visible_to(super().get_queryset(request), request.user)
 
     def get_urls(self):
         return [
