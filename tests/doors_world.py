@@ -71,13 +71,15 @@ def plant() -> World:
     org.names.create(value=f"{MARKER} alias", kind="alias")
     person = Person.objects.create(family_name=f"{MARKER} Person", **hidden)
     person.identifiers.create(scheme="orcid", value=SECRET_ORCID)
-    agreement = Activity.objects.create(title_en=f"{MARKER} agreement", kind="agreement", **hidden)
+    agreement = Activity.objects.create(
+        title_en=f"{MARKER} agreement", kind="agreement", status="under_review", **hidden
+    )
     commitment = Commitment.objects.create(
         agreement=agreement, area="joint_events", text_en=f"{MARKER} commitment"
     )
 
     lyon = Place.objects.create(name_en="Lyon", country="FR", visibility="public")
-    oncology = Topic.objects.create(name_en="Oncology", slug="oncology", visibility="public")
+    oncology = Topic.objects.create(name_en="Door oncology", slug="door-oncology", visibility="public")
     open_source = Source.objects.create(
         title="Open memo", url="https://open.example.org/", visibility="public"
     )
@@ -97,7 +99,7 @@ def plant() -> World:
     secret_tie = Participation.objects.create(activity=agreement, organization=public, role="party")
     Participation.objects.create(activity=agreement, organization=org, role="party")
     open_agreement = Activity.objects.create(
-        title_en="Open agreement", kind="agreement", visibility="public"
+        title_en="Open agreement", kind="agreement", status="active", visibility="public"
     )
     open_commitment = Commitment.objects.create(
         agreement=open_agreement, area="joint_events", text_en="Open commitment"
@@ -125,8 +127,10 @@ def plant() -> World:
     merged = merge(org, twin)
     featured = FeaturedActivity.objects.create(activity=agreement, position=1)
     FeaturedActivity.objects.create(activity=project, position=2)
-    section = SectionSetting.objects.create(key="networks", position=1)
-    introduction = Introduction.objects.create(page="home", language="en", text="Welcome")
+    section = SectionSetting.objects.get_or_create(key="networks", defaults={"position": 1})[0]
+    introduction = Introduction.objects.update_or_create(
+        page="home", language="en", defaults={"text": "Welcome"}
+    )[0]
 
     world.secret = {
         "core.source": source,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from passerelle.activities.models import Participation
@@ -96,7 +97,7 @@ def merge(keep: Organization | Person, drop: Organization | Person, *, user=None
         raise MergeError("A record cannot be merged with itself.")
     if user is not None and not (may_change(user, keep) and may_change(user, drop, "delete")):
         # a merge changes the kept record and deletes the other: both rights, on both
-        raise MergeError("You may merge only records you may change, into one you may change.")
+        raise MergeError(_("You may merge only records you may change, into one you may change."))
     moved: dict[str, list] = {}
     if model is Organization and ExternalRecord.objects.filter(organization=keep).exists():
         ExternalRecord.objects.filter(organization=drop).delete()  # keep's registry record wins
@@ -194,7 +195,9 @@ def undo(record: Merge, *, user=None) -> Organization | Person:
     if keep is None:
         raise MergeError("The kept record has been deleted since: nothing to undo onto.")
     if user is not None and not may_undo(user, record):
-        raise MergeError("You may not undo this merge: it changes records you may not change.")
+        raise MergeError(
+            _("You may not undo this merge: it changes records you may not change.")
+        )
     snapshot = dict(record.dropped)
     topics = snapshot.pop("topics", [])
     snapshot["uid"] = uuid.UUID(snapshot["uid"])

@@ -13,6 +13,7 @@ activity, for a contributor).
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from passerelle.core import authoring
 from passerelle.core.models import Record
@@ -42,4 +43,6 @@ class RowsForTheUser:
 
 def _refusal(row) -> str:
     named = str(row.get("id") or row.get("ror") or row.get("name") or "").strip()[:100]
-    return f"{named or 'this row'}: no record you may change has this id or name; nothing written"
+    return _("%(row)s: no record you may change has this id or name; nothing written.") % {
+        "row": named or _("this row")
+    }
