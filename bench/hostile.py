@@ -104,7 +104,6 @@ def session_for(user) -> str:
 
 def walk_doors(browser: Browser, role: str, world, tally: Tally) -> None:
     from django.urls import reverse
-
     from tests import test_doors as doors
 
     markers = world.markers()
@@ -210,7 +209,11 @@ def try_writes(browser: Browser, role: str, world, tally: Tally) -> None:
     post(
         "changing a public record's website",
         reverse("admin:registry_identifier_change", args=[website.pk]),
-        {"scheme": "website", "value": f"https://{role}.phishing.example.org", "organization": public.pk},
+        {
+            "scheme": "website",
+            "value": f"https://{role}.phishing.example.org",
+            "organization": public.pk,
+        },
         refused=not may_edit,
         changed=lambda: "phishing" in Identifier.objects.get(pk=website.pk).value,
     )

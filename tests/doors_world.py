@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -64,7 +63,9 @@ def plant() -> World:
 
     place = Place.objects.create(name_en=f"{MARKER} Town", country="IT", **hidden)
     topic = Topic.objects.create(name_en=f"{MARKER} topic", slug="zyxq-topic", **hidden)
-    source = Source.objects.create(title=f"{MARKER} memo", url="https://zyxq.example.org/", **hidden)
+    source = Source.objects.create(
+        title=f"{MARKER} memo", url="https://zyxq.example.org/", **hidden
+    )
     org = Organization.objects.create(name=f"{MARKER} Institute", kind="university", **hidden)
     secret_ror = ror("0zyxq1a")
     ident = Identifier.objects.create(organization=org, scheme="ror", value=secret_ror)
@@ -79,7 +80,9 @@ def plant() -> World:
     )
 
     lyon = Place.objects.create(name_en="Lyon", country="FR", visibility="public")
-    oncology = Topic.objects.create(name_en="Door oncology", slug="door-oncology", visibility="public")
+    oncology = Topic.objects.create(
+        name_en="Door oncology", slug="door-oncology", visibility="public"
+    )
     open_source = Source.objects.create(
         title="Open memo", url="https://open.example.org/", visibility="public"
     )
@@ -166,8 +169,3 @@ def plant() -> World:
         "website": public.identifiers.get(),
     }
     return world
-
-
-@pytest.fixture
-def world(db) -> World:
-    return plant()

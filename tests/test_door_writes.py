@@ -22,7 +22,7 @@ from passerelle.ingest.sheets import OrganizationResource
 from passerelle.portal.models import FeaturedActivity, Introduction
 from passerelle.registry.models import Identifier, Organization
 
-from .doors_world import MARKER, SECRET_ORCID, STAFF_ROLES, world  # noqa: F401
+from .doors_world import MARKER, SECRET_ORCID, STAFF_ROLES
 
 V, C, E, A = STAFF_ROLES
 ROLES = STAFF_ROLES
@@ -139,7 +139,10 @@ def test_actions_change_only_what_the_role_may(role, world):
         pk=merged.pk, undone__isnull=False
     ).exists()
 
-    for target, org in (("spare", world.open["spare"]), ("secret org", world.secret["registry.organization"])):
+    for target, org in (
+        ("spare", world.open["spare"]),
+        ("secret org", world.secret["registry.organization"]),
+    ):
         client.post(
             org_list, {"action": "delete_selected", "_selected_action": [org.pk], "post": "yes"}
         )
@@ -175,7 +178,11 @@ IMPORTS = {
 @pytest.mark.parametrize("role", (C, E, A))
 def test_imported_rows_change_only_what_the_role_may(role, world):
     user = world.users[role]
-    public, secret, own = world.open["org"], world.secret["registry.organization"], world.open["own_draft"]
+    public, secret, own = (
+        world.open["org"],
+        world.secret["registry.organization"],
+        world.open["own_draft"],
+    )
     rows = {
         "rename the public record": [str(public.uid), "Renamed by import", "", "internal"],
         "make the secret record public": [str(secret.uid), secret.name, "", "public"],

@@ -20,7 +20,7 @@ from django.urls import URLResolver, reverse
 
 from passerelle.search.models import SearchEntry
 
-from .doors_world import STAFF_ROLES, world  # noqa: F401  (the fixture)
+from .doors_world import STAFF_ROLES
 
 V, C, E, A = STAFF_ROLES  # viewer, contributor, editor, administrator
 ALL = {V: 200, C: 200, E: 200, A: 200}
@@ -36,7 +36,12 @@ RECORDS = {
     "registry.person",
     "activities.activity",
 }
-HANGING = {"core.citation", "registry.identifier", "activities.participation", "activities.commitment"}
+HANGING = {
+    "core.citation",
+    "registry.identifier",
+    "activities.participation",
+    "activities.commitment",
+}
 IMPORTED = {"ingest.importconflict", "ingest.externalrecord", "ingest.merge"}
 EDITORIAL = {"portal.sectionsetting", "portal.introduction"}  # no confidential row: all readable
 FEATURED = {"portal.featuredactivity"}  # its planted row features a confidential activity
@@ -78,7 +83,9 @@ DELETE_EDITORIAL = {V: 403, C: 403, E: 200, A: 200}
 def expected(label: str, door: str) -> dict[str, int]:
     """The status of one door of one model for each role, as the policy states it."""
     if label in ACCOUNTS:
-        if (door == "add" and label in SYSTEM_WRITTEN) or (door == "delete" and label in NOT_DELETED):
+        if (door == "add" and label in SYSTEM_WRITTEN) or (
+            door == "delete" and label in NOT_DELETED
+        ):
             return NOBODY
         return ADMIN_ONLY
     if door == "changelist":

@@ -15,7 +15,7 @@ from django.db.models import Model
 from .models import Record
 from .querysets import PUBLISH, holds, publishes, rule_of
 
-__all__ = ["PUBLISH", "may_change", "may_add", "publishes", "start", "publish"]
+__all__ = ["PUBLISH", "may_add", "may_change", "publish", "publishes", "start"]
 
 
 def may_change(user, obj: Model | None, action: str = "change") -> bool:

@@ -68,13 +68,21 @@ def _related_choices(user, model, db_field, queryset):
 class RestrictedFormfields:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset") and not reads_every_record(request.user):
+        if (
+            field is not None
+            and hasattr(field, "queryset")
+            and not reads_every_record(request.user)
+        ):
             field.queryset = _related_choices(request.user, self.model, db_field, field.queryset)
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset") and not reads_every_record(request.user):
+        if (
+            field is not None
+            and hasattr(field, "queryset")
+            and not reads_every_record(request.user)
+        ):
             field.queryset = _related_choices(request.user, self.model, db_field, field.queryset)
         return field
 
@@ -141,9 +149,7 @@ class RestrictedAdmin(RestrictedFormfields):
     def get_deleted_objects(self, objs, request):
         """The confirmation names the records deleted, not what cascades with them: that
         may hang off records the user does not read. The counts stay."""
-        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(
-            objs, request
-        )
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         if not reads_every_record(request.user):
             to_delete = [item for item in to_delete if not isinstance(item, list)]
             protected = [_("%(count)d records") % {"count": len(protected)}] if protected else []

@@ -43,9 +43,7 @@ NOTHING = Q(pk__in=[])
 
 def is_staff(user) -> bool:
     """The one rule for who is staff, for reads and writes alike."""
-    return bool(
-        user is not None and user.is_authenticated and user.is_active and user.is_staff
-    )
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
 
 
 def reads_every_record(user) -> bool:
@@ -111,7 +109,9 @@ class RestrictedQuerySet(QuerySet):
         if obj.pk is None:
             return False
         model = type(obj)
-        return model._default_manager.filter(pk=obj.pk).filter(cls.rule(user, model, action)).exists()
+        return (
+            model._default_manager.filter(pk=obj.pk).filter(cls.rule(user, model, action)).exists()
+        )
 
 
 class RecordQuerySet(RestrictedQuerySet):

@@ -9,8 +9,9 @@ Signed-in staff read public and internal records. A confidential record is read
 by its owner, by the users and groups named as its readers, and by those who
 may read every record (administrators). A confidential participation is read
 by whoever may read its activity's confidential side: the activity's owner and
-readers. The portal, the API, the back office, search, the exports and the map
-all ask here.
+readers. The rule itself is the managers' (``Model.objects.restrict(user, action)``,
+core.querysets, each app owning its models' rules); these functions are the
+short names the portal, the API, search and the exports use.
 """
 
 from __future__ import annotations

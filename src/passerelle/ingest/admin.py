@@ -173,5 +173,7 @@ def _readable_pairs(pairs, user) -> list:
         return pairs
     model = type(pairs[0].first)
     pks = {p.first.pk for p in pairs} | {p.second.pk for p in pairs}
-    readable = set(model.objects.restrict(user, "view").filter(pk__in=pks).values_list("pk", flat=True))
+    readable = set(
+        model.objects.restrict(user, "view").filter(pk__in=pks).values_list("pk", flat=True)
+    )
     return [p for p in pairs if p.first.pk in readable and p.second.pk in readable]

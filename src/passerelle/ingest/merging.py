@@ -195,9 +195,7 @@ def undo(record: Merge, *, user=None) -> Organization | Person:
     if keep is None:
         raise MergeError("The kept record has been deleted since: nothing to undo onto.")
     if user is not None and not may_undo(user, record):
-        raise MergeError(
-            _("You may not undo this merge: it changes records you may not change.")
-        )
+        raise MergeError(_("You may not undo this merge: it changes records you may not change."))
     snapshot = dict(record.dropped)
     topics = snapshot.pop("topics", [])
     snapshot["uid"] = uuid.UUID(snapshot["uid"])

@@ -10,9 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from passerelle.registry.models import Organization, Person
-
 from passerelle.core.querysets import DependentQuerySet
+from passerelle.registry.models import Organization, Person
 
 
 class ImportedRowQuerySet(DependentQuerySet):

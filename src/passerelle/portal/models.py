@@ -20,6 +20,7 @@ class FeaturedQuerySet(EditorialQuerySet):
 
     references = ("activity",)
 
+
 #: The sections of the International relations page, in their default order.
 SECTIONS: list[tuple[str, object]] = [
     ("networks", _("International projects and networks")),

@@ -19,7 +19,12 @@ from passerelle.core.identifiers import (
 )
 from passerelle.core.models import Interval, Record, localized
 
-from .rules import ActorRowQuerySet, AffiliationQuerySet, OrganizationRowQuerySet, RelationshipQuerySet
+from .rules import (
+    ActorRowQuerySet,
+    AffiliationQuerySet,
+    OrganizationRowQuerySet,
+    RelationshipQuerySet,
+)
 
 
 def _language() -> str:
