@@ -297,3 +297,27 @@ def _site_arg(arg: str, world):
     if arg == "organization":
         return world.secret["registry.organization"].pk
     return arg
+
+
+@pytest.mark.parametrize("name", ["organization list", "activity list", "organization detail"])
+def test_an_editors_pages_cost_what_an_administrators_do(client, demo, name):
+    """The restriction is a condition in the query (a join or an EXISTS), not a loop: an
+    editor's pages stay within the pinned budgets, plus the role's permission lookups,
+    and do not grow with the data."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from passerelle.access.roles import ensure_roles
+
+    from .test_backoffice import PAGES, QUERY_BUDGET, _grow_network, _queries
+
+    ensure_roles()
+    editor = get_user_model().objects.create_user("budget-editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name="editor"))
+    client.force_login(editor)
+    url = dict(PAGES)[name]
+    before = _queries(client, url())
+    assert before <= QUERY_BUDGET[name] + 6, f"{name}: {before} queries"
+    _grow_network(30)
+    after = _queries(client, url())  # a first page also fills caches (content types)
+    assert after <= before, f"{name}: {before} queries, then {after} with more data"
