@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -262,14 +263,14 @@ def try_writes(browser: Browser, role: str, world, tally: Tally) -> None:
 def main() -> None:
     engine = setup_database("passerelle_hostile")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    print(f"# {engine}; {machine()}")
+    print(f"# {engine}; {machine()}", flush=True)
     start = time.perf_counter()
     passerelle("load-demo")
 
     from tests.doors_world import plant
 
     world = plant()
-    print(f"demo loaded and records planted in {time.perf_counter() - start:.0f} s")
+    print(f"demo loaded and records planted in {time.perf_counter() - start:.0f} s", flush=True)
     port = free_port()
     server = start_server(port, workers=2)
     tally = Tally()
@@ -278,13 +279,17 @@ def main() -> None:
             browser = Browser(port, session_for(world.users[role]))
             walk_doors(browser, role, world, tally)
             try_writes(browser, role, world, tally)
+            print(f"after {role}: {tally.tried} tried, {len(tally.failures)} failed", flush=True)
     finally:
+        print(f"probes tried: {tally.tried}, passed: {tally.passed}, failed: {len(tally.failures)}")
+        for failure in tally.failures:
+            print(f"  FAILED {failure}")
+        print(f"in {time.perf_counter() - start:.0f} s", flush=True)
         server.terminate()
-        server.wait(timeout=30)
-    print(f"probes tried: {tally.tried}, passed: {tally.passed}, failed: {len(tally.failures)}")
-    for failure in tally.failures:
-        print(f"  FAILED {failure}")
-    print(f"in {time.perf_counter() - start:.0f} s")
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
     sys.exit(1 if tally.failures else 0)
 
 
