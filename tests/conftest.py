@@ -92,6 +92,14 @@ def text_of() -> Callable:
 
 
 @pytest.fixture
+def world(db):
+    """A user of each role and planted confidential records (tests/doors_world.py)."""
+    from .doors_world import plant
+
+    return plant()
+
+
+@pytest.fixture
 def staff(db):
     return get_user_model().objects.create_superuser(
         "officer", "officer@example.org", "pw-officer-1"

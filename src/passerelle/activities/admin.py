@@ -11,13 +11,8 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, TabularInline
 
-from passerelle.core import authoring
-from passerelle.core.admin import (
-    CitationInline,
-    RecordAdmin,
-    SpreadsheetMixin,
-    VisibleParticipationsMixin,
-)
+from passerelle.core.admin import CitationInline, RecordAdmin, SpreadsheetMixin
+from passerelle.core.backoffice import RestrictedAdmin, RestrictedHistory, RestrictedInline
 from passerelle.core.widgets import ChoiceWidgetsMixin
 
 from .models import (
@@ -57,7 +52,7 @@ class ParticipationFormSet(BaseInlineFormSet):
             raise ValidationError(problem)
 
 
-class ParticipationInline(ChoiceWidgetsMixin, VisibleParticipationsMixin, TabularInline):
+class ParticipationInline(ChoiceWidgetsMixin, RestrictedInline, TabularInline):
     model = Participation
     formset = ParticipationFormSet
     extra = 0
@@ -68,7 +63,7 @@ class ParticipationInline(ChoiceWidgetsMixin, VisibleParticipationsMixin, Tabula
         return super().get_queryset(request).select_related("organization", "person", "place")
 
 
-class CommitmentInline(ChoiceWidgetsMixin, TabularInline):
+class CommitmentInline(ChoiceWidgetsMixin, RestrictedInline, TabularInline):
     model = Commitment
     extra = 0
     fields = [
@@ -104,7 +99,7 @@ class ActivityLinkFormSet(BaseInlineFormSet):
                     form.add_error("object", problem)
 
 
-class ActivityLinkInline(ChoiceWidgetsMixin, TabularInline):
+class ActivityLinkInline(ChoiceWidgetsMixin, RestrictedInline, TabularInline):
     model = ActivityLink
     formset = ActivityLinkFormSet
     fk_name = "subject"
@@ -305,7 +300,12 @@ class ActivityAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(
-    ChoiceWidgetsMixin, VisibleParticipationsMixin, SpreadsheetMixin, SimpleHistoryAdmin, ModelAdmin
+    ChoiceWidgetsMixin,
+    RestrictedAdmin,
+    SpreadsheetMixin,
+    RestrictedHistory,
+    SimpleHistoryAdmin,
+    ModelAdmin,
 ):
     list_display = ["activity", "actor_name", "role", "interval", "visibility"]
     list_select_related = ["activity", "organization", "person"]
@@ -322,14 +322,6 @@ class ParticipationAdmin(
     list_per_page = 50
     show_full_result_count = False
 
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or authoring.may_change(request.user, obj.activity))
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or authoring.may_change(request.user, obj.activity))
-
     @admin.display(description=_("participant"))
     def actor_name(self, obj):
         return obj.actor
@@ -340,7 +332,9 @@ class ParticipationAdmin(
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ChoiceWidgetsMixin, SimpleHistoryAdmin, ModelAdmin):
+class CommitmentAdmin(
+    ChoiceWidgetsMixin, RestrictedAdmin, RestrictedHistory, SimpleHistoryAdmin, ModelAdmin
+):
     list_display = ["text_en", "agreement", "area", "cadence"]
     list_select_related = ["agreement"]
     list_filter = ["area"]

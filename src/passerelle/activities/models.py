@@ -27,6 +27,7 @@ from passerelle.core.fields import PartialDateField
 from passerelle.core.models import Interval, Record, Visibility, localized
 from passerelle.registry.models import ActorReference, Organization, Person, Place, Topic
 
+from .rules import ActivityLinkQuerySet, CommitmentQuerySet, ParticipationQuerySet
 from .series import edition_problems, series_problems
 from .vocabulary import (
     CATEGORIES_BY_KIND,
@@ -243,6 +244,8 @@ class Participation(Interval, ActorReference):
     citations = GenericRelation("core.Citation")
     history = HistoricalRecords()
 
+    objects = ParticipationQuerySet.as_manager()
+
     class Meta(ActorReference.Meta):
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
@@ -349,6 +352,8 @@ class Commitment(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
+    objects = CommitmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
@@ -423,6 +428,8 @@ class ActivityLink(models.Model):
         help_text=_("For “fulfils”: which key area."),
     )
     history = HistoricalRecords()
+
+    objects = ActivityLinkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("link between activities")

@@ -12,12 +12,13 @@ from unfold.admin import GenericTabularInline, ModelAdmin
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
 from . import authoring
+from .backoffice import RestrictedAdmin, RestrictedHistory, RestrictedInline
 from .models import Citation, Reader, Source
+from .querysets import holds
 from .spreadsheets import sheets_for
-from .visibility import participations_visible_to, visible_to
 
 
-class CitationInline(GenericTabularInline):
+class CitationInline(RestrictedInline, GenericTabularInline):
     """The sources a record cites, each with the sentence that supports it."""
 
     model = Citation
@@ -31,7 +32,7 @@ class CitationInline(GenericTabularInline):
         return super().get_queryset(request).select_related("source")
 
 
-class ReaderInline(GenericTabularInline):
+class ReaderInline(RestrictedInline, GenericTabularInline):
     """The users and groups who read a confidential record (besides its owner and
     administrators)."""
 
@@ -46,9 +47,9 @@ class ReaderInline(GenericTabularInline):
         return super().get_queryset(request).select_related("user", "group")
 
 
-class RecordAdmin(SimpleHistoryAdmin, ModelAdmin):
+class RecordAdmin(RestrictedAdmin, RestrictedHistory, SimpleHistoryAdmin, ModelAdmin):
     """Base admin of records: history with revert, citations, readers, drafts, and only
-    the records the user may read (core.visibility)."""
+    the records the user may read and change (core.querysets, core.backoffice)."""
 
     inlines = [CitationInline]
     list_filter_submit = True
@@ -57,9 +58,6 @@ class RecordAdmin(SimpleHistoryAdmin, ModelAdmin):
     readonly_fields = ["uid", "created", "updated", "owner"]
     change_form_template = "admin/record_change_form.html"
     actions = ["publish_drafts"]
-
-    def get_queryset(self, request):
-        return visible_to(super().get_queryset(request), request.user)
 
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), ReaderInline]
@@ -90,14 +88,6 @@ class RecordAdmin(SimpleHistoryAdmin, ModelAdmin):
                 authoring.start(self.instance, user)
 
         return NewRecordForm
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or authoring.may_change(request.user, obj))
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or authoring.may_change(request.user, obj))
 
     def has_publish_permission(self, request):
         return authoring.publishes(request.user)
@@ -138,13 +128,6 @@ class RecordAdmin(SimpleHistoryAdmin, ModelAdmin):
         }
 
 
-class VisibleParticipationsMixin:
-    """Inlines and lists of participations show only those the user may read."""
-
-    def get_queryset(self, request):
-        return participations_visible_to(super().get_queryset(request), request.user)
-
-
 class SheetImportForm(ImportForm):
     """Refuses a file larger than its format allows before a byte of it is read (the
     formats of ``IMPORT_EXPORT_FORMATS`` say, through ``check_upload``)."""
@@ -167,7 +150,13 @@ class SheetImportForm(ImportForm):
 
 
 class SpreadsheetMixin(ImportExportMixin):
-    """Import from and export to CSV and XLSX, with a preview of every row before writing."""
+    """Import from and export to CSV and XLSX, with a preview of every row before writing.
+
+    Importing is for those who may add and change the model (a viewer gets no Import
+    button, and a 403 on its address); the rows are checked against what the user may
+    change (ingest.permissions). Exporting is for those who may view it, and exports
+    the rows of the list, which are those the user reads.
+    """
 
     import_form_class = SheetImportForm
     export_form_class = ExportForm
@@ -182,6 +171,13 @@ class SpreadsheetMixin(ImportExportMixin):
             form.add_error("import_file", str(e))
         else:
             super().add_data_read_fail_error_to_form(form, e)
+
+    def has_import_permission(self, request):
+        user = request.user
+        return authoring.may_add(user, self.model) and holds(user, self.model, "change")
+
+    def has_export_permission(self, request):
+        return holds(request.user, self.model, "view")
 
 
 @admin.register(Source)
@@ -211,7 +207,7 @@ class SourceAdmin(RecordAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin, ModelAdmin):
+class CitationAdmin(RestrictedAdmin, RestrictedHistory, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["source", "content_type", "object_id", "quotation"]
     list_select_related = ["source", "content_type"]
     list_filter = ["content_type"]

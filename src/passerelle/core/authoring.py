@@ -10,25 +10,38 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import Model
+
 from .models import Record
+from .querysets import PUBLISH, holds, publishes, rule_of
 
-#: The permission to publish drafts (editors and administrators hold it).
-PUBLISH = "core.publish_record"
-
-
-def publishes(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm(PUBLISH))
+__all__ = ["PUBLISH", "may_add", "may_change", "publish", "publishes", "start"]
 
 
-def may_change(user, record: Record) -> bool:
-    """Whether ``user`` may change (or delete, with that permission) ``record``.
+def may_change(user, obj: Model | None, action: str = "change") -> bool:
+    """Whether ``user`` may change (or, with ``action="delete"``, delete) ``obj``: the one
+    decision every write path asks, the back office, the API, imports and merges.
 
-    The model permission is checked apart, by Django or the API; this adds the
-    draft rule for those without the right to publish.
+    It needs an active staff user holding the model permission, then the rule of the
+    row's own model (core.querysets): a contributor changes only its own drafts, and
+    what hangs off them; an editor what it reads, save what composes the public
+    site, which needs the right to publish; an administrator everything.
     """
-    if publishes(user):
-        return True
-    return bool(record.draft and record.owner_id is not None and record.owner_id == user.pk)
+    if obj is None or not holds(user, type(obj), action):
+        return False
+    rule = rule_of(type(obj))
+    return rule is not None and rule.allows(user, obj, "change")
+
+
+def may_add(user, model: type[Model]) -> bool:
+    """Whether ``user`` may add rows of ``model`` at all (which rows: ``may_change`` on
+    the new row, whose holders it must be allowed to change)."""
+    from .querysets import EditorialQuerySet
+
+    if not holds(user, model, "add"):
+        return False
+    rule = rule_of(model)
+    return not (rule is not None and issubclass(rule, EditorialQuerySet) and not publishes(user))
 
 
 def start(record: Record, user) -> None:

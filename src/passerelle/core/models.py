@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from .dates import check_interval, display_interval
 from .fields import PartialDateField
+from .querysets import CitationQuerySet, RecordQuerySet
 
 
 class Visibility(models.TextChoices):
@@ -84,6 +85,8 @@ class Record(models.Model):
     updated = models.DateTimeField(_("updated"), auto_now=True)
     citations = GenericRelation("core.Citation")
     readers = GenericRelation("core.Reader")
+
+    objects = RecordQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -196,6 +199,8 @@ class Citation(models.Model):
         help_text=_("Page, section or heading."),
     )
     history = HistoricalRecords()
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("citation")

@@ -9,23 +9,23 @@ Signed-in staff read public and internal records. A confidential record is read
 by its owner, by the users and groups named as its readers, and by those who
 may read every record (administrators). A confidential participation is read
 by whoever may read its activity's confidential side: the activity's owner and
-readers. The portal, the API, the back office, search, the exports and the map
-all ask here.
+readers. The rule itself is the managers' (``Model.objects.restrict(user, action)``,
+core.querysets, each app owning its models' rules); these functions are the
+short names the portal, the API, search and the exports use.
 """
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Reader, Record, Visibility
+from .querysets import READ_EVERY_RECORD, RecordQuerySet, is_staff, reads_every_record
 
 PUBLIC = Visibility.PUBLIC
 INTERNAL = Visibility.INTERNAL
 CONFIDENTIAL = Visibility.CONFIDENTIAL
 
-#: The permission that lifts the reader lists (the administrator role holds it).
-READ_EVERY_RECORD = "core.read_every_record"
+__all__ = ["READ_EVERY_RECORD", "reads_every_record"]
 
 
 def is_public(record: Record | None) -> bool:
@@ -46,67 +46,20 @@ def public_participations(queryset: QuerySet) -> QuerySet:
     )
 
 
-def _is_staff(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
-
-
-def reads_every_record(user) -> bool:
-    return _is_staff(user) and user.has_perm(READ_EVERY_RECORD)
-
-
-def _named_reader(user, model: type[Model], pk_path: str) -> Exists:
-    """EXISTS: the user, or one of their groups, is a reader of the record at ``pk_path``."""
-    return Exists(
-        Reader.objects.filter(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=OuterRef(pk_path),
-        ).filter(Q(user=user) | Q(group__in=user.groups.all()))
-    )
-
-
-def _confidential_side(user, model: type[Model], prefix: str = "") -> Q:
-    """The records at ``prefix`` whose confidential side this (staff) user reads."""
-    return Q(**{f"{prefix}owner": user}) | Q(_named_reader(user, model, f"{prefix}pk"))
-
-
-def _readable(user, model: type[Model], prefix: str = "") -> Q:
-    """The records at ``prefix`` this (staff) user reads."""
-    return Q(**{f"{prefix}visibility__in": (PUBLIC, INTERNAL)}) | _confidential_side(
-        user, model, prefix
-    )
-
-
 def visible_to(queryset: QuerySet, user) -> QuerySet:
-    """The records of a queryset that a user may read."""
-    if not _is_staff(user):
-        return public(queryset)
-    if reads_every_record(user):
-        return queryset
-    return queryset.filter(_readable(user, queryset.model))
+    """The rows of a queryset that a user may read: the rule of the queryset's own model
+    (``Model.objects.restrict(user, "view")``, see core.querysets)."""
+    return queryset.restrict(user, "view")
 
 
-def participations_visible_to(queryset: QuerySet, user) -> QuerySet:
-    """The participations a user may read: their activity and actor readable, and a
-    confidential participation only by those who read its activity's confidential side."""
-    if not _is_staff(user):
-        return public_participations(queryset)
-    if reads_every_record(user):
-        return queryset
-    from passerelle.activities.models import Activity
-    from passerelle.registry.models import Organization, Person
-
-    return queryset.filter(
-        _readable(user, Activity, "activity__"),
-        Q(organization__isnull=True) | _readable(user, Organization, "organization__"),
-        Q(person__isnull=True) | _readable(user, Person, "person__"),
-        ~Q(visibility=CONFIDENTIAL) | _confidential_side(user, Activity, "activity__"),
-    )
+#: Participations are read by their own rule (activities.rules); the same call.
+participations_visible_to = visible_to
 
 
 def entries_visible_to(queryset: QuerySet, user) -> QuerySet:
     """Rows that stand for records elsewhere (search entries: ``content_type``, ``object_id``,
     and a copy of the record's ``visibility`` and ``owner_id``), by the same rule."""
-    if not _is_staff(user):
+    if not is_staff(user):
         return queryset.filter(visibility=PUBLIC)
     if reads_every_record(user):
         return queryset
@@ -120,12 +73,4 @@ def entries_visible_to(queryset: QuerySet, user) -> QuerySet:
 
 def can_read(record: Record | None, user) -> bool:
     """Whether a user may read one record already in hand (asks the database once at most)."""
-    if record is None:
-        return False
-    if record.visibility == PUBLIC:
-        return True
-    if not _is_staff(user):
-        return False
-    if record.visibility == INTERNAL or reads_every_record(user) or record.owner_id == user.pk:
-        return True
-    return visible_to(type(record).objects.filter(pk=record.pk), user).exists()
+    return RecordQuerySet.readable(user, record)

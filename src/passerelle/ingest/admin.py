@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin
 from unfold.decorators import action
 
+from passerelle.core.backoffice import RestrictedAdmin
 from passerelle.registry.models import Organization, Person
 
 from .merging import (
@@ -24,7 +25,7 @@ from .models import ExternalRecord, ImportConflict, Merge
 
 
 @admin.register(ImportConflict)
-class ImportConflictAdmin(ModelAdmin):
+class ImportConflictAdmin(RestrictedAdmin, ModelAdmin):
     """Fields staff edited that the registry changed too: Passerelle kept the staff's value."""
 
     list_display = ["organization", "field", "ours", "theirs", "detected", "resolved"]
@@ -53,7 +54,7 @@ class ImportConflictAdmin(ModelAdmin):
 
 
 @admin.register(ExternalRecord)
-class ExternalRecordAdmin(ModelAdmin):
+class ExternalRecordAdmin(RestrictedAdmin, ModelAdmin):
     list_display = ["external_id", "registry", "organization", "imported"]
     list_select_related = ["organization"]
     list_filter = ["registry"]
@@ -65,7 +66,7 @@ class ExternalRecordAdmin(ModelAdmin):
 
 
 @admin.register(Merge)
-class MergeAdmin(ModelAdmin):
+class MergeAdmin(RestrictedAdmin, ModelAdmin):
     """Merges done, each undoable; and the page of likely duplicates to merge."""
 
     list_display = ["dropped_name", "kind", "kept", "merged_by", "merged", "undone"]
@@ -101,7 +102,7 @@ class MergeAdmin(ModelAdmin):
     def undo_merges(self, request, queryset):
         for record in queryset:
             try:
-                restored = undo(record)
+                restored = undo(record, user=request.user)
             except MergeError as error:
                 self.message_user(request, f"{record}: {error}", messages.ERROR)
             else:
@@ -128,8 +129,8 @@ class MergeAdmin(ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": _("Likely duplicates"),
-            "organizations": likely_duplicate_organizations(),
-            "people": likely_duplicate_people(),
+            "organizations": _readable_pairs(likely_duplicate_organizations(), request.user),
+            "people": _readable_pairs(likely_duplicate_people(), request.user),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/ingest/duplicates.html", context)
@@ -138,11 +139,14 @@ class MergeAdmin(ModelAdmin):
         model = {"organization": Organization, "person": Person}.get(request.POST.get("kind"))
         if model is None:
             raise PermissionDenied
-        keep = model.objects.filter(pk=request.POST.get("keep")).first()
-        drop = model.objects.filter(pk=request.POST.get("drop")).first()
+        # both read through the rule: the kept one changed, the other deleted by the merge
+        keep = _pk_of(model.objects.restrict(request.user, "change"), request.POST.get("keep"))
+        drop = _pk_of(model.objects.restrict(request.user, "delete"), request.POST.get("drop"))
         if keep is None or drop is None:
             self.message_user(
-                request, _("One of the two records no longer exists."), messages.ERROR
+                request,
+                _("One of the two records no longer exists, or you may not merge it."),
+                messages.ERROR,
             )
         else:
             try:
@@ -157,3 +161,19 @@ class MergeAdmin(ModelAdmin):
                     messages.SUCCESS,
                 )
         return HttpResponseRedirect(reverse("admin:ingest_merge_duplicates"))
+
+
+def _pk_of(records, pk):
+    return records.filter(pk=pk).first() if str(pk or "").isdigit() else None
+
+
+def _readable_pairs(pairs, user) -> list:
+    """The likely duplicates of which the user reads both records."""
+    if not pairs:
+        return pairs
+    model = type(pairs[0].first)
+    pks = {p.first.pk for p in pairs} | {p.second.pk for p in pairs}
+    readable = set(
+        model.objects.restrict(user, "view").filter(pk__in=pks).values_list("pk", flat=True)
+    )
+    return [p for p in pairs if p.first.pk in readable and p.second.pk in readable]

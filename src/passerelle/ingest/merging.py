@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from passerelle.activities.models import Participation
+from passerelle.core.authoring import may_change
 from passerelle.core.models import Citation
+from passerelle.core.querysets import holds, reads_every_record
 from passerelle.registry.models import (
     Affiliation,
     Identifier,
@@ -58,8 +61,10 @@ SNAPSHOT_FIELDS = {
         "parent_id",
         "in_region",
         "visibility",
+        "draft",
+        "owner_id",
     ],
-    Person: ["given_name", "family_name", "title", "place_id", "visibility"],
+    Person: ["given_name", "family_name", "title", "place_id", "visibility", "draft", "owner_id"],
 }
 REASON = "merge"
 
@@ -90,6 +95,9 @@ def merge(keep: Organization | Person, drop: Organization | Person, *, user=None
         raise MergeError("Merge two organizations or two people.")
     if keep.pk == drop.pk:
         raise MergeError("A record cannot be merged with itself.")
+    if user is not None and not (may_change(user, keep) and may_change(user, drop, "delete")):
+        # a merge changes the kept record and deletes the other: both rights, on both
+        raise MergeError(_("You may merge only records you may change, into one you may change."))
     moved: dict[str, list] = {}
     if model is Organization and ExternalRecord.objects.filter(organization=keep).exists():
         ExternalRecord.objects.filter(organization=drop).delete()  # keep's registry record wins
@@ -161,8 +169,24 @@ def _merge_names(keep: Organization, drop: Organization) -> dict[str, list]:
     return {"names_moved": moved, "names_deleted": deleted, "names_created": created}
 
 
+def may_undo(user, record: Merge) -> bool:
+    """Undoing changes the kept record and brings the other back: the right to change the
+    first, to add the second, and to read it (a confidential one: its owner, whoever
+    merged it, or whoever reads every record)."""
+    model = Organization if record.kind == Merge.Kind.ORGANIZATION else Person
+    keep = record.kept_organization or record.kept_person
+    if not (may_change(user, keep) and holds(user, model, "add")):
+        return False
+    dropped = record.dropped or {}
+    return (
+        dropped.get("visibility") != "confidential"
+        or reads_every_record(user)
+        or user.pk in (record.merged_by_id, dropped.get("owner_id"))
+    )
+
+
 @transaction.atomic
-def undo(record: Merge) -> Organization | Person:
+def undo(record: Merge, *, user=None) -> Organization | Person:
     """Bring the merged record back, with every row the merge moved."""
     if record.undone:
         raise MergeError("This merge was already undone.")
@@ -170,6 +194,8 @@ def undo(record: Merge) -> Organization | Person:
     keep = record.kept_organization or record.kept_person
     if keep is None:
         raise MergeError("The kept record has been deleted since: nothing to undo onto.")
+    if user is not None and not may_undo(user, record):
+        raise MergeError(_("You may not undo this merge: it changes records you may not change."))
     snapshot = dict(record.dropped)
     topics = snapshot.pop("topics", [])
     snapshot["uid"] = uuid.UUID(snapshot["uid"])

@@ -10,7 +10,21 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from passerelle.core.querysets import DependentQuerySet
 from passerelle.registry.models import Organization, Person
+
+
+class ImportedRowQuerySet(DependentQuerySet):
+    """Registry records and conflicts: read and reviewed by whoever reads and changes their
+    organization (core.querysets)."""
+
+    holders = ("organization",)
+
+
+class MergeQuerySet(DependentQuerySet):
+    """A merge is read, and undone, by whoever reads, and changes, the record kept."""
+
+    holders = ("kept_organization", "kept_person")
 
 
 class ExternalRecord(models.Model):
@@ -27,6 +41,8 @@ class ExternalRecord(models.Model):
     digest = models.CharField(_("digest of the record"), max_length=64)
     values = models.JSONField(_("values last imported"), default=dict)
     imported = models.DateTimeField(_("imported"), auto_now=True)
+
+    objects = ImportedRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("external record")
@@ -54,6 +70,8 @@ class ImportConflict(models.Model):
     theirs = models.TextField(_("value in the registry"), blank=True)
     detected = models.DateTimeField(_("detected"), auto_now_add=True)
     resolved = models.BooleanField(_("resolved"), default=False)
+
+    objects = ImportedRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import conflict")
@@ -101,6 +119,8 @@ class Merge(models.Model):
     )
     merged = models.DateTimeField(_("merged"), auto_now_add=True)
     undone = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    objects = MergeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("merge")

@@ -30,6 +30,8 @@ from import_export.results import Result
 from passerelle.core.identifiers import normalize_identifier
 from passerelle.registry.models import Identifier, Place, Topic
 
+from .permissions import RowsForTheUser
+
 #: The cell that empties a field (an empty cell keeps the field as it is).
 CLEAR = "-"
 
@@ -115,7 +117,7 @@ def _allowed_values(instance, error: ValidationError) -> ValidationError:
     return ValidationError(result)
 
 
-class SheetRules(resources.ModelResource):
+class SheetRules(RowsForTheUser, resources.ModelResource):
     """The rules of this module's docstring, shared by every sheet's resource."""
 
     def __init__(self, *args, **kwargs):

@@ -12,6 +12,14 @@ from simple_history.models import HistoricalRecords
 
 from passerelle.activities.models import Activity
 from passerelle.core.models import Language
+from passerelle.core.querysets import EditorialQuerySet
+
+
+class FeaturedQuerySet(EditorialQuerySet):
+    """Featured activities: changed by editors only; read when the activity is."""
+
+    references = ("activity",)
+
 
 #: The sections of the International relations page, in their default order.
 SECTIONS: list[tuple[str, object]] = [
@@ -34,6 +42,8 @@ class SectionSetting(models.Model):
     shown = models.BooleanField(_("shown"), default=True)
     history = HistoricalRecords()
 
+    objects = EditorialQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("section of the International relations page")
         verbose_name_plural = _("sections of the International relations page")
@@ -51,6 +61,8 @@ class FeaturedActivity(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
+
+    objects = FeaturedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("featured activity")
@@ -74,6 +86,8 @@ class Introduction(models.Model):
         _("text"), help_text=_("Plain text; a blank line starts a new paragraph.")
     )
     history = HistoricalRecords()
+
+    objects = EditorialQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("introduction")

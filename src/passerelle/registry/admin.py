@@ -10,6 +10,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.views import ChangeList
 
 from passerelle.core.admin import CitationInline, RecordAdmin, SpreadsheetMixin
+from passerelle.core.backoffice import RestrictedAdmin, RestrictedHistory, RestrictedInline
 from passerelle.core.widgets import ChoiceWidgetsMixin
 
 from .models import (
@@ -59,19 +60,19 @@ class TopicAdmin(ChoiceWidgetsMixin, RecordAdmin):
     ]
 
 
-class OrganizationNameInline(ChoiceWidgetsMixin, TabularInline):
+class OrganizationNameInline(ChoiceWidgetsMixin, RestrictedInline, TabularInline):
     model = OrganizationName
     extra = 0
     fields = ["value", "kind", "language"]
 
 
-class IdentifierInline(ChoiceWidgetsMixin, TabularInline):
+class IdentifierInline(ChoiceWidgetsMixin, RestrictedInline, TabularInline):
     model = Identifier
     extra = 0
     fields = ["scheme", "value"]
 
 
-class RelationshipInline(ChoiceWidgetsMixin, TabularInline):
+class RelationshipInline(ChoiceWidgetsMixin, RestrictedInline, TabularInline):
     """Relationships the registry states; the ROR id stays when the target is not loaded."""
 
     model = OrganizationRelationship
@@ -85,7 +86,7 @@ class RelationshipInline(ChoiceWidgetsMixin, TabularInline):
         return super().get_queryset(request).select_related("target")
 
 
-class AffiliationInline(ChoiceWidgetsMixin, TabularInline):
+class AffiliationInline(ChoiceWidgetsMixin, RestrictedInline, TabularInline):
     model = Affiliation
     extra = 0
     autocomplete_fields = ["organization", "person"]
@@ -233,7 +234,9 @@ class PersonAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
 
 
 @admin.register(Identifier)
-class IdentifierAdmin(ChoiceWidgetsMixin, SimpleHistoryAdmin, ModelAdmin):
+class IdentifierAdmin(
+    ChoiceWidgetsMixin, RestrictedAdmin, RestrictedHistory, SimpleHistoryAdmin, ModelAdmin
+):
     list_display = ["scheme", "value", "organization", "person"]
     list_select_related = ["organization", "person"]
     list_filter = ["scheme"]

@@ -19,6 +19,13 @@ from passerelle.core.identifiers import (
 )
 from passerelle.core.models import Interval, Record, localized
 
+from .rules import (
+    ActorRowQuerySet,
+    AffiliationQuerySet,
+    OrganizationRowQuerySet,
+    RelationshipQuerySet,
+)
+
 
 def _language() -> str:
     return (get_language() or "en")[:2]
@@ -248,6 +255,8 @@ class OrganizationName(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = OrganizationRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("other name")
         verbose_name_plural = _("other names")
@@ -293,6 +302,8 @@ class OrganizationRelationship(models.Model):
         verbose_name=_("related organization"),
     )
     target_ror = models.CharField(_("ROR id of the related organization"), max_length=9, blank=True)
+
+    objects = RelationshipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("relationship")
@@ -370,6 +381,8 @@ class Affiliation(Interval):
     position = models.CharField(_("position"), max_length=200, blank=True)
     history = HistoricalRecords()
 
+    objects = AffiliationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("affiliation")
         verbose_name_plural = _("affiliations")
@@ -430,6 +443,8 @@ class Identifier(ActorReference):
     scheme = models.CharField(_("scheme"), max_length=10, choices=Scheme.choices)
     value = models.CharField(_("value"), max_length=500)
     history = HistoricalRecords()
+
+    objects = ActorRowQuerySet.as_manager()
 
     class Meta(ActorReference.Meta):
         verbose_name = _("identifier")

@@ -39,6 +39,10 @@ class SearchEntryAdmin(ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # an entry's page shows the words of its record: the same rule as the record's
+        return entries_visible_to(super().get_queryset(request), request.user)
+
     def get_urls(self):
         return [
             path("match/", self.admin_site.admin_view(self.match_view), name="search_match"),
