@@ -18,12 +18,13 @@ from .vocabulary import LinkRelation
 
 
 def edition_taken(activity, series, edition: int | None):
-    """The other edition of ``series`` that already has number ``edition``, or None."""
-    from .models import Activity
+    """The other edition of ``series`` that already has number ``edition``, or None.
 
+    Editions are activities like their series: asked through the series' own model, so
+    that this module, which the models call, does not import them."""
     if not edition or series is None:
         return None
-    others = Activity.objects.filter(
+    others = type(series)._default_manager.filter(
         links_out__relation=LinkRelation.PART_OF, links_out__object=series, edition=edition
     )
     if activity.pk:
