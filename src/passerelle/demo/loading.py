@@ -20,20 +20,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import models
 
-from passerelle.activities.models import Activity, Commitment
-from passerelle.core.models import Source
-from passerelle.ingest.interchange import (
-    ACTIVITY_FIELDS,
-    COMMITMENT_FIELDS,
-    ORGANIZATION_FIELDS,
-    PERSON_FIELDS,
-    PLACE_FIELDS,
-    SOURCE_FIELDS,
-    TOPIC_FIELDS,
-    ImportSummary,
-    import_document,
-)
-from passerelle.registry.models import Organization, Person, Place, Topic
+from passerelle.activities.models import Commitment
+from passerelle.ingest.interchange import BY_KEY, PARTS, ImportSummary, import_document
 
 from .network import demo_document
 from .portal_texts import load_portal_texts
@@ -42,16 +30,13 @@ DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "passerelle-demo"
 REASON = "demo network"
 
+#: Each section's model, fields and naming field, as the interchange format declares them.
 SECTIONS: dict[str, tuple[type[models.Model], tuple[str, ...], str]] = {
-    "sources": (Source, SOURCE_FIELDS, "title"),
-    "places": (Place, PLACE_FIELDS, "name_en"),
-    "topics": (Topic, TOPIC_FIELDS, "name_en"),
-    "organizations": (Organization, ORGANIZATION_FIELDS, "name"),
-    "people": (Person, PERSON_FIELDS, "family_name"),
-    "activities": (Activity, ACTIVITY_FIELDS, "title_en"),
+    key: (BY_KEY[key].model, BY_KEY[key].fields, BY_KEY[key].name_field)
+    for key in ("sources", "places", "topics", "organizations", "people", "activities")
 }
 #: A commitment's order is its place in the demo's list, not something staff edit.
-COMMITMENT_KEPT_FIELDS = tuple(name for name in COMMITMENT_FIELDS if name != "position")
+COMMITMENT_KEPT_FIELDS = tuple(name for name in PARTS["commitments"].fields if name != "position")
 
 
 @dataclass
