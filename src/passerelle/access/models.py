@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from passerelle.core.users import AnyUser
+
 
 class AuditEvent(models.Model):
     class Action(models.TextChoices):
@@ -94,7 +96,7 @@ class ApiToken(models.Model):
         return secret
 
     @classmethod
-    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, user: AnyUser, name: str) -> tuple[ApiToken, str]:
         """A new token for ``user`` and its secret."""
         token = cls(user=user, name=name)
         secret = token.set_new_secret()

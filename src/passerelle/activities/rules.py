@@ -18,6 +18,7 @@ from passerelle.core.querysets import (
     named_reader,
     reads_every_record,
 )
+from passerelle.core.users import AnyUser
 
 
 class ParticipationQuerySet(DependentQuerySet):
@@ -25,7 +26,7 @@ class ParticipationQuerySet(DependentQuerySet):
     references = ("organization", "person")
 
     @classmethod
-    def rule(cls, user, model, action, prefix=""):
+    def rule(cls, user: AnyUser, model, action, prefix=""):
         if not is_staff(user):
             return Q(
                 **{f"{prefix}visibility": "public", f"{prefix}activity__visibility": "public"}

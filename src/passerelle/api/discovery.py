@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from passerelle.core.users import AnyUser
 from passerelle.search import engine, matching
 from passerelle.search.pages import portal_url, results_page
 
@@ -142,7 +143,7 @@ def search(request, parameters: Query[SearchParameters]):
     return results_page(results, params, portal_url, reverse("api:search"))
 
 
-def _record(uid: UUID, user):
+def _record(uid: UUID, user: AnyUser):
     found = matching.record_to_match(uid, user)
     if found is None:
         raise HttpError(404, f"No activity, organization or person {uid} that you may read.")

@@ -18,6 +18,7 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from passerelle.core.users import AnyUser
 from passerelle.core.visibility import visible_to
 from passerelle.ingest.interchange import BY_KEY, export_records
 from passerelle.ingest.interchange.format import BY_MODEL, Section
@@ -48,7 +49,7 @@ class Collection:
     def out(self):
         return schemas.RECORDS[self.path]
 
-    def queryset(self, user) -> QuerySet:
+    def queryset(self, user: AnyUser) -> QuerySet:
         return visible_to(self.model.objects.all(), user)
 
 
@@ -57,7 +58,7 @@ def version_of(record: Model) -> str:
     return f'"{record.updated.isoformat()}"'
 
 
-def shapes(objects: list[Model], user) -> list[dict]:
+def shapes(objects: list[Model], user: AnyUser) -> list[dict]:
     """Records as ``user`` reads them: the document's shape, and when each last changed."""
     if not objects:
         return []
@@ -67,7 +68,7 @@ def shapes(objects: list[Model], user) -> list[dict]:
     return bodies
 
 
-def shape(record: Model, user) -> dict:
+def shape(record: Model, user: AnyUser) -> dict:
     return shapes([record], user)[0]
 
 

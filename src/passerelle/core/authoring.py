@@ -14,11 +14,12 @@ from django.db.models import Model
 
 from .models import Record
 from .querysets import PUBLISH, holds, publishes, rule_of
+from .users import AnyUser
 
 __all__ = ["PUBLISH", "may_add", "may_change", "publish", "publishes", "start"]
 
 
-def may_change(user, obj: Model | None, action: str = "change") -> bool:
+def may_change(user: AnyUser, obj: Model | None, action: str = "change") -> bool:
     """Whether ``user`` may change (or, with ``action="delete"``, delete) ``obj``: the one
     decision every write path asks, the back office, the API, imports and merges.
 
@@ -33,7 +34,7 @@ def may_change(user, obj: Model | None, action: str = "change") -> bool:
     return rule is not None and rule.allows(user, obj, "change")
 
 
-def may_add(user, model: type[Model]) -> bool:
+def may_add(user: AnyUser, model: type[Model]) -> bool:
     """Whether ``user`` may add rows of ``model`` at all (which rows: ``may_change`` on
     the new row, whose holders it must be allowed to change)."""
     from .querysets import EditorialQuerySet
@@ -44,7 +45,7 @@ def may_add(user, model: type[Model]) -> bool:
     return not (rule is not None and issubclass(rule, EditorialQuerySet) and not publishes(user))
 
 
-def start(record: Record, user) -> None:
+def start(record: Record, user: AnyUser) -> None:
     """Stamp a record someone is creating: they own it, and it is a draft unless they
     may publish it themselves."""
     if record.owner_id is None and user is not None and user.is_authenticated:

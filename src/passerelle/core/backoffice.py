@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import authoring
 from .querysets import is_staff, publishes, reads_every_record, rule_of
+from .users import AnyUser
 
 WITHHELD = _("— a record you may not read")
 
@@ -50,7 +51,7 @@ class ReadableRelatedFilter(RelatedFieldListFilter):
         return [(row.pk, str(row)) for row in rows]
 
 
-def _related_choices(user, model, db_field, queryset):
+def _related_choices(user: AnyUser, model, db_field, queryset):
     """The rows a related field may point at: readable, or changeable for a holder."""
     related = db_field.related_model
     if not _restricted(related):
@@ -247,7 +248,7 @@ class RestrictedAdmin(RestrictedFormfields):
         setattr(self, attribute, display)
 
 
-def _readable_column(model, column, user):
+def _readable_column(model, column, user: AnyUser):
     """A list column over a foreign key to records: the related record's name when the user
     reads it (decided from the row in hand for public and internal ones), else withheld."""
     if not isinstance(column, str):

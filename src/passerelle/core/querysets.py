@@ -32,6 +32,8 @@ from django.apps import apps
 from django.contrib.auth import get_permission_codename
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
+from .users import AnyUser
+
 #: The permission that lifts the reader lists (the administrator role holds it).
 READ_EVERY_RECORD = "core.read_every_record"
 #: The permission to publish drafts and to change published records' surroundings.
@@ -41,20 +43,20 @@ ACTIONS = ("view", "add", "change", "delete")
 NOTHING = Q(pk__in=[])
 
 
-def is_staff(user) -> bool:
+def is_staff(user: AnyUser) -> bool:
     """The one rule for who is staff, for reads and writes alike."""
     return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
 
 
-def reads_every_record(user) -> bool:
+def reads_every_record(user: AnyUser) -> bool:
     return is_staff(user) and user.has_perm(READ_EVERY_RECORD)
 
 
-def publishes(user) -> bool:
+def publishes(user: AnyUser) -> bool:
     return is_staff(user) and user.has_perm(PUBLISH)
 
 
-def holds(user, model: type[Model], action: str) -> bool:
+def holds(user: AnyUser, model: type[Model], action: str) -> bool:
     """Whether an active staff user holds the model permission for ``action``."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}: use one of {', '.join(ACTIONS)}")
@@ -70,7 +72,7 @@ def rule_of(model: type[Model]):
     return queryset_class if issubclass(queryset_class, RestrictedQuerySet) else None
 
 
-def named_reader(user, model: type[Model], pk_path: str) -> Exists:
+def named_reader(user: AnyUser, model: type[Model], pk_path: str) -> Exists:
     """EXISTS: the user, or one of their groups, is a reader of the record at ``pk_path``."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -86,24 +88,24 @@ def named_reader(user, model: type[Model], pk_path: str) -> Exists:
 class RestrictedQuerySet(QuerySet):
     """A queryset that knows who may read and change its rows (see the module docstring)."""
 
-    def restrict(self, user, action: str = "view") -> QuerySet:
+    def restrict(self, user: AnyUser, action: str = "view") -> QuerySet:
         """The rows ``user`` may read (``view``) or change, or delete (with the model
         permission, which only active staff hold)."""
         if action != "view" and not holds(user, self.model, action):
             return self.none()
         return self.filter(self.rule(user, self.model, "view" if action == "view" else "change"))
 
-    def readable_by(self, user) -> QuerySet:
+    def readable_by(self, user: AnyUser) -> QuerySet:
         return self.restrict(user, "view")
 
     @classmethod
-    def rule(cls, user, model: type[Model], action: str, prefix: str = "") -> Q:
+    def rule(cls, user: AnyUser, model: type[Model], action: str, prefix: str = "") -> Q:
         """The condition on the rows at ``prefix`` that ``user`` may read or change
         (``action`` is ``view`` or ``change``; model permissions are checked apart)."""
         raise NotImplementedError
 
     @classmethod
-    def allows(cls, user, obj: Model, action: str) -> bool:
+    def allows(cls, user: AnyUser, obj: Model, action: str) -> bool:
         """The rule for one row already in hand (saved or not). The default asks the
         database; rules that can answer from the row itself do."""
         if obj.pk is None:
@@ -118,7 +120,7 @@ class RecordQuerySet(RestrictedQuerySet):
     """Records: visibility, owners, readers and drafts."""
 
     @classmethod
-    def rule(cls, user, model, action, prefix=""):
+    def rule(cls, user: AnyUser, model, action, prefix=""):
         if action == "view":
             if not is_staff(user):
                 return Q(**{f"{prefix}visibility": "public"})
@@ -136,7 +138,7 @@ class RecordQuerySet(RestrictedQuerySet):
         return Q(**{f"{prefix}draft": True, f"{prefix}owner": user})
 
     @classmethod
-    def allows(cls, user, obj, action):
+    def allows(cls, user: AnyUser, obj, action):
         if action == "view" or publishes(user):
             return cls.readable(user, obj)
         return is_staff(user) and bool(
@@ -144,7 +146,7 @@ class RecordQuerySet(RestrictedQuerySet):
         )
 
     @classmethod
-    def readable(cls, user, obj) -> bool:
+    def readable(cls, user: AnyUser, obj) -> bool:
         """Whether one record in hand may be read (asks the database once at most)."""
         if obj is None:
             return False
@@ -171,7 +173,7 @@ class DependentQuerySet(RestrictedQuerySet):
     references: tuple[str, ...] = ()
 
     @classmethod
-    def _related(cls, user, model, name, action, prefix) -> Q:
+    def _related(cls, user: AnyUser, model, name, action, prefix) -> Q:
         field = model._meta.get_field(name)
         related = field.related_model
         rule = rule_of(related)
@@ -183,7 +185,7 @@ class DependentQuerySet(RestrictedQuerySet):
         return condition
 
     @classmethod
-    def rule(cls, user, model, action, prefix=""):
+    def rule(cls, user: AnyUser, model, action, prefix=""):
         if reads_every_record(user) and (action == "view" or publishes(user)):
             return Q()
         condition = Q()
@@ -194,7 +196,7 @@ class DependentQuerySet(RestrictedQuerySet):
         return condition
 
     @classmethod
-    def allows(cls, user, obj, action):
+    def allows(cls, user: AnyUser, obj, action):
         for names, wanted in ((cls.holders, action), (cls.references, "view")):
             for name in names:
                 related = getattr(obj, name)
@@ -211,13 +213,13 @@ class EditorialQuerySet(DependentQuerySet):
     only (a contributor's change would show publicly at once, with no editor between)."""
 
     @classmethod
-    def rule(cls, user, model, action, prefix=""):
+    def rule(cls, user: AnyUser, model, action, prefix=""):
         if action != "view" and not publishes(user):
             return NOTHING
         return super().rule(user, model, "view", prefix)
 
     @classmethod
-    def allows(cls, user, obj, action):
+    def allows(cls, user: AnyUser, obj, action):
         if action != "view" and not publishes(user):
             return False
         return super().allows(user, obj, "view")
@@ -244,7 +246,7 @@ class CitationQuerySet(RestrictedQuerySet):
     when the citing row may be changed (its source still readable)."""
 
     @classmethod
-    def rule(cls, user, model, action, prefix=""):
+    def rule(cls, user: AnyUser, model, action, prefix=""):
         from django.contrib.contenttypes.models import ContentType
 
         if reads_every_record(user) and (action == "view" or publishes(user)):
@@ -264,7 +266,7 @@ class CitationQuerySet(RestrictedQuerySet):
         return condition & cited
 
     @classmethod
-    def allows(cls, user, obj, action):
+    def allows(cls, user: AnyUser, obj, action):
         cited = obj.cited
         source_rule = rule_of(type(obj.source))
         if cited is None or not source_rule.allows(user, obj.source, "view"):

@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Reader, Record, Visibility
 from .querysets import READ_EVERY_RECORD, RecordQuerySet, is_staff, reads_every_record
+from .users import AnyUser
 
 PUBLIC = Visibility.PUBLIC
 INTERNAL = Visibility.INTERNAL
@@ -46,7 +47,7 @@ def public_participations(queryset: QuerySet) -> QuerySet:
     )
 
 
-def visible_to(queryset: QuerySet, user) -> QuerySet:
+def visible_to(queryset: QuerySet, user: AnyUser) -> QuerySet:
     """The rows of a queryset that a user may read: the rule of the queryset's own model
     (``Model.objects.restrict(user, "view")``, see core.querysets)."""
     return queryset.restrict(user, "view")
@@ -56,7 +57,7 @@ def visible_to(queryset: QuerySet, user) -> QuerySet:
 participations_visible_to = visible_to
 
 
-def entries_visible_to(queryset: QuerySet, user) -> QuerySet:
+def entries_visible_to(queryset: QuerySet, user: AnyUser) -> QuerySet:
     """Rows that stand for records elsewhere (search entries: ``content_type``, ``object_id``,
     and a copy of the record's ``visibility`` and ``owner_id``), by the same rule."""
     if not is_staff(user):
@@ -71,6 +72,6 @@ def entries_visible_to(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(Q(visibility__in=(PUBLIC, INTERNAL)) | Q(owner_id=user.pk) | Q(named))
 
 
-def can_read(record: Record | None, user) -> bool:
+def can_read(record: Record | None, user: AnyUser) -> bool:
     """Whether a user may read one record already in hand (asks the database once at most)."""
     return RecordQuerySet.readable(user, record)

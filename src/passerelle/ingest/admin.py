@@ -12,6 +12,7 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import action
 
 from passerelle.core.backoffice import RestrictedAdmin
+from passerelle.core.users import AnyUser
 from passerelle.registry.models import Organization, Person
 
 from .merging import (
@@ -167,7 +168,7 @@ def _pk_of(records, pk):
     return records.filter(pk=pk).first() if str(pk or "").isdigit() else None
 
 
-def _readable_pairs(pairs, user) -> list:
+def _readable_pairs(pairs, user: AnyUser) -> list:
     """The likely duplicates of which the user reads both records."""
     if not pairs:
         return pairs

@@ -23,6 +23,7 @@ from passerelle.activities.models import Participation
 from passerelle.core.authoring import may_change
 from passerelle.core.models import Citation
 from passerelle.core.querysets import holds, reads_every_record
+from passerelle.core.users import AnyUser
 from passerelle.registry.models import (
     Affiliation,
     Identifier,
@@ -169,7 +170,7 @@ def _merge_names(keep: Organization, drop: Organization) -> dict[str, list]:
     return {"names_moved": moved, "names_deleted": deleted, "names_created": created}
 
 
-def may_undo(user, record: Merge) -> bool:
+def may_undo(user: AnyUser, record: Merge) -> bool:
     """Undoing changes the kept record and brings the other back: the right to change the
     first, to add the second, and to read it (a confidential one: its owner, whoever
     merged it, or whoever reads every record)."""

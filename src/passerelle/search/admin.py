@@ -16,6 +16,7 @@ from django_countries import countries
 from unfold.admin import ModelAdmin
 
 from passerelle.activities.models import Activity
+from passerelle.core.users import AnyUser
 from passerelle.core.visibility import entries_visible_to
 
 from .engine import filters_from, search
@@ -120,7 +121,7 @@ class SearchEntryAdmin(ModelAdmin):
         return TemplateResponse(request, "admin/search/match.html", context)
 
 
-def partner_countries(user) -> list[tuple[str, str]]:
+def partner_countries(user: AnyUser) -> list[tuple[str, str]]:
     """The countries of the people and organizations the user may read, by name, for the
     country picker."""
     codes = (
@@ -133,7 +134,7 @@ def partner_countries(user) -> list[tuple[str, str]]:
     return sorted(((code, str(countries.name(code))) for code in codes), key=lambda c: c[1])
 
 
-def _record(uid: str, user):
+def _record(uid: str, user: AnyUser):
     try:
         return record_to_match(UUID(uid), user)
     except ValueError:

@@ -29,6 +29,7 @@ from passerelle.activities.models import Activity, Participation
 from passerelle.activities.vocabulary import Role
 from passerelle.core.changes import content_version
 from passerelle.core.models import localized
+from passerelle.core.users import AnyUser
 from passerelle.core.visibility import participations_visible_to, reads_every_record
 from passerelle.registry.models import Organization, Person, Topic
 
@@ -100,7 +101,7 @@ class Matches:
     notes: list[str]
 
 
-def record_to_match(uid, user) -> Model | None:
+def record_to_match(uid, user: AnyUser) -> Model | None:
     """The activity, organization or person with this stable id that ``user`` may read."""
     from passerelle.core.visibility import visible_to
 
@@ -143,7 +144,7 @@ def _record_text(record: Model) -> tuple[str, SearchEntry | None]:
 def match(
     text: str = "",
     *,
-    user,
+    user: AnyUser,
     record: Model | None = None,
     kind: str = "",
     scope: str = "",
@@ -325,7 +326,7 @@ def region_organizations() -> list[int]:
 
 
 def _shared_with_region(
-    actors: dict[tuple[str, int], SearchEntry], region: list[int], user
+    actors: dict[tuple[str, int], SearchEntry], region: list[int], user: AnyUser
 ) -> dict[tuple[str, int], set[int]]:
     """Per actor, the activities it shares with an organization of the region other than
     itself: every one for most actors, in one query a kind; the first TIES_CAP for a hub
@@ -343,7 +344,7 @@ def _shared_with_region(
     return shared
 
 
-def _tied(kind: str, pks: list[int], region: list[int], user):
+def _tied(kind: str, pks: list[int], region: list[int], user: AnyUser):
     """The participations of these actors in activities an organization of the region
     (other than the actor) takes part in."""
     others = Participation.objects.filter(activity=OuterRef("activity"), organization__in=region)
@@ -361,7 +362,7 @@ def _ties(shared: dict[tuple[str, int], set[int]]) -> dict[tuple[str, int], floa
     return {actor: n / top for actor, n in counts.items()}
 
 
-def _paths(shared: dict[tuple[str, int], set[int]], region: list[int], user) -> dict:
+def _paths(shared: dict[tuple[str, int], set[int]], region: list[int], user: AnyUser) -> dict:
     """Per actor, one way the region knows it: a regional partner and the latest of the
     activities they share, read for every actor at once."""
     actors_of: dict[int, set[tuple[str, int]]] = defaultdict(set)
@@ -394,7 +395,7 @@ def _paths(shared: dict[tuple[str, int], set[int]], region: list[int], user) -> 
     return paths
 
 
-def covered_countries(user) -> Counter:
+def covered_countries(user: AnyUser) -> Counter:
     """The countries the region already works with (its partners' activities per country),
     kept until the records change: it reads every participation of the region."""
     audience = (

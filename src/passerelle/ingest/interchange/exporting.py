@@ -20,6 +20,7 @@ from django.utils import timezone
 from passerelle import __version__
 from passerelle.activities.models import Activity, Participation
 from passerelle.core.models import Citation, Source
+from passerelle.core.users import AnyUser
 from passerelle.core.visibility import (
     participations_visible_to,
     public,
@@ -270,7 +271,7 @@ class Exporter:
         return read()
 
 
-def export_records(section: Section, objects: list[models.Model], user) -> list[dict]:
+def export_records(section: Section, objects: list[models.Model], user: AnyUser) -> list[dict]:
     """Records in hand (an API page) as ``user`` may read them, in the document's shape."""
     return Exporter(user=user, whole=False).bodies(section, objects)
 
