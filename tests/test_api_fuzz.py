@@ -21,6 +21,8 @@ FUZZ = settings(
     derandomize=True,  # the same examples on every run: CI must not flicker
     suppress_health_check=list(HealthCheck),
 )
+#: Answers as they are written: gzip is the server's to test, not the fuzzer's to decode.
+PLAIN = {"Accept-Encoding": "identity"}
 
 
 @pytest.fixture(autouse=True)
@@ -51,13 +53,15 @@ def token(db) -> str:
 @schema.parametrize()
 @FUZZ
 def test_anonymous_requests_conform_to_the_schema(network, case):
-    case.call_and_validate()  # reads declare their optional authentication: no check is off
+    # reads declare their optional authentication: no check is off. The WSGI client does
+    # not undo gzip, which the anonymous API's answers get when asked for (as HTTP clients do)
+    case.call_and_validate(headers=PLAIN)
 
 
 @schema.parametrize()
 @FUZZ
 def test_staff_requests_conform_to_the_schema(network, token, case):
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+    case.call_and_validate(headers={**PLAIN, "Authorization": f"Bearer {token}"})
 
 
 def test_reads_declare_optional_authentication_and_writes_do_not(client, db):

@@ -206,6 +206,26 @@ def test_imported_rows_change_only_what_the_role_may(role, world):
     assert (new.owner, new.draft) == (user, role == C)
 
 
+@pytest.mark.parametrize("role", [C, E])
+def test_an_imported_row_is_never_told_of_a_record_its_user_may_not_read(role, world):
+    """A row named like a confidential record is not asked "matches X?" about it (nor
+    given its id) unless its user reads that record: it is a new record like any other."""
+    for name in (f"{MARKER} Institut", f"{MARKER} Institute", MARKER):
+        dataset = tablib.Dataset(["", name, "university"], headers=["id", "name", "kind"])
+        result = OrganizationResource().import_data(
+            dataset,
+            dry_run=True,
+            raise_errors=False,
+            use_transactions=True,
+            user=world.users[role],
+        )
+        told = " ".join(
+            str(error) for row in result.invalid_rows for error in row.error.messages
+        ) + " ".join(str(e.error) for row in result.row_errors() for e in row[1])
+        assert str(world.secret["registry.organization"].uid) not in told
+        assert f"«{MARKER} Institute»" not in told
+
+
 #: The admin's Import page and its POST (finding 1): status per role.
 IMPORT_PAGE = {V: 403, C: 200, E: 200, A: 200}
 

@@ -125,6 +125,7 @@ class SheetRules(RowsForTheUser, resources.ModelResource):
         self._sheet_rows: list[int] | None = None
         self._row = 0
         self._claimed: dict[int, int] = {}  # record's primary key -> sheet row updating it
+        self._user = None
 
     @classmethod
     def get_result_class(cls):
@@ -137,6 +138,8 @@ class SheetRules(RowsForTheUser, resources.ModelResource):
     def import_data(self, dataset, *args, **kwargs):
         self._sheet_rows = getattr(dataset, "sheet_rows", None)
         self._claimed = {}
+        # the back office's user (None from the command line, run by the operators)
+        self._user = kwargs.get("user")
         result = super().import_data(dataset, *args, **kwargs)
         result.sheet_rows = self._sheet_rows
         for invalid in result.invalid_rows:
@@ -315,8 +318,11 @@ class RecordResource(SheetRules):
         import_id_fields = ["id"]
 
     def records(self) -> QuerySet:
-        """The records a row may name (by id, identifier or exact name)."""
-        return self._meta.model.objects.all()
+        """The records a row may name (by id, identifier or exact name) or be told it
+        resembles: those the importing user reads, so that a row never learns the name
+        or id of a record its user may not read."""
+        records = self._meta.model.objects.all()
+        return records if self._user is None else records.restrict(self._user, "view")
 
     def get_instance(self, instance_loader, row):
         try:

@@ -1,3 +1,4 @@
+import signal
 import subprocess
 import sys
 
@@ -52,6 +53,9 @@ class Command(BaseCommand):
                 [sys.executable, "-m", "passerelle", "db_worker", "--no-reload", "-v", "0"]
             )
             self.stdout.write(f"  Task worker:  running (process {worker.pid})")
+        # a SIGTERM (kill, a service manager) ends the server the way Ctrl-C does, so that
+        # the worker is stopped with it instead of living on alone
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         try:
             call_command("runserver", options["addr"], use_reloader=False)
         finally:
