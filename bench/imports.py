@@ -222,6 +222,7 @@ def main() -> None:
     print(f"  'Institut National du Cancer', FR -> {inca.name} ({inca.ror})")
 
     # -- the back office on a large network
+    from django.contrib.auth import get_user_model
     from django.db.models import Count
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -235,7 +236,8 @@ def main() -> None:
     ensure_demo_account()
     setup_test_environment()
     client = Client()
-    client.login(username="demo", password="passerelle-demo")
+    # signed in without the sign-in form: django-axes wants a request to check it against
+    client.force_login(get_user_model().objects.get(username="demo"))
     hub = (
         Organization.objects.annotate(n=Count("participations"))
         .order_by("-n")
