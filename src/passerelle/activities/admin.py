@@ -205,7 +205,8 @@ class ActivityAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
             for fieldset in super().get_fieldsets(request, obj)
             if not ours & set(fieldset[1]["fields"])
         ]
-        return [*activity_fieldsets(self.activity_kind(request, obj)), *added]
+        fieldsets = [*activity_fieldsets(self.activity_kind(request, obj)), *added]
+        return self.withhold(request, obj, fieldsets)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

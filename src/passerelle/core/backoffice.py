@@ -188,7 +188,11 @@ class RestrictedAdmin(RestrictedFormfields):
     # -- related records the user may not read are withheld from the page
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        return self.withhold(request, obj, super().get_fieldsets(request, obj))
+
+    def withhold(self, request, obj, fieldsets: list) -> list:
+        """``fieldsets`` with the related records the user may not read swapped for their
+        withheld label (an admin that composes its own fieldsets passes them through)."""
         withheld = self._withheld(request, obj)
         if not withheld:
             return fieldsets
