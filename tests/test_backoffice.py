@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from passerelle.activities.models import Activity, Participation
 from passerelle.core.models import Source
 from passerelle.registry.models import Organization, Person, Place, Topic
+
+from .backoffice_pages import PAGES, QUERY_BUDGET, _empty_inlines, _form_value, _queries
 
 ADMIN_MODELS = [
     ("registry", "organization", Organization),
@@ -52,44 +52,6 @@ def test_lists_search_and_filter(staff_client, demo):
     )
     body = response.content.decode()
     assert "Weizmann" in body and "Nano2Life" not in body
-
-
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context)
-
-
-PAGES = [
-    ("organization list", lambda: reverse("admin:registry_organization_changelist")),
-    ("person list", lambda: reverse("admin:registry_person_changelist")),
-    ("activity list", lambda: reverse("admin:activities_activity_changelist")),
-    ("participation list", lambda: reverse("admin:activities_participation_changelist")),
-    (
-        "organization detail",
-        lambda: reverse(
-            "admin:registry_organization_change",
-            args=[Organization.objects.get(acronym="CLARA").pk],
-        ),
-    ),
-    (
-        "activity detail",
-        lambda: reverse(
-            "admin:activities_activity_change",
-            args=[Activity.objects.get(title_en__contains="with Milan").pk],
-        ),
-    ),
-]
-
-#: Query budgets per page, pinned as NetBox does: raise one only with a reason.
-QUERY_BUDGET = {
-    "organization list": 12,
-    "person list": 10,
-    "activity list": 12,
-    "participation list": 10,
-    "organization detail": 16,
-    "activity detail": 26,  # 4 participations shown inline, each row's actor widget queries
-}
 
 
 @pytest.mark.parametrize(("name", "url"), PAGES, ids=[p[0] for p in PAGES])
@@ -148,30 +110,6 @@ def test_a_change_is_kept_with_who_and_when_and_can_be_reverted(staff_client, st
     iarc.refresh_from_db()
     assert iarc.name == "International Agency for Research on Cancer"
     assert iarc.history.count() == 3
-
-
-def _form_value(form, name):
-    value = form[name].value()
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value]
-    return value
-
-
-def _empty_inlines(inline_formsets) -> dict:
-    """The management data of each inline formset, with its current rows unchanged."""
-    data = {}
-    for inline in inline_formsets or []:
-        formset = inline.formset
-        prefix = formset.prefix
-        data[f"{prefix}-TOTAL_FORMS"] = str(len(formset.initial_forms))
-        data[f"{prefix}-INITIAL_FORMS"] = str(len(formset.initial_forms))
-        for form in formset.initial_forms:
-            for name in form.fields:
-                value = _form_value(form, name)
-                data[f"{form.prefix}-{name}"] = "" if value is False else value
-    return data
 
 
 def test_agreement_inline_refuses_fewer_than_two_parties(staff_client, demo):

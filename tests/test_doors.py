@@ -300,7 +300,7 @@ def _site_arg(arg: str, world):
 
 
 @pytest.mark.parametrize("name", ["organization list", "activity list", "organization detail"])
-def test_an_editors_pages_cost_what_an_administrators_do(client, demo, name):
+def test_an_editors_pages_cost_what_an_administrators_do(client, demo, grow_network, name):
     """The restriction is a condition in the query (a join or an EXISTS), not a loop: an
     editor's pages stay within the pinned budgets, plus the role's permission lookups,
     and do not grow with the data."""
@@ -309,7 +309,7 @@ def test_an_editors_pages_cost_what_an_administrators_do(client, demo, name):
 
     from passerelle.access.roles import ensure_roles
 
-    from .test_backoffice import PAGES, QUERY_BUDGET, _grow_network, _queries
+    from .backoffice_pages import PAGES, QUERY_BUDGET, _queries
 
     ensure_roles()
     editor = get_user_model().objects.create_user("budget-editor", is_staff=True)
@@ -318,6 +318,6 @@ def test_an_editors_pages_cost_what_an_administrators_do(client, demo, name):
     url = dict(PAGES)[name]
     before = _queries(client, url())
     assert before <= QUERY_BUDGET[name] + 6, f"{name}: {before} queries"
-    _grow_network(30)
+    grow_network(30)
     after = _queries(client, url())  # a first page also fills caches (content types)
     assert after <= before, f"{name}: {before} queries, then {after} with more data"

@@ -52,7 +52,7 @@ def test_an_alternating_series_refuses_a_host_outside_its_places(seminars):
 
 
 def test_the_back_office_refuses_a_duplicate_edition_and_writes_nothing(staff_client, seminars):
-    from tests.test_backoffice import _empty_inlines
+    from .backoffice_pages import _empty_inlines
 
     url = reverse("admin:activities_activity_add") + "?kind=event"
     page = staff_client.get(url)
