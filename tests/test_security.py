@@ -138,7 +138,8 @@ def test_security_headers(client, db):
 
 def test_html_in_records_stays_text_in_the_back_office(staff_client, demo):
     clara = Organization.objects.get(acronym="CLARA")
-    clara.name = '<img src=x onerror="alert(1)">'
+    # every name the list may show: the record's own and its English and French names
+    clara.name = clara.name_en = clara.name_fr = '<img src=x onerror="alert(1)">'
     clara.save()
     body = staff_client.get("/en/admin/registry/organization/").content.decode()
     assert '<img src=x onerror="alert(1)">' not in body
