@@ -61,7 +61,8 @@ def _grow_network(extra: int) -> None:
     place = Place.objects.get(name_en="Lyon")
     activity = Activity.objects.get(title_en__contains="with Milan")
     topic = Topic.objects.get(slug="lung-cancer")
-    for n in range(extra):
+    grown = Organization.objects.filter(name__startswith="Institute ").count()
+    for n in range(grown, grown + extra):
         org = Organization.objects.create(name=f"Institute {n}", place=place, visibility="public")
         org.identifiers.create(scheme="website", value=f"https://institute-{n}.example.org")
         org.names.create(value=f"Inst. {n}", kind="alias")
