@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db import transaction
+from django.utils import translation
 
 from passerelle.access.roles import ensure_roles
 from passerelle.registry.models import Organization, Place, Topic
@@ -85,6 +86,19 @@ def test_a_typo_in_a_name_is_forgiven_and_said(demo):
 def test_french_and_english_words_meet(demo):
     for query in ("cellules souches cancéreuses", "cancer stem cells"):
         assert "Joint research project on cancer stem cells" in titles(search(query, ANONYMOUS))
+
+
+def test_a_french_reader_reads_french_titles_and_summaries(demo, client):
+    with translation.override("fr"):
+        shown = [hit.entry.shown_title for hit in search("cellules souches", ANONYMOUS).hits]
+    assert "Projet de recherche commun sur les cellules souches cancéreuses" in shown, shown
+    with translation.override("en"):
+        english = [hit.entry.shown_title for hit in search("cellules souches", ANONYMOUS).hits]
+    assert "Joint research project on cancer stem cells" in english, english
+    # a topic's name and kind, on the French page, whatever the indexing's language was
+    topic = Topic.objects.get(slug="lymphoma")
+    page = client.get("/fr/recherche/?q=lymphoma&kind=topic").content.decode()
+    assert topic.name_fr in page and topic.name_en not in page
 
 
 def test_matches_are_highlighted_and_text_stays_text(demo):

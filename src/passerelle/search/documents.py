@@ -12,7 +12,7 @@ found by the name of a confidential topic or place.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db.models import Model
 from django.utils import translation
@@ -60,13 +60,24 @@ def _topic_words(topics: list[Topic]) -> list[str]:
     return [name for t in topics for name in (t.name_en, t.name_fr)]
 
 
-def _entry(record: Model, kind: str, **fields) -> SearchEntry:
+def _entry(record: Model, kind: str, shown: Callable[[], tuple[str, str]], **fields) -> SearchEntry:
+    """``shown()`` gives the title and summary a reader sees in the active language; it is
+    asked in English and in French, so that a French reader's results read French whatever
+    language the indexing ran in."""
     names, words = fields.pop("names"), fields.pop("words")
+    with translation.override("en"):
+        title, summary = shown()
+    with translation.override("fr"):
+        title_fr, summary_fr = shown()
     return SearchEntry(
         content_type=entry_type(type(record)),
         object_id=record.pk,
         kind=kind,
         uid=record.uid,
+        title=title[:300],
+        summary=summary[:500],
+        title_fr=title_fr[:300] if title_fr != title else "",
+        summary_fr=summary_fr[:500] if summary_fr != summary else "",
         names=" ".join(name_tokens(*names)),
         words=" ".join(text_tokens(*words)),
         visibility=record.visibility,
@@ -114,8 +125,10 @@ def organization_entries(pks: list[int]) -> list[SearchEntry]:
             _entry(
                 org,
                 SearchEntry.Kind.ORGANIZATION,
-                title=org.display_name[:300],
-                summary=", ".join(filter(None, [org.get_kind_display(), place and str(place)])),
+                lambda org=org, place=place: (
+                    org.display_name,
+                    ", ".join(filter(None, [org.get_kind_display(), place and str(place)])),
+                ),
                 names=[org.name, org.name_en, org.name_fr, org.acronym, *other_names[org.pk]],
                 words=[
                     org.get_kind_display(),
@@ -163,8 +176,10 @@ def person_entries(pks: list[int]) -> list[SearchEntry]:
             _entry(
                 person,
                 SearchEntry.Kind.PERSON,
-                title=person.display_name[:300],
-                summary=", ".join(o.short_name for o in works_at[:3]),
+                lambda person=person, works_at=works_at: (
+                    person.display_name,
+                    ", ".join(o.short_name for o in works_at[:3]),
+                ),
                 names=[person.given_name, person.family_name],
                 words=[
                     *(name for o in works_at for name in (o.name, o.acronym)),
@@ -210,8 +225,7 @@ def activity_entries(pks: list[int]) -> list[SearchEntry]:
             _entry(
                 activity,
                 SearchEntry.Kind.ACTIVITY,
-                title=activity.title_en[:300] or activity.title_fr[:300],
-                summary=(activity.summary_en or activity.summary_fr)[:500],
+                lambda activity=activity: (activity.title, activity.summary),
                 names=[activity.acronym],
                 words=[
                     activity.title_en,
@@ -250,8 +264,7 @@ def topic_entries(pks: list[int]) -> list[SearchEntry]:
             _entry(
                 topic,
                 SearchEntry.Kind.TOPIC,
-                title=topic.name_en[:300],
-                summary=topic.get_kind_display(),
+                lambda topic=topic: (topic.name, topic.get_kind_display()),
                 names=[topic.name_en, topic.name_fr, topic.slug.replace("-", " ")],
                 words=[
                     topic.name_en,
@@ -273,8 +286,7 @@ def place_entries(pks: list[int]) -> list[SearchEntry]:
             _entry(
                 place,
                 SearchEntry.Kind.PLACE,
-                title=str(place)[:300],
-                summary=place.region,
+                lambda place=place: (str(place), place.region),
                 names=[place.name_en, place.name_fr, place.region, *_country_names(code)],
                 words=[],
                 country=code,

@@ -341,7 +341,12 @@ def search(
     }
     scores = dict(ranking)
     results.hits = [
-        Hit(entry, scores[entry.pk], highlight(entry.title, terms), highlight(entry.summary, terms))
+        Hit(
+            entry,
+            scores[entry.pk],
+            highlight(entry.shown_title, terms),
+            highlight(entry.shown_summary, terms),
+        )
         for entry in page_entries
     ]
     return results

@@ -32,6 +32,8 @@ UPDATED_FIELDS = [
     "uid",
     "title",
     "summary",
+    "title_fr",
+    "summary_fr",
     "names",
     "words",
     "subkind",

@@ -272,7 +272,7 @@ def match(
         suggestion = Suggestion(
             kind=candidate[0],
             uid=str(entry.uid),
-            name=entry.title,
+            name=entry.shown_title,
             country=entry.country,
             score=score,
             signals=signals,

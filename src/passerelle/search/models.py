@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +29,9 @@ class SearchEntry(models.Model):
     uid = models.UUIDField()
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
+    # French, where it differs from the English above (a topic's, a country's, a kind's name)
+    title_fr = models.CharField(max_length=300, blank=True)
+    summary_fr = models.TextField(blank=True)
     names = models.TextField(blank=True, help_text="Name tokens, unstemmed (search.text).")
     words = models.TextField(blank=True, help_text="Stems of the running text (search.text).")
     # facets
@@ -55,7 +59,20 @@ class SearchEntry(models.Model):
         indexes = [models.Index(fields=["kind", "visibility"])]
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.title}"
+        return f"{self.kind}: {self.shown_title}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (French where the record has one)."""
+        return self.title_fr if self.title_fr and _french() else self.title
+
+    @property
+    def shown_summary(self) -> str:
+        return self.summary_fr if self.summary_fr and _french() else self.summary
+
+
+def _french() -> bool:
+    return (get_language() or "en").startswith("fr")
 
 
 class SearchTerm(models.Model):

@@ -66,7 +66,10 @@ def _value_label(facet: str, value: str, topic_names: dict[str, str]) -> str:
 def _topic_names(slugs: list[str]) -> dict[str, str]:
     if not slugs:
         return {}
-    return dict(Topic.objects.filter(slug__in=slugs).values_list("slug", "name_en"))
+    return {
+        topic.slug: topic.name
+        for topic in Topic.objects.filter(slug__in=slugs).only("slug", "name_en", "name_fr")
+    }  # the name in the reader's language
 
 
 def _read_topic_slugs(entries: list[SearchEntry]) -> None:
