@@ -6,7 +6,6 @@ SQLite and on PostgreSQL (the counts are kept per database), then commit the fil
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from passerelle.activities.models import Activity
