@@ -34,6 +34,28 @@ def test_development_defaults_to_sqlite_and_debug(tmp_path):
     assert result.stdout.split()[:2] == ["True", "django.db.backends.sqlite3"]
 
 
+def test_the_demo_serves_without_debugging_pages(tmp_path):
+    """A new user's mistyped address gets the portal's "page not found", not Django's
+    list of URL patterns; static files are served all the same."""
+    code = (
+        "import sys; from passerelle.__main__ import main\n"
+        "try: main(['passerelle', 'demo', '--help'])\n"
+        "except SystemExit: pass\n"
+        "from django.conf import settings; print('DEBUG', settings.DEBUG, "
+        "settings.WHITENOISE_USE_FINDERS)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "PASSERELLE_ENV"}}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "PASSERELLE_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "DEBUG False True"
+
+
 def test_database_url_picks_postgresql(tmp_path):
     result = _settings(
         {

@@ -67,6 +67,10 @@ def main(argv: list[str] | None = None) -> None:
         if argv[1] == "help" and len(argv) > 2 and not argv[2].startswith("-"):
             argv[2] = argv[2].replace("-", "_")
     argv[0] = "passerelle"
+    if len(argv) > 1 and argv[1] == "demo":
+        # the demo shows what its users will see: the portal's own "page not found", not
+        # Django's debugging pages (DEBUG=true passerelle demo brings them back)
+        os.environ.setdefault("DEBUG", "false")
     PasserelleUtility(argv).execute()
 
 

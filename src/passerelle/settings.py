@@ -262,6 +262,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+# Outside production, WhiteNoise serves the apps' static files where they lie, DEBUG or not
+# (the demo runs with DEBUG off); production serves the collected, hashed copies.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # The portal caches whole pages and drops them all when any record changes. Every web worker
 # must see the same cache for that to hold: Redis where REDIS_URL is set, else files on disk.
