@@ -97,6 +97,7 @@ def test_a_change_is_kept_with_who_and_when_and_can_be_reverted(staff_client, st
     )
     delta = latest.diff_against(previous)
     assert [change.field for change in delta.changes] == ["name"]
+    assert latest.history_change_reason == "back office"  # not "None" on the history page
 
     revert_url = reverse(
         "admin:registry_organization_simple_history", args=[iarc.pk, previous.history_id]
@@ -110,6 +111,8 @@ def test_a_change_is_kept_with_who_and_when_and_can_be_reverted(staff_client, st
     iarc.refresh_from_db()
     assert iarc.name == "International Agency for Research on Cancer"
     assert iarc.history.count() == 3
+    assert iarc.history.first().history_change_reason == "reverted in the back office"
+    assert all(iarc.history.values_list("history_change_reason", flat=True))  # demo: "import"
 
 
 def test_agreement_inline_refuses_fewer_than_two_parties(staff_client, demo):

@@ -66,6 +66,12 @@ def _related_choices(user: AnyUser, model, db_field, queryset):
     return base.restrict(user, "view")
 
 
+#: The change reasons history keeps for the back office's edits and reverts, beside the
+#: imports' ("import", "ROR import") and the merges'. Stored, so not translated.
+BACK_OFFICE_REASON = "back office"
+REVERT_REASON = "reverted in the back office"
+
+
 class RestrictedFormfields:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -133,7 +139,15 @@ class RestrictedAdmin(RestrictedFormfields):
                 obj.draft = current.draft
         if _restricted(self.model) and not authoring.may_change(request.user, obj):
             raise PermissionDenied
+        if not getattr(obj, "_change_reason", None):  # the history says where a change came from
+            obj._change_reason = REVERT_REASON if current is not None else BACK_OFFICE_REASON
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for row in formset.forms:
+            if not getattr(row.instance, "_change_reason", None):
+                row.instance._change_reason = BACK_OFFICE_REASON
+        super().save_formset(request, form, formset, change)
 
     def delete_queryset(self, request, queryset):
         if _restricted(self.model):
