@@ -73,18 +73,17 @@ REVERT_REASON = "reverted in the back office"
 
 
 class RestrictedFormfields:
+    """A form's choices of related records: those the user reads."""
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if (
-            field is not None
-            and hasattr(field, "queryset")
-            and not reads_every_record(request.user)
-        ):
-            field.queryset = _related_choices(request.user, self.model, db_field, field.queryset)
-        return field
+        return self._readable_choices(field, db_field, request)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return self._readable_choices(field, db_field, request)
+
+    def _readable_choices(self, field, db_field, request):
         if (
             field is not None
             and hasattr(field, "queryset")
