@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLResolver, reverse
 
+from passerelle.registry.models import Organization
 from passerelle.search.models import SearchEntry
 
 from .doors_world import STAFF_ROLES
@@ -321,3 +322,16 @@ def test_an_editors_pages_cost_what_an_administrators_do(client, demo, grow_netw
     grow_network(30)
     after = _queries(client, url())  # a first page also fills caches (content types)
     assert after <= before, f"{name}: {before} queries, then {after} with more data"
+
+
+@pytest.mark.parametrize("role, counted", [(V, 1), (E, 1), (A, 2)])
+def test_an_actors_participations_are_counted_as_its_user_reads_them(role, counted, world):
+    """The open organization takes part in an open project and in a confidential agreement:
+    a count of 2 would tell a non-reader that it works on something hidden."""
+    client = Client()
+    client.force_login(world.users[role])
+    public = Organization.objects.get(name="Open Org")
+    listing = client.get(reverse("admin:registry_organization_changelist") + "?q=Open+Org")
+    page = client.get(reverse("admin:registry_organization_change", args=[public.pk]))
+    link = f"?organization__id__exact={public.pk}\">{counted}</a>"
+    assert link in listing.content.decode() and link in page.content.decode()

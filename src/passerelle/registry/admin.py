@@ -11,6 +11,7 @@ from unfold.views import ChangeList
 
 from passerelle.core.admin import CitationInline, RecordAdmin, SpreadsheetMixin
 from passerelle.core.backoffice import RestrictedAdmin, RestrictedHistory, RestrictedInline
+from passerelle.core.users import AnyUser
 from passerelle.core.widgets import ChoiceWidgetsMixin
 
 from .models import (
@@ -105,7 +106,7 @@ class PageColumnsChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        self.model_admin.add_page_columns(self.result_list)
+        self.model_admin.add_page_columns(self.result_list, request.user)
 
 
 def _identifiers_of(holder: str, scheme: str, pks: list[int]) -> dict[int, str]:
@@ -116,24 +117,47 @@ def _identifiers_of(holder: str, scheme: str, pks: list[int]) -> dict[int, str]:
     )
 
 
-def _participation_counts(model, pks: list[int]) -> dict[int, int]:
-    """Counted through the ``participations`` relation that activities, the layer above,
-    declares on the actors: registry names none of its models."""
+def _participation_counts(model, pks: list[int], user: AnyUser) -> dict[int, int]:
+    """The participations of these actors that ``user`` reads (a count of those it may not
+    read would tell of confidential work). Asked through the ``participations`` relation
+    that activities, the layer above, declares on the actors, and that layer's own rule:
+    registry names none of its models."""
+    relation = model._meta.get_field("participations")
+    actor = relation.field.name
+    readable = relation.related_model.objects.restrict(user, "view")
     return dict(
-        model.objects.filter(pk__in=pks)
+        readable.filter(**{f"{actor}__in": pks})
         .order_by()
-        .values_list("pk")
-        .annotate(total=Count("participations"))
+        .values_list(actor)
+        .annotate(total=Count("pk"))
     )
 
 
-def _participations_link(obj, count: int, field: str):
+class ParticipationCounts:
+    """An actor's change page counts the participations its user reads."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            counts = _participation_counts(type(obj), [obj.pk], request.user)
+            obj.participation_count = counts.get(obj.pk, 0)
+        return obj
+
+    @admin.display(description=_("participations"))
+    def participations(self, obj):
+        if not obj.pk or not hasattr(obj, "participation_count"):
+            return "—"
+        return _participations_link(obj, obj.participation_count)
+
+
+def _participations_link(obj, count: int):
+    field = obj._meta.model_name
     url = reverse("admin:activities_participation_changelist") + f"?{field}__id__exact={obj.pk}"
     return format_html('<a href="{}">{}</a>', url, count)
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
+class OrganizationAdmin(ParticipationCounts, ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
     list_display = [
         "organization_name",
         "acronym",
@@ -170,10 +194,10 @@ class OrganizationAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
         """The name in the back office's language (IARC reads "CIRC" in French)."""
         return obj.display_name
 
-    def add_page_columns(self, organizations) -> None:
+    def add_page_columns(self, organizations, user: AnyUser) -> None:
         pks = [o.pk for o in organizations]
         rors = _identifiers_of("organization", "ror", pks)
-        counts = _participation_counts(Organization, pks)
+        counts = _participation_counts(Organization, pks, user)
         for org in organizations:
             org.ror_value, org.participation_count = rors.get(org.pk), counts.get(org.pk, 0)
 
@@ -184,19 +208,11 @@ class OrganizationAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
 
     @admin.display(description=_("participations"))
     def activity_count(self, obj):
-        return _participations_link(obj, getattr(obj, "participation_count", 0), "organization")
-
-    @admin.display(description=_("participations"))
-    def participations(self, obj):
-        if not obj.pk:
-            return "—"
-        if not hasattr(obj, "participation_count"):  # rendered more than once per page
-            obj.participation_count = obj.participations.count()
-        return _participations_link(obj, obj.participation_count, "organization")
+        return _participations_link(obj, getattr(obj, "participation_count", 0))
 
 
 @admin.register(Person)
-class PersonAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
+class PersonAdmin(ParticipationCounts, ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
     list_display = ["family_name", "given_name", "title", "place", "orcid", "visibility"]
     list_filter = ["title", "visibility", "place__country"]
     search_fields = ["family_name", "given_name", "identifiers__value"]
@@ -215,7 +231,7 @@ class PersonAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
     def get_changelist(self, request, **kwargs):
         return PageColumnsChangeList
 
-    def add_page_columns(self, people) -> None:
+    def add_page_columns(self, people, user: AnyUser) -> None:
         orcids = _identifiers_of("person", "orcid", [p.pk for p in people])
         for person in people:
             person.orcid_value = orcids.get(person.pk)
@@ -223,14 +239,6 @@ class PersonAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
     @admin.display(description="ORCID")
     def orcid(self, obj):
         return getattr(obj, "orcid_value", None) or "—"
-
-    @admin.display(description=_("participations"))
-    def participations(self, obj):
-        if not obj.pk:
-            return "—"
-        if not hasattr(obj, "participation_count"):
-            obj.participation_count = obj.participations.count()
-        return _participations_link(obj, obj.participation_count, "person")
 
 
 @admin.register(Identifier)
