@@ -333,5 +333,20 @@ def test_an_actors_participations_are_counted_as_its_user_reads_them(role, count
     public = Organization.objects.get(name="Open Org")
     listing = client.get(reverse("admin:registry_organization_changelist") + "?q=Open+Org")
     page = client.get(reverse("admin:registry_organization_change", args=[public.pk]))
-    link = f"?organization__id__exact={public.pk}\">{counted}</a>"
+    link = f'?organization__id__exact={public.pk}">{counted}</a>'
     assert link in listing.content.decode() and link in page.content.decode()
+
+
+@pytest.mark.parametrize("role", [V, E, A])
+def test_an_exported_sheet_names_only_the_related_records_its_user_reads(role, world):
+    """The open organization's city and one of its topics are confidential: its row in a
+    viewer's or a non-reading editor's sheet leaves them out; the administrator's has them."""
+    client = Client()
+    client.force_login(world.users[role])
+    url = reverse("admin:registry_organization_export")
+    formats = client.get(url).context["form"].fields["format"].choices
+    csv = next(value for value, label in formats if str(label).lower() == "csv")
+    sheet = client.post(url, {"format": csv, "resource": "0"}).content.decode("utf-8-sig")
+    row = next(line for line in sheet.splitlines() if ",Open Org," in line)
+    assert ("ZYXQ" in row) == (role == A), row
+    assert ("ZYXQ" in sheet) == (role == A)

@@ -179,6 +179,11 @@ class SpreadsheetMixin(ImportExportMixin):
     def has_export_permission(self, request):
         return holds(request.user, self.model, "view")
 
+    def get_export_resource_kwargs(self, request, **kwargs):
+        # the exported rows are the list's, which the user reads; their related records
+        # (a city, a topic) are named only where the user reads them too
+        return {**super().get_export_resource_kwargs(request, **kwargs), "reader": request.user}
+
 
 @admin.register(Source)
 class SourceAdmin(RecordAdmin):

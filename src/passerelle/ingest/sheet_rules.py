@@ -126,6 +126,22 @@ class SheetRules(RowsForTheUser, resources.ModelResource):
         self._row = 0
         self._claimed: dict[int, int] = {}  # record's primary key -> sheet row updating it
         self._user = None
+        # who exports (the back office passes ``reader``; the operators' CLI, none: all)
+        self._reader = kwargs.get("reader")
+        self._readable: dict[type, set[int]] = {}
+
+    def reads(self, related) -> bool:
+        """Whether the exporting user reads this related record (a city, a topic): a row of
+        a record it reads must not name a related one it may not read."""
+        if related is None:
+            return False
+        if self._reader is None:
+            return True
+        model = type(related)
+        if model not in self._readable:  # once per export: a set of ids, not a query a row
+            readable = model.objects.restrict(self._reader, "view").values_list("pk", flat=True)
+            self._readable[model] = set(readable)
+        return related.pk in self._readable[model]
 
     @classmethod
     def get_result_class(cls):

@@ -95,10 +95,10 @@ class OrganizationResource(RecordResource):
         return next((i.value for i in obj.identifiers.all() if i.scheme == scheme), "")
 
     def dehydrate_city(self, obj):
-        return obj.place.name_en if obj.place else ""
+        return obj.place.name_en if self.reads(obj.place) else ""
 
     def dehydrate_country(self, obj):
-        return obj.place.country.code if obj.place else ""
+        return obj.place.country.code if self.reads(obj.place) else ""
 
     def dehydrate_ror(self, obj):
         return self._identifier(obj, "ror")
@@ -189,10 +189,10 @@ class PersonResource(RecordResource):
         return Person.objects.select_related("place").prefetch_related("identifiers", "topics")
 
     def dehydrate_city(self, obj):
-        return obj.place.name_en if obj.place else ""
+        return obj.place.name_en if self.reads(obj.place) else ""
 
     def dehydrate_country(self, obj):
-        return obj.place.country.code if obj.place else ""
+        return obj.place.country.code if self.reads(obj.place) else ""
 
     def dehydrate_orcid(self, obj):
         if obj.pk is None:
@@ -202,7 +202,7 @@ class PersonResource(RecordResource):
     def dehydrate_topics(self, obj):
         if obj.pk is None:
             return ""
-        return ",".join(t.slug for t in obj.topics.all())
+        return ",".join(t.slug for t in obj.topics.all() if self.reads(t))
 
     def get_instance(self, instance_loader, row):
         """By id, then by ORCID, then by exactly the same given and family names."""
@@ -270,7 +270,7 @@ class ActivityResource(RecordResource):
     def dehydrate_topics(self, obj):
         if obj.pk is None:
             return ""
-        return ",".join(t.slug for t in obj.topics.all())
+        return ",".join(t.slug for t in obj.topics.all() if self.reads(t))
 
 
 class ParticipationResource(SheetRules):
