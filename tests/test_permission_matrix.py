@@ -195,3 +195,16 @@ def test_permission_matrix(role, collection, users):
         )
 
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_public_persons_affiliation_to_a_confidential_organization_is_not_shown(world, client):
+    """The API answers the interchange shape, whose references are to readable records only:
+    an anonymous reader learns neither the organization's id nor that there is one."""
+    from passerelle.registry.models import Affiliation, Person
+
+    secret = world.secret["registry.organization"]
+    person = Person.objects.create(family_name="Openperson", visibility="public")
+    Affiliation.objects.create(person=person, organization=secret)
+    body = client.get(f"/api/people/{person.uid}").json()
+    assert body["family_name"] == "Openperson"
+    assert str(secret.uid) not in str(body) and not body.get("affiliations")
