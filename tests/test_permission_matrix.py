@@ -19,7 +19,7 @@ from passerelle.access.roles import ensure_roles
 from passerelle.activities.models import Activity
 from passerelle.api.writes import version_of
 from passerelle.core.models import Source
-from passerelle.registry.models import Organization, Person, Place, Topic
+from passerelle.registry.models import Affiliation, Organization, Person, Place, Topic
 
 #: The states a record can be in, for a given reader.
 STATES = ("public", "internal", "confidential", "named", "draft_own", "draft_other")
@@ -200,8 +200,6 @@ def test_permission_matrix(role, collection, users):
 def test_a_public_persons_affiliation_to_a_confidential_organization_is_not_shown(world, client):
     """The API answers the interchange shape, whose references are to readable records only:
     an anonymous reader learns neither the organization's id nor that there is one."""
-    from passerelle.registry.models import Affiliation, Person
-
     secret = world.secret["registry.organization"]
     person = Person.objects.create(family_name="Openperson", visibility="public")
     Affiliation.objects.create(person=person, organization=secret)
