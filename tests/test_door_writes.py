@@ -18,7 +18,7 @@ from passerelle.activities.models import Participation
 from passerelle.core import authoring
 from passerelle.core.models import Citation
 from passerelle.ingest.models import ImportConflict, Merge
-from passerelle.ingest.sheets import OrganizationResource
+from passerelle.ingest.sheets import ActivityResource, OrganizationResource
 from passerelle.portal.models import FeaturedActivity, Introduction
 from passerelle.registry.models import Identifier, Organization
 
@@ -428,3 +428,30 @@ def test_a_user_who_is_not_active_staff_changes_nothing(world):
         assert set(Organization.objects.restrict(editor, "view")) == set(
             Organization.objects.filter(visibility="public")
         )
+
+
+@pytest.mark.parametrize("role", [C, E, A])
+def test_an_imported_row_names_only_the_topics_its_user_reads(role, world):
+    """A confidential topic's short name in a row is "unknown", as a topic that does not
+    exist is: the import neither tags with it nor tells that it exists."""
+    told = {}
+    for slug in ("zyxq-topic", "no-such-topic"):
+        dataset = tablib.Dataset(
+            ["", "project", f"Tagged {slug}", slug, "internal"],
+            headers=["id", "kind", "title_en", "topics", "visibility"],
+        )
+        result = ActivityResource().import_data(
+            dataset,
+            dry_run=True,
+            raise_errors=False,
+            use_transactions=True,
+            user=world.users[role],
+        )
+        told[slug] = " ".join(
+            str(message) for row in result.invalid_rows for message in row.error.messages
+        )
+    if role == A:
+        assert told["zyxq-topic"] == ""
+    else:
+        assert told["zyxq-topic"] == told["no-such-topic"].replace("no-such-topic", "zyxq-topic")
+    assert "unknown topics: no-such-topic" in told["no-such-topic"]

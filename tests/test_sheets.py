@@ -555,3 +555,21 @@ def test_back_office_import_in_a_browser_holds_a_loose_row_and_previews_every_co
         page.set_viewport_size({"width": 1366, "height": 900})
     context.close()
     assert not Organization.objects.filter(name="Institut Curie").exists()
+
+
+def test_yes_or_no_cells_are_read_in_either_language_and_anything_else_is_refused(demo, tmp_path):
+    path = _csv(
+        tmp_path,
+        "name,kind,in_region\nYes Lab,company,oui\nNo Lab,company,no\nMaybe Lab,company,maybe\n",
+    )
+    report = import_sheet(read_sheet(path), "organizations", confirm=True)
+    assert not report.written and Organization.objects.filter(name__endswith=" Lab").count() == 0
+    problems = {(p.row, p.column): p for p in report.problems}
+    assert list(problems) == [(4, "in_region")], problems
+    assert "neither yes nor no" in problems[(4, "in_region")].reason
+    path.write_text(path.read_text().replace("maybe", "1"))
+    assert import_sheet(read_sheet(path), "organizations", confirm=True).new == 3
+    regional = dict(
+        Organization.objects.filter(name__endswith=" Lab").values_list("name", "in_region")
+    )
+    assert regional == {"Yes Lab": True, "No Lab": False, "Maybe Lab": True}

@@ -117,8 +117,31 @@ def _allowed_values(instance, error: ValidationError) -> ValidationError:
     return ValidationError(result)
 
 
+class YesNoWidget(widgets.BooleanWidget):
+    """Yes or no, in the words a sheet uses (1/0, true/false, yes/no, oui/non, vrai/faux, x
+    for yes); anything else is refused, where django-import-export would read it as no."""
+
+    YES = {"1", "true", "yes", "y", "oui", "o", "vrai", "x"}
+    NO = {"0", "false", "no", "n", "non", "faux"}
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or isinstance(value, bool):
+            return value  # an XLSX cell holds a boolean already
+        text = str(value).strip().lower()
+        if text in {"", "null", "none"}:
+            return None
+        if text in self.YES or text in self.NO:
+            return text in self.YES
+        raise ValueError(
+            _("“%(value)s” is neither yes nor no: write 1 or 0 (yes or no, oui or non)")
+            % {"value": str(value).strip()[:50]}
+        )
+
+
 class SheetRules(RowsForTheUser, resources.ModelResource):
     """The rules of this module's docstring, shared by every sheet's resource."""
+
+    WIDGETS_MAP = {**resources.ModelResource.WIDGETS_MAP, "BooleanField": YesNoWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -261,14 +284,19 @@ def place_for(city: str, country: str, *, create: bool = True) -> Place | None:
 
 
 class SlugListWidget(widgets.ManyToManyWidget):
-    """Topics as their short names, separated by commas; unknown ones are refused."""
+    """Topics as their short names, separated by commas; unknown ones are refused, and so
+    are those the importing user may not read, in the same words (an import must not tell
+    whether a confidential topic of that name exists)."""
 
     def __init__(self):
         super().__init__(Topic, separator=",", field="slug")
 
     def clean(self, value, row=None, **kwargs):
         slugs = [s.strip() for s in str(value or "").split(",") if s.strip()]
-        found = {t.slug: t for t in Topic.objects.filter(slug__in=slugs)}
+        user, topics = kwargs.get("user"), Topic.objects.filter(slug__in=slugs)
+        if user is not None:
+            topics = topics.restrict(user, "view")
+        found = {t.slug: t for t in topics}
         unknown = [s for s in slugs if s not in found]
         if unknown:
             raise ValueError(_("unknown topics: %(topics)s") % {"topics": ", ".join(unknown)})
@@ -361,7 +389,7 @@ class RecordResource(SheetRules):
         for field in self.get_import_fields():
             if isinstance(field.widget, SlugListWidget) and field.column_name in row:
                 try:
-                    field.widget.clean(row[field.column_name])
+                    field.widget.clean(row[field.column_name], user=self._user)
                 except ValueError as error:
                     errors[field.column_name] = [str(error)]
         errors.update(self.row_problems(row))
