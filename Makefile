@@ -19,16 +19,18 @@ $(INSTALLED): pyproject.toml package.json package-lock.json
 demo: $(INSTALLED)
 	$(BIN)/passerelle demo
 
-## Run the whole suite (on SQLite, or on the database that DATABASE_URL names).
+## Run the whole suite (on SQLite, or on the database that DATABASE_URL names), one worker
+## per core (pytest-xdist; each worker has its own test database, a file's tests stay together).
+TEST_WORKERS ?= auto
 test: $(INSTALLED)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/passerelle makemigrations --check --dry-run > /dev/null
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## The suite on the local PostgreSQL server.
 test-postgres: $(INSTALLED)
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## Refresh the French catalogue from the code and compile it (needs GNU gettext).
 ## The compiled .mo files are committed, as Django does, so installs need no gettext.

@@ -25,9 +25,11 @@ ARTIFACTS = CHECKOUT / "test-artifacts"
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache(settings):
-    """Each test starts afresh: its own empty cache, and English."""
+def fresh_cache(settings, tmp_path):
+    """Each test starts afresh: its own empty cache, its own folder of uploaded files (the
+    suite's workers run side by side), and English."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
     # background tasks run at once, in the test's process and transaction
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     cache.clear()
