@@ -136,7 +136,7 @@ def test_a_failed_mail_records_nothing_and_is_tried_again(users, settings):
     today = timezone.localdate()
     _ending("Pact with Turin", today + datetime.timedelta(days=20))
     settings.EMAIL_BACKEND = "tests.test_reminders.RefusingBackend"
-    with pytest.raises(CommandError, match="could not be sent.*the next run tries again"):
+    with pytest.raises(CommandError, match=r"could not be sent.*the next run tries again"):
         call_command("remind")
     assert not ReminderSent.objects.exists()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
