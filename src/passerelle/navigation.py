@@ -36,6 +36,7 @@ def sidebar(request: HttpRequest) -> list[dict]:
     return [
         {
             "title": _("Desk"),
+            "desk": True,  # the index shows the desk itself, not this group
             "items": [
                 {
                     "title": _("The desk"),

@@ -15,7 +15,6 @@ from django.apps import apps
 from django.contrib.admin.sites import NotRegistered
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -58,12 +57,8 @@ def drafts_awaiting_an_editor(user: AnyUser, today: datetime.date) -> Iterator[A
             yield Attention(
                 source="drafts",
                 key=f"draft:{opts.label_lower}:{record.pk}",
-                label=_("%(kind)s «%(record)s», waiting since %(when)s")
-                % {
-                    "kind": capfirst(opts.verbose_name),
-                    "record": record,
-                    "when": date_format(since, "DATE_FORMAT"),
-                },
+                label=_("%(kind)s «%(record)s»")
+                % {"kind": capfirst(opts.verbose_name), "record": record},
                 url=reverse(url_name, args=[record.pk]),
                 due=since,
                 severity="warning" if waited >= WAITING_DAYS else "info",

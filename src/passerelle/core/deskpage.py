@@ -23,8 +23,8 @@ INDEX_ITEMS = 5
 #: How many items of one source the desk page shows at most (the rest is counted).
 PAGE_ITEMS = 500
 SEVERITY_LABELS = {
-    "info": _("upcoming"),
-    "warning": _("soon"),
+    "info": _("to do"),
+    "warning": _("important"),
     "danger": _("urgent"),
 }
 assert set(SEVERITY_LABELS) == set(SEVERITIES)
