@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core import mail
@@ -195,3 +198,43 @@ def test_a_fresh_draft_is_shown_but_not_mailed_a_waiting_one_is(users):
         "keeper@example.org",
     ]
     assert "Draft Institute" in mail.outbox[0].body
+
+
+def _mail_settings(env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")}
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.EMAIL_BACKEND, getattr(settings, 'EMAIL_HOST', ''), "
+        "getattr(settings, 'EMAIL_PORT', ''), getattr(settings, 'EMAIL_HOST_PASSWORD', ''), "
+        "getattr(settings, 'EMAIL_USE_TLS', ''), getattr(settings, 'EMAIL_USE_SSL', ''), sep='|')"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **clean,
+            **env,
+            "PASSERELLE_DATA_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "passerelle.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_mail_settings_from_the_environment(tmp_path):
+    console = _mail_settings({}, tmp_path)
+    assert console.stdout.startswith("django.core.mail.backends.console.EmailBackend")
+    smtps = _mail_settings({"EMAIL_URL": "smtps://clerk:p%40ss@mail.example.org"}, tmp_path)
+    assert smtps.stdout.strip().split("|") == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example.org",
+        "465",
+        "p@ss",
+        "False",
+        "True",
+    ], smtps.stderr
+    host = _mail_settings({"EMAIL_HOST": "relay.example.org", "EMAIL_PORT": "2525"}, tmp_path)
+    assert host.stdout.strip().split("|")[1:] == ["relay.example.org", "2525", "", "True", "False"]
+    wrong = _mail_settings({"EMAIL_URL": "imap://mail.example.org"}, tmp_path)
+    assert wrong.returncode != 0 and "EMAIL_URL: unknown scheme 'imap'" in wrong.stderr
