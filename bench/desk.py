@@ -11,24 +11,60 @@ page p95 < 200 ms, the reminder run < 10 s.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 from .common import HEADER, machine, row, setup_database, timed
 from .imports import DUMP, passerelle
 
 
+def _plant(users: dict, organizations: list) -> None:
+    """200 drafts of a contributor's and 200 open import conflicts, for the desk to list."""
+    from passerelle.ingest.models import ImportConflict
+    from passerelle.registry.models import Organization
+
+    Organization.objects.bulk_create(
+        Organization(
+            name=f"Draft institute {n}",
+            kind="university",
+            draft=True,
+            owner=users["contributor"],
+            visibility="internal",
+        )
+        for n in range(200)
+    )
+    ImportConflict.objects.bulk_create(
+        ImportConflict(organization=org, field="website", ours="a", theirs="b")
+        for org in organizations
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--scale", default="medium")
+    parser.add_argument(
+        "--reuse",
+        default="",
+        help="the data directory of an earlier SQLite run: time again, without loading",
+    )
     args = parser.parse_args()
-    engine = setup_database("passerelle_bench_desk")
-    print(f"# {engine}; {machine()}")
-    seconds, _ = passerelle("import-ror", str(DUMP), "--no-progress")
-    print(f"{'import-ror (seconds)':<58} {seconds:10.1f}")
-    passerelle("load-demo")
-    seconds, _ = passerelle("generate", "--scale", args.scale, "--no-progress")
-    print(f"{f'generate --scale {args.scale} (seconds)':<58} {seconds:10.1f}")
+    if args.reuse:
+        os.environ["PASSERELLE_DATA_DIR"] = args.reuse
+        os.environ.pop("DATABASE_URL", None)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "passerelle.settings")
+        import django
+
+        django.setup()
+        print(f"# sqlite3 (reused {args.reuse}); {machine()}")
+    else:
+        engine = setup_database("passerelle_bench_desk")
+        print(f"# {engine}; {machine()}")
+        seconds, _ = passerelle("import-ror", str(DUMP), "--no-progress")
+        print(f"{'import-ror (seconds)':<58} {seconds:10.1f}")
+        passerelle("load-demo")
+        seconds, _ = passerelle("generate", "--scale", args.scale, "--no-progress")
+        print(f"{f'generate --scale {args.scale} (seconds)':<58} {seconds:10.1f}")
 
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -50,26 +86,15 @@ def main() -> None:
     ensure_roles()
     users = {}
     for role in ("viewer", "contributor", "editor", "administrator"):
-        user = get_user_model().objects.create_user(
-            f"bench-{role}", f"{role}@example.org", is_staff=True
+        user, _ = get_user_model().objects.get_or_create(
+            username=f"bench-{role}", defaults={"email": f"{role}@example.org", "is_staff": True}
         )
         user.groups.add(Group.objects.get(name=role))
         users[role] = user
+    ReminderSent.objects.all().delete()
     organizations = list(Organization.objects.order_by("pk")[:200])
-    Organization.objects.bulk_create(
-        Organization(
-            name=f"Draft institute {n}",
-            kind="university",
-            draft=True,
-            owner=users["contributor"],
-            visibility="internal",
-        )
-        for n in range(200)
-    )
-    ImportConflict.objects.bulk_create(
-        ImportConflict(organization=org, field="website", ours="a", theirs="b")
-        for org in organizations
-    )
+    if not ImportConflict.objects.exists():
+        _plant(users, organizations)
     editor = users["editor"]
     sections = gather(editor, timezone.localdate())
     print("# the editor's desk: " + ", ".join(f"{s.source.name} {s.count}" for s in sections))
@@ -80,6 +105,14 @@ def main() -> None:
     client.get(baseline_url)
     baseline = timed(lambda: client.get(baseline_url), args.repeat)
     print(row("baseline: a page that reads no data (admin login, signed in)", baseline))
+    from passerelle.core import desk
+
+    kept = dict(desk._sources)
+    desk._sources.clear()
+    client.get("/en/admin/")
+    empty = timed(lambda: client.get("/en/admin/"), args.repeat)
+    print(row("baseline: the index with no desk source registered", empty, baseline))
+    desk._sources.update(kept)
     for name, url in (
         ("desk: the back office's index, editor", "/en/admin/"),
         ("desk: the whole desk, editor", "/en/admin/desk/"),

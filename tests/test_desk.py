@@ -225,7 +225,9 @@ def test_the_desk_costs_the_same_queries_however_much_there_is(client, demo, gro
         ImportConflict.objects.create(organization=org, field="name", ours="a", theirs="b")
     after = (_queries(client, index), _queries(client, whole))
     assert after[0] <= before[0] and after[1] <= before[1], (before, after)
-    assert before[0] <= 30, before
+    # 13 and 12 on SQLite today: the sources' 8 (agreements 1, drafts 6, conflicts 1) and
+    # the page's own (session, user, permissions, the history box)
+    assert before[0] <= 16 and before[1] <= 15, before
 
 
 def test_the_desk_speaks_french(client, users):

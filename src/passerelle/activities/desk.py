@@ -58,6 +58,7 @@ def agreements_expiring(user: AnyUser, today: datetime.date) -> Iterator[Attenti
         .only("pk", "title_en", "title_fr", "end", "owner")
         .order_by("end", "pk")
     )
+    head, tail = reverse("admin:activities_activity_change", args=[0]).rsplit("/0/", 1)
     for agreement in rows:
         try:
             end = PartialDate.parse(agreement.end)
@@ -75,7 +76,7 @@ def agreements_expiring(user: AnyUser, today: datetime.date) -> Iterator[Attenti
             source="agreements",
             key=f"agreement:{agreement.pk}:expires",
             label=label % {"agreement": agreement, "end": end.display()},
-            url=reverse("admin:activities_activity_change", args=[agreement.pk]),
+            url=f"{head}/{agreement.pk}/{tail}",
             due=end.last_day,
             severity=severity,
             owner_id=agreement.owner_id,

@@ -49,7 +49,9 @@ def drafts_awaiting_an_editor(user: AnyUser, today: datetime.date) -> Iterator[A
         return
     for model in record_models():
         opts = model._meta
-        url_name = f"admin:{opts.app_label}_{opts.model_name}_change"
+        # one reverse() per kind, not per draft: the page's time is Python's, not SQL's
+        address = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[0])
+        head, tail = address.rsplit("/0/", 1)
         rows = model._default_manager.restrict(user, "change").filter(draft=True)
         for record in rows.order_by("updated", "pk"):
             since = timezone.localdate(record.updated)
@@ -59,7 +61,7 @@ def drafts_awaiting_an_editor(user: AnyUser, today: datetime.date) -> Iterator[A
                 key=f"draft:{opts.label_lower}:{record.pk}",
                 label=_("%(kind)s «%(record)s»")
                 % {"kind": capfirst(opts.verbose_name), "record": record},
-                url=reverse(url_name, args=[record.pk]),
+                url=f"{head}/{record.pk}/{tail}",
                 due=since,
                 severity="warning" if waited >= WAITING_DAYS else "info",
                 threshold="waiting" if waited >= WAITING_DAYS else "",
