@@ -26,7 +26,7 @@ def import_conflicts(user: AnyUser, today: datetime.date) -> Iterator[Attention]
         ImportConflict.objects.restrict(user, "view")
         .filter(resolved=False)
         .select_related("organization")
-        .order_by("organization_id", "detected", "pk")
+        .order_by("pk")  # the conflicts first (few), their organizations by key
     )
     grouped: dict[int, list[ImportConflict]] = {}
     for conflict in rows:
