@@ -162,9 +162,10 @@ def test_dry_run_lists_and_writes_nothing(users, capsys):
 def test_the_cli_runs_and_enqueues(users, capsys):
     today = timezone.localdate()
     _ending("Pact with Turin", today + datetime.timedelta(days=20))
-    main(["passerelle", "remind", "--enqueue"])  # the tests' task backend runs it at once
+    call_command("remind", "--enqueue")  # the tests' task backend runs it at once
     assert "Reminders queued as task" in capsys.readouterr().out
     assert len(mail.outbox) == 3
+    # last: the command line closes the database connections when its command ends
     main(["passerelle", "remind"])
     assert "0 mail(s) sent" in capsys.readouterr().out
 
