@@ -52,6 +52,7 @@ def drafts_awaiting_an_editor(user: AnyUser, today: datetime.date) -> Iterator[A
         # one reverse() per kind, not per draft: the page's time is Python's, not SQL's
         address = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[0])
         head, tail = address.rsplit("/0/", 1)
+        kind = capfirst(str(opts.verbose_name))
         rows = model._default_manager.restrict(user, "change").filter(draft=True)
         for record in rows.order_by("updated", "pk"):
             since = timezone.localdate(record.updated)
@@ -59,8 +60,7 @@ def drafts_awaiting_an_editor(user: AnyUser, today: datetime.date) -> Iterator[A
             yield Attention(
                 source="drafts",
                 key=f"draft:{opts.label_lower}:{record.pk}",
-                label=_("%(kind)s «%(record)s»")
-                % {"kind": capfirst(opts.verbose_name), "record": record},
+                label=_("%(kind)s «%(record)s»") % {"kind": kind, "record": record},
                 url=f"{head}/{record.pk}/{tail}",
                 due=since,
                 severity="warning" if waited >= WAITING_DAYS else "info",
