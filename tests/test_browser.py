@@ -108,6 +108,7 @@ def test_the_content_security_policy_blocks_nothing_we_serve(page, live_server):
     weizmann = Activity.objects.get(title_en__contains="Weizmann")
     for path in (
         "/en/admin/",
+        "/fr/admin/desk/",
         f"/fr/admin/activities/activity/{weizmann.pk}/change/",  # the multi-country lists
         "/fr/admin/search/searchentry/match/?q=nanomedicine&scope=ES",
         "/en/admin/registry/organization/",

@@ -52,6 +52,7 @@ ACCOUNTS = {
     "auth.group",
     "access.auditevent",
     "access.apitoken",
+    "access.remindersent",
     "django_tasks_database.dbtaskresult",
     "axes.accessattempt",
     "axes.accesslog",
@@ -60,6 +61,7 @@ ACCOUNTS = {
 #: Account models an administrator may not add to (written by the system), or delete from.
 SYSTEM_WRITTEN = {
     "access.auditevent",
+    "access.remindersent",
     "django_tasks_database.dbtaskresult",
     "axes.accessattempt",
     "axes.accesslog",
@@ -143,6 +145,7 @@ SITE_DOORS = {
     "view_on_site": (("content_type", "organization"), "", {V: 404, C: 404, E: 404, A: 404}),
     "app_list": (("registry",), "", ALL),
     "search": ((), "?s=zyxq", ALL),
+    "desk": ((), "", ALL),  # the desk whole (core/deskpage.py); the index leads with it
 }
 #: Every admin action, with where test_door_writes.py plays it.
 ACTIONS = {

@@ -35,6 +35,18 @@ def sidebar(request: HttpRequest) -> list[dict]:
     """The menu's groups, in the active language; an item shows to those who may view it."""
     return [
         {
+            "title": _("Desk"),
+            "desk": True,  # the index shows the desk itself, not this group
+            "items": [
+                {
+                    "title": _("The desk"),
+                    "icon": "inbox",
+                    "link": reverse("admin:desk"),
+                    "permission": lambda request: request.user.is_staff,
+                },
+            ],
+        },
+        {
             "title": _("Network"),
             "items": [
                 _model("apartment", "registry", "organization"),
@@ -112,6 +124,7 @@ def sidebar(request: HttpRequest) -> list[dict]:
                 _model("groups", "auth", "group"),
                 _model("key", "access", "apitoken"),
                 _model("history", "access", "auditevent"),
+                _model("outgoing_mail", "access", "remindersent"),
                 _model("login", "axes", "accessattempt"),
                 _model("gpp_bad", "axes", "accessfailurelog"),
                 _model("receipt_long", "axes", "accesslog"),

@@ -304,6 +304,50 @@ if TASK_MODE == "rq":
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"]}}
 
+# E-mail (the desk's reminders, access/reminders.py). EMAIL_URL says it all at once:
+# smtp://user:password@host:587 (STARTTLS, the default for SMTP), smtps://…:465 (TLS from
+# the start), smtp+plain://host:25 (neither), or console:// (print mails, the default out
+# of production). Or the separate EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL. Without either, production mails
+# through the machine's own MTA (Django's default, SMTP on localhost:25).
+_email_url = os.environ.get("EMAIL_URL", "")
+if _email_url:
+    from urllib.parse import unquote, urlsplit
+
+    _email = urlsplit(_email_url)
+    _schemes = {"smtp": "tls", "smtps": "ssl", "smtp+tls": "tls", "smtp+plain": "", "console": None}
+    if _email.scheme not in _schemes:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL: unknown scheme {_email.scheme!r}; use {', '.join(_schemes)}"
+        )
+    if _schemes[_email.scheme] is None:
+        EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    else:
+        EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        EMAIL_HOST = _email.hostname or "localhost"
+        EMAIL_PORT = _email.port or {"tls": 587, "ssl": 465, "": 25}[_schemes[_email.scheme]]
+        EMAIL_HOST_USER = unquote(_email.username or "")
+        EMAIL_HOST_PASSWORD = unquote(_email.password or "")
+        EMAIL_USE_TLS = _schemes[_email.scheme] == "tls"
+        EMAIL_USE_SSL = _schemes[_email.scheme] == "ssl"
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = _count("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = _flag("EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = _flag("EMAIL_USE_SSL", False)
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL: set one of them, not both.")
+elif not PRODUCTION:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "passerelle@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+#: Where the back office is served, for the links in mails.
+PASSERELLE_BASE_URL = os.environ.get("PASSERELLE_BASE_URL", "http://localhost:8000")
+
 #: Natural Earth country shapes (TopoJSON) for the portal's map, installed from the npm
 #: registry by `make` (package.json); the map shows partners without land shapes if missing.
 WORLD_ATLAS = Path(
@@ -340,6 +384,8 @@ UNFOLD = {
     "SITE_SUBHEADER": _("International relations"),
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
+    # the back office opens on the desk: what needs the officer's action (core/desk.py)
+    "DASHBOARD_CALLBACK": "passerelle.core.deskpage.dashboard",
     # the officer's work first, the machinery folded under Administration (navigation.py)
     "SIDEBAR": {
         "show_search": True,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin
 
 from .audit import record
-from .models import ApiToken, AuditEvent
+from .models import ApiToken, AuditEvent, ReminderSent
 
 
 @admin.register(AuditEvent)
@@ -73,3 +73,21 @@ class ApiTokenAdmin(ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # revoked, never deleted: the audit log refers to them
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ModelAdmin):
+    """The reminders mailed (access.reminders): read only; deleting one lets it go again."""
+
+    list_display = ["sent_at", "recipient", "source", "threshold", "label", "language"]
+    list_select_related = ["recipient"]
+    list_filter = ["source", "threshold", "language"]
+    search_fields = ["key", "label", "recipient__username", "recipient__email"]
+    date_hierarchy = "sent_at"
+    readonly_fields = [f.name for f in ReminderSent._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

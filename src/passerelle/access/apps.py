@@ -11,7 +11,8 @@ class AccessConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import audit, roles
+        from . import audit, reminders, roles
 
         audit.connect()
+        reminders.connect()
         post_migrate.connect(roles.ensure_roles, sender=self, dispatch_uid="access-roles")

@@ -117,3 +117,60 @@ class ApiToken(models.Model):
         if token is None or not hmac.compare_digest(token.digest, cls._digest(secret)):
             return None
         return token
+
+
+class ReminderSent(models.Model):
+    """A reminder mailed: one item of the desk (its key), at one threshold, to one person.
+
+    A reminder is sent once per key, threshold and recipient: the daily run skips what
+    is recorded here, so a rerun sends nothing twice, and a mail that failed is not
+    recorded, so the next run tries again (access.reminders). Rows are written by the run
+    only; deleting one lets that reminder go again.
+    """
+
+    key = models.CharField(_("item"), max_length=200)
+    threshold = models.CharField(_("threshold"), max_length=40)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    source = models.CharField(_("desk source"), max_length=50)
+    label = models.CharField(_("what"), max_length=500)
+    language = models.CharField(_("language"), max_length=8)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "threshold", "recipient"], name="reminder_sent_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.threshold}) → {self.recipient_id}"
+
+
+class LanguagePreference(models.Model):
+    """The language a staff member last used the back office in, for the mail sent to them
+    (recorded when they sign in and when they open the desk)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="language_preference",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("language preference")
+        verbose_name_plural = _("language preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language}"

@@ -174,6 +174,32 @@ def activity_fieldsets(kind: str | None) -> list:
     return sections
 
 
+#: The inlines an activity's page adds for its kind, after its participations and before
+#: its links and sources (every kind has those): a delegation's page has no commitments.
+#: A table other parts of the back office append to, e.g.
+#: ``KIND_INLINES[Kind.AGREEMENT].append(AgreementDocumentInline)``; a kind absent from it
+#: adds nothing, and a page whose kind is not known yet shows every kind's.
+KIND_INLINES: dict[str, list[type]] = {
+    Kind.PROGRAM: [],
+    Kind.PROJECT: [],
+    Kind.AGREEMENT: [CommitmentInline],
+    Kind.EVENT: [],
+    Kind.DELEGATION: [],
+    Kind.EXCHANGE: [],
+    Kind.MEMBERSHIP: [],
+}
+
+
+def kind_inlines(kind: str | None) -> list[type]:
+    """The inlines of ``kind`` (KIND_INLINES), or of every kind when it is unknown."""
+    if kind is not None:
+        return list(KIND_INLINES.get(kind, ()))
+    every: list[type] = []
+    for inlines in KIND_INLINES.values():
+        every += [inline for inline in inlines if inline not in every]
+    return every
+
+
 #: Above this many participations an activity's page links to their list instead of
 #: editing them inline: each inline row costs queries and page weight.
 INLINE_PARTICIPATIONS_LIMIT = 50
@@ -185,7 +211,8 @@ class ActivityAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
     list_filter = ["kind", "category", "status", "visibility", "topics", "places__country"]
     search_fields = ["title_en", "title_fr", "acronym", "summary_en", "summary_fr"]
     autocomplete_fields = ["places", "topics"]
-    inlines = [ParticipationInline, CommitmentInline, ActivityLinkInline, CitationInline]
+    #: every kind's; KIND_INLINES adds each kind's own after the participations
+    inlines = [ParticipationInline, ActivityLinkInline, CitationInline]
     readonly_fields = [*RecordAdmin.readonly_fields, "participation_list"]
     fieldsets = activity_fieldsets(None)
     choose_kind_template = "admin/activities/activity/choose_kind.html"
@@ -228,10 +255,10 @@ class ActivityAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
         return form
 
     def get_inlines(self, request, obj):
-        inlines = super().get_inlines(request, obj)
-        if self.activity_kind(request, obj) != Kind.AGREEMENT:
-            inlines = [i for i in inlines if i is not CommitmentInline]
-        return inlines
+        inlines = list(super().get_inlines(request, obj))
+        ours = [i for i in kind_inlines(self.activity_kind(request, obj)) if i not in inlines]
+        at = inlines.index(ParticipationInline) + 1 if ParticipationInline in inlines else 0
+        return [*inlines[:at], *ours, *inlines[at:]]
 
     def save_form(self, request, form, change):
         activity = super().save_form(request, form, change)

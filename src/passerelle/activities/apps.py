@@ -10,5 +10,16 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from passerelle.core import changes
+        from passerelle.core.desk import register_source
+
+        from .desk import agreements_expiring
 
         changes.watch(self.label)  # cached pages and counts are made of these records
+        # a fallback: the agreements' lifecycle registers a richer "agreements" source
+        register_source(
+            "agreements",
+            _("Agreements ending"),
+            agreements_expiring,
+            order=10,
+            fallback=True,
+        )

@@ -9,6 +9,15 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import changes
+        from django.contrib import admin
+
+        from . import changes, deskpage
+        from .awaiting import drafts_awaiting_an_editor
+        from .desk import register_source
 
         changes.connect()
+        # the desk's page, on Unfold's hook for a site's own addresses
+        admin.site.extra_urls = deskpage.urls
+        register_source(
+            "drafts", _("Drafts awaiting an editor"), drafts_awaiting_an_editor, order=40
+        )

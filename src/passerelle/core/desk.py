@@ -12,10 +12,17 @@ records' own ``restrict(user, "view")``.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
 from .users import AnyUser
+
+logger = logging.getLogger(__name__)
 
 #: How urgent an item is, from least to most.
 SEVERITIES = ("info", "warning", "danger")
@@ -27,7 +34,10 @@ class Attention:
 
     ``key`` is stable across runs ("agreement:12:expires"), so that a reminder records
     what it sent and a rerun sends nothing twice; ``threshold`` names the step reached
-    ("90" days before an end, "overdue"), one reminder per key and threshold."""
+    ("90" days before an end, "overdue"), one reminder per key and threshold. An item with
+    no threshold is shown on the desk and never mailed. ``owner_id`` is the user a
+    reminder goes to; without one (or when the owner cannot be mailed) it goes to the
+    editors who read the item (core.reminders)."""
 
     source: str
     key: str
@@ -49,23 +59,87 @@ Source = Callable[[AnyUser, datetime.date], Iterable[Attention]]
 @dataclass(frozen=True)
 class DeskSource:
     """A registered source: its name, its heading on the desk (lazy, translated) and the
-    function that lists its items for a user on a day."""
+    function that lists its items for a user on a day. A *fallback* source holds its name
+    only until a source of the same name that is not a fallback is registered."""
 
     name: str
     heading: object
     items: Source
     order: int = 100
+    fallback: bool = False
 
 
 _sources: dict[str, DeskSource] = {}
 
 
-def register_source(name: str, heading: object, items: Source, *, order: int = 100) -> None:
+def register_source(
+    name: str, heading: object, items: Source, *, order: int = 100, fallback: bool = False
+) -> None:
     """Put a source on the desk. Registering a name again replaces it (an app's
-    ``ready()`` may run twice in tests)."""
-    _sources[name] = DeskSource(name, heading, items, order)
+    ``ready()`` may run twice in tests), except that a ``fallback`` never replaces a source
+    that is not one: whichever app starts first, the richer source wins."""
+    current = _sources.get(name)
+    if fallback and current is not None and not current.fallback:
+        return
+    _sources[name] = DeskSource(name, heading, items, order, fallback)
+
+
+def unregister_source(name: str) -> None:
+    """Take a source off the desk (tests that register their own)."""
+    _sources.pop(name, None)
 
 
 def desk_sources() -> list[DeskSource]:
     """The registered sources in the desk's order."""
     return sorted(_sources.values(), key=lambda source: (source.order, source.name))
+
+
+#: How the desk sorts items within a source: most urgent first, then the nearest due date.
+_RANK = {severity: rank for rank, severity in enumerate(reversed(SEVERITIES))}
+
+
+def _sort_key(item: Attention) -> tuple:
+    return (_RANK[item.severity], item.due or datetime.date.max, item.label)
+
+
+@dataclass
+class DeskSection:
+    """One source's items for one user, sorted, with their count."""
+
+    source: DeskSource
+    items: list[Attention]
+    failed: bool = False
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    @property
+    def severity(self) -> str:
+        """The most urgent severity of its items ("info" when empty)."""
+        return self.items[0].severity if self.items else "info"
+
+
+def gather(user: AnyUser, today: datetime.date | None = None) -> list[DeskSection]:
+    """Every source's items for ``user`` on ``today``. A source that fails is shown as
+    failed (and logged) rather than taking the desk down with it."""
+    today = today or timezone.localdate()
+    sections = []
+    for source in desk_sources():
+        try:
+            items = sorted(source.items(user, today), key=_sort_key)
+        except Exception:
+            logger.exception("desk source %s failed", source.name)
+            sections.append(DeskSection(source, [], failed=True))
+            continue
+        sections.append(DeskSection(source, items))
+    return sections
+
+
+def days_word(days: int) -> str:
+    """ "in 12 days", "today", "3 days ago", in the active language."""
+    if days == 0:
+        return str(_("today"))
+    if days > 0:
+        return ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
+    return ngettext("%(days)d day ago", "%(days)d days ago", -days) % {"days": -days}

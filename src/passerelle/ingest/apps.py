@@ -9,10 +9,15 @@ class IngestConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from passerelle.core.desk import register_source
         from passerelle.core.spreadsheets import register_sheet
 
+        from .desk import import_conflicts
         from .sheets import RESOURCES
 
+        register_source(
+            "import_conflicts", _("Import conflicts to review"), import_conflicts, order=50
+        )
         # the back office of registry and activities finds them there (core.spreadsheets)
         for resource in RESOURCES.values():
             register_sheet(resource)
