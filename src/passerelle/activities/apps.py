@@ -9,6 +9,10 @@ class ActivitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from passerelle.core import changes
+        from passerelle.core import changes, desk
+
+        from .desk_sources import agreement_items, commitment_items
 
         changes.watch(self.label)  # cached pages and counts are made of these records
+        desk.register_source("commitments", _("Commitments"), commitment_items, order=20)
+        desk.register_source("agreements", _("Agreements"), agreement_items, order=10)
