@@ -84,7 +84,12 @@ class AgreementDocument(models.Model):
         return f"{self.title} (v{self.version})"
 
     def save(self, *args, **kwargs) -> None:
-        if self.pk is None and self.agreement_id:  # a new version of the same document
+        self.number_version()
+        super().save(*args, **kwargs)
+
+    def number_version(self) -> None:
+        """A new row is the next version of the document of its title and kind."""
+        if self.pk is None and self.agreement_id:
             latest = (
                 AgreementDocument.objects.filter(
                     agreement_id=self.agreement_id, kind=self.kind, title=self.title
@@ -94,10 +99,10 @@ class AgreementDocument(models.Model):
                 .first()
             )
             self.version = (latest or 0) + 1
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
+        self.number_version()
         if self.agreement_id and self.agreement.kind != "agreement":
             raise ValidationError(
                 {
@@ -108,6 +113,7 @@ class AgreementDocument(models.Model):
         if self.file and not self.sha256:
             facts = check_upload(self.file, self.agreement if self.agreement_id else "?")
             self.sha256, self.size, self.media_type = facts
+
 
 def check_upload(upload, agreement) -> tuple[str, int, str]:
     """The checksum, size and type of an uploaded file, or ValidationError naming the

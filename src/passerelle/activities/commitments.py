@@ -68,6 +68,16 @@ class Country:
         return str(countries.name(self.code)) or self.code
 
 
+class Places:
+    """Countries joined with a slash, named in the language of the sentence."""
+
+    def __init__(self, codes):
+        self.codes = list(codes)
+
+    def __str__(self) -> str:
+        return " / ".join(str(Country(code)) for code in self.codes)
+
+
 def both(message: str, **values) -> dict[str, str]:
     """``message`` in English and French, its values shown in each language."""
     words = {}
@@ -443,11 +453,9 @@ def _events(result: Check, today) -> None:
         if last:
             recent = [o.country for o in placed][-(len(alternates) - 1) :]
             result.next_country = next(code for code in alternates if code not in recent)
-    where = (
-        str(Country(result.next_country))
-        if result.next_country
-        else " / ".join(str(Country(code)) for code in alternates)
-    )
+    where = Places(
+        [result.next_country] if result.next_country else alternates
+    )  # named in each sentence's language
     if broken:
         result.status = "broken"
         result.reason = both(
