@@ -381,3 +381,15 @@ def test_the_demo_agreement_says_what_it_cannot_decide(demo):
     assert "France" in events.next_text["en"] and "Israel" in events.next_text["en"]
     assert "no number" in results["exchanges"].reason["en"]
     assert results["exchanges"].reason["fr"] != results["exchanges"].reason["en"]
+
+
+def test_many_agreements_are_judged_as_one_is(pact, monkeypatch):
+    """Above a few agreements the rule's candidates come from one read of the parties'
+    participations instead of a grouped query each: the verdicts are the same."""
+    from passerelle.activities import commitments
+
+    conference(pact, 2022, "FR")
+    conference(pact, 2023, "FR", title="Second in France")
+    alone = [r.as_json() for r in check(None, [pact["agreement"]], today=TODAY)]
+    monkeypatch.setattr(commitments, "FEW", 0)
+    assert [r.as_json() for r in check(None, [pact["agreement"]], today=TODAY)] == alone

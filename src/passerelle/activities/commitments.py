@@ -184,7 +184,7 @@ class Facts:
     parties: dict[int, set[int]]
     in_region: set[int]
     links: dict[int, list[tuple[int, str, int | None]]]  # agreement → (activity, relation, c)
-    candidates: dict[int, set[int]]  # organization → activities it takes part in
+    candidates: dict[int, set[int]]  # agreement → activities two of its parties share
     activities: dict[int, dict]
     countries: dict[int, list[str]]
     people: dict[int, int]
@@ -230,27 +230,51 @@ def gather(user, agreements: list[Activity]) -> Facts:
     ).values_list("object_id", "subject_id", "relation", "commitment_id")
     for agreement_id, subject, relation, commitment in link_rows:
         links[agreement_id].append((subject, relation, commitment))
-    all_parties = set().union(*parties.values()) if parties else set()
-    candidates: dict[int, set[int]] = defaultdict(set)
-    if all_parties:
-        rows = (
-            readable(Participation, user)
-            .filter(organization_id__in=all_parties, activity__kind__in=_CANDIDATE_KINDS)
-            .exclude(activity_id__in=ids)
-            .values_list("organization_id", "activity_id")
-        )
-        for org, activity in rows:
-            candidates[org].add(activity)
+    candidates = _shared(user, ids, parties)
     wanted = {a for rows in links.values() for a, _r, _c in rows}
-    for orgs in parties.values():
-        counts: dict[int, int] = defaultdict(int)
-        for org in orgs:
-            for activity in candidates.get(org, ()):
-                counts[activity] += 1
-        wanted |= {a for a, n in counts.items() if n >= 2}
+    wanted |= set().union(*candidates.values()) if candidates else set()
     return _read_activities(
         user, activities_read, wanted, commitments, parties, in_region, links, candidates
     )
+
+
+#: Up to this many agreements, the activities two parties share are counted by the
+#: database (one grouped query each); above, from one read of the parties' participations.
+FEW = 10
+
+
+def _shared(user, ids: list[int], parties: dict[int, set[int]]) -> dict[int, set[int]]:
+    """For each agreement, the activities of a fulfilling kind that two of its parties (or
+    more) take part in: the rule's candidates."""
+    rows = readable(Participation, user).filter(activity__kind__in=_CANDIDATE_KINDS)
+    rows = rows.exclude(activity_id__in=ids)
+    shared: dict[int, set[int]] = defaultdict(set)
+    if len(ids) <= FEW:
+        for agreement_id, orgs in parties.items():
+            if len(orgs) < 2:
+                continue
+            shared[agreement_id] = set(
+                rows.filter(organization_id__in=orgs)
+                .values("activity_id")
+                .annotate(n=Count("organization_id", distinct=True))
+                .filter(n__gte=2)
+                .values_list("activity_id", flat=True)
+                .order_by()
+            )
+        return shared
+    all_parties = set().union(*parties.values()) if parties else set()
+    by_org: dict[int, set[int]] = defaultdict(set)
+    for org, activity in rows.filter(organization_id__in=all_parties).values_list(
+        "organization_id", "activity_id"
+    ):
+        by_org[org].add(activity)
+    for agreement_id, orgs in parties.items():
+        counts: dict[int, int] = defaultdict(int)
+        for org in orgs:
+            for activity in by_org.get(org, ()):
+                counts[activity] += 1
+        shared[agreement_id] = {a for a, n in counts.items() if n >= 2}
+    return shared
 
 
 def _read_activities(
@@ -354,11 +378,7 @@ def observed_for(agreement: Activity, commitment: Commitment, facts: Facts) -> l
         else:
             linked.add(activity)
     start, end = _first(agreement.start), _last(agreement.end)
-    counts: dict[int, int] = defaultdict(int)
-    for org in facts.parties.get(agreement.pk, ()):
-        for activity in facts.candidates.get(org, ()):
-            counts[activity] += 1
-    suggested = linked | {a for a, n in counts.items() if n >= 2}
+    suggested = linked | facts.candidates.get(agreement.pk, set())
     observed = []
     for activity in (confirmed | suggested) - rejected:
         row = facts.activities.get(activity)
