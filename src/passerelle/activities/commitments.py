@@ -139,6 +139,7 @@ class Check:
     next_country: str | None = None
     next_text: dict[str, str] = field(default_factory=dict)
     progress: dict[str, str] = field(default_factory=dict)
+    note: dict[str, str] = field(default_factory=dict)
 
     @property
     def suggested(self) -> list[Observed]:
@@ -163,6 +164,7 @@ class Check:
             "status": self.status,
             "reason": self.reason,
             "progress": self.progress or None,
+            "note": self.note or None,
             "observed": [o.as_json() for o in self.observed],
             "next_due": {
                 "by": self.next_by,
@@ -445,11 +447,8 @@ def judge(agreement: Activity, commitment: Commitment, facts: Facts, today) -> C
     else:
         result.reason = both("No rule checks this key area against recorded activities.")
     suggested = len(result.suggested)
-    if suggested:
-        for language, words in both(
-            "%(count)s found by the rule await confirmation.", count=suggested
-        ).items():
-            result.reason[language] = f"{result.reason.get(language, '')} {words}".strip()
+    if suggested:  # for staff: the public summary leaves it out
+        result.note = both("%(count)s found by the rule await confirmation.", count=suggested)
     return result
 
 
@@ -510,11 +509,10 @@ def _events(result: Check, today) -> None:
             else:
                 result.status = "on_track"
             result.reason = both(
-                "%(count)s joint events recorded, the last in %(last)s; one is due every "
-                "%(interval)s year(s).",
+                "%(count)s joint events recorded, the last in %(last)s; one is due %(cadence)s.",
                 count=len(dated),
                 last=years[-1] if years else "—",
-                interval=interval,
+                cadence=Cadence(c.cadence).label,
             )
         result.next_by = str(due)
         result.next_text = both(

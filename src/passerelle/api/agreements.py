@@ -61,6 +61,7 @@ class CheckOut(Schema):
     status: str
     reason: dict[str, str]
     progress: dict[str, str] | None
+    note: dict[str, str] | None
     observed: list[ObservedOut]
     next_due: NextDue
 

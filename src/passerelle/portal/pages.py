@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from django_countries.fields import Country
 
+from passerelle.activities.agreements import effective_status
 from passerelle.activities.commitments import VERDICT_LABELS, check
 from passerelle.activities.models import Activity, ActivityLink, Participation
-from passerelle.activities.vocabulary import LinkRelation, Role
+from passerelle.activities.vocabulary import AgreementStatus, LinkRelation, Role
 from passerelle.core.models import Record
 from passerelle.core.visibility import PUBLIC, is_public, public, public_participations
 from passerelle.registry.models import Affiliation, Organization, Person, Place, Topic
@@ -236,7 +237,7 @@ def activity_page(uid) -> dict:
         **activity_ref(activity),
         "category": str(activity.get_category_display()) if activity.category else "",
         "acronym": activity.acronym,
-        "status": str(activity.get_status_display()) if activity.status else "",
+        "status": agreement_status(activity),
         "summary": activity.summary,
         "purpose": activity.purpose,
         "edition": activity.edition,
@@ -251,6 +252,13 @@ def activity_page(uid) -> dict:
         "sources": sources(activity),
         "jsonld": jsonld.activity(activity, participations, places),
     }
+
+
+def agreement_status(activity) -> str:
+    """An agreement's status as its dates make it (in force from its start, expired after)."""
+    if not activity.status:
+        return ""
+    return str(AgreementStatus(effective_status(activity)).label)
 
 
 def commitment_summary(activity) -> list[dict]:
