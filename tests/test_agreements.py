@@ -393,3 +393,37 @@ def test_many_agreements_are_judged_as_one_is(pact, monkeypatch):
     alone = [r.as_json() for r in check(None, [pact["agreement"]], today=TODAY)]
     monkeypatch.setattr(commitments, "FEW", 0)
     assert [r.as_json() for r in check(None, [pact["agreement"]], today=TODAY)] == alone
+
+
+def test_the_api_writes_terms_signatures_and_rules_and_refuses_an_impossible_one(users, pact):
+    from passerelle.access.models import ApiToken
+
+    secret = ApiToken.issue(users["editor"], "agreements")[1]
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    signer = Person.objects.create(family_name="Levi", visibility="public")
+    url = f"/api/activities/{pact['agreement'].uid}"
+    read = api.get(url)
+    body = read.json()
+    body.update(notice_months=6, renews_automatically=True)
+    body["participations"][0].update(signed_by=str(signer.uid), signed_on="2021-12-01")
+    body["commitments"].append(
+        {"id": "3f8e4c1a-1b2c-4d5e-8f90-0a1b2c3d4e5f", "area": "exchanges",
+         "text_en": "ten a year", "count": 10, "period": "year",
+         "measure": "people", "direction": "outgoing"}
+    )  # fmt: skip
+    body.pop("updated", None)
+    changed = api.put(url, body, content_type="application/json", HTTP_IF_MATCH=read["ETag"])
+    assert changed.status_code == 200, changed.json()
+    again = api.get(url)
+    shown = again.json()
+    assert shown["notice_months"] == 6 and shown["renews_automatically"] is True
+    assert shown["participations"][0]["signed_by"] == str(signer.uid)
+    assert shown["commitments"][-1]["direction"] == "outgoing"
+    shown["commitments"][-1]["count"] = 0
+    shown.pop("updated", None)
+    refused = api.put(url, shown, content_type="application/json", HTTP_IF_MATCH=again["ETag"])
+    assert refused.status_code == 422
+    assert "count" in json.dumps(refused.json()) and "FR–IL pact" in json.dumps(
+        refused.json(), ensure_ascii=False
+    )
+    assert Commitment.objects.get(text_en="ten a year").count == 10  # nothing written
