@@ -24,13 +24,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from passerelle.core.dates import PartialDate
 from passerelle.core.models import Citation
+from passerelle.core.querysets import rule_of
 
 from .agreements import effective_status
 from .models import Activity, ActivityLink, Commitment, Participation
@@ -199,6 +200,14 @@ class Facts:
 EVERY_RECORD = object()
 
 
+def readable_at(model, user, prefix: str) -> Q:
+    """The condition that the ``model`` row at ``prefix`` is read by the user, as a join
+    (an ``IN (SELECT …)`` of the whole table plans badly on SQLite)."""
+    if user is EVERY_RECORD:
+        return Q()
+    return rule_of(model).rule(user, model, "view", prefix)
+
+
 def readable(model, user):
     """The rows of ``model`` the user reads (every row for :data:`EVERY_RECORD`)."""
     if user is EVERY_RECORD:
@@ -225,11 +234,14 @@ def gather(user, agreements: list[Activity]) -> Facts:
         if region:
             in_region.add(org)
     links: dict[int, list] = defaultdict(list)
-    link_rows = ActivityLink.objects.filter(
-        object_id__in=ids,
-        relation__in=(LinkRelation.FULFILS, LinkRelation.NOT_FULFILS, LinkRelation.PART_OF),
-        subject__in=activities_read,
-    ).values_list("object_id", "subject_id", "relation", "commitment_id")
+    link_rows = (
+        ActivityLink.objects.filter(
+            object_id__in=ids,
+            relation__in=(LinkRelation.FULFILS, LinkRelation.NOT_FULFILS, LinkRelation.PART_OF),
+        )
+        .filter(readable_at(Activity, user, "subject__"))
+        .values_list("object_id", "subject_id", "relation", "commitment_id")
+    )
     for agreement_id, subject, relation, commitment in link_rows:
         links[agreement_id].append((subject, relation, commitment))
     candidates = _shared(user, ids, parties)
@@ -252,11 +264,25 @@ def _shared(user, ids: list[int], parties: dict[int, set[int]]) -> dict[int, set
     rows = rows.exclude(activity_id__in=ids)
     shared: dict[int, set[int]] = defaultdict(set)
     if len(ids) <= FEW:
+        sizes = dict(
+            Participation.objects.filter(organization_id__in=set().union(*parties.values()))
+            .values("organization_id")
+            .annotate(n=Count("pk"))
+            .values_list("organization_id", "n")
+            .order_by()
+        )
         for agreement_id, orgs in parties.items():
             if len(orgs) < 2:
                 continue
+            # two parties of n share an activity only if one of the n - 1 smallest is in it
+            seed = sorted(orgs, key=lambda org: sizes.get(org, 0))[:-1]
             shared[agreement_id] = set(
-                rows.filter(organization_id__in=orgs)
+                rows.filter(
+                    organization_id__in=orgs,
+                    activity_id__in=Participation.objects.filter(organization_id__in=seed).values(
+                        "activity_id"
+                    ),
+                )
                 .values("activity_id")
                 .annotate(n=Count("organization_id", distinct=True))
                 .filter(n__gte=2)
@@ -291,9 +317,8 @@ def _read_activities(
     found = list(activities)
     countries_of: dict[int, list[str]] = defaultdict(list)
     for activity, country in (
-        Activity.places.through.objects.filter(
-            activity_id__in=found, place__in=_readable_places(user)
-        )
+        Activity.places.through.objects.filter(activity_id__in=found)
+        .filter(readable_at(_place_model(), user, "place__"))
         .values_list("activity_id", "place__country")
         .order_by("activity_id", "place__country")
     ):
@@ -329,10 +354,8 @@ def _read_activities(
     )  # fmt: skip
 
 
-def _readable_places(user):
-    from passerelle.registry.models import Place
-
-    return readable(Place, user)
+def _place_model():
+    return Activity._meta.get_field("places").related_model
 
 
 # ----------------------------------------------------------------------------- judging
