@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from passerelle.access.roles import ensure_roles
+from passerelle.activities.agreement_models import AgreementDocument
 from passerelle.activities.models import Activity, Commitment, Participation
 from passerelle.core.identifiers import ror_checksum
 from passerelle.core.models import Citation, Source
@@ -78,6 +79,10 @@ def plant() -> World:
     commitment = Commitment.objects.create(
         agreement=agreement, area="joint_events", text_en=f"{MARKER} commitment"
     )
+    document = AgreementDocument.objects.create(  # its row only: no file is written
+        agreement=agreement, kind="signed", title=f"{MARKER} signed text",
+        file="agreements/doors.pdf", sha256="0" * 64, size=1, media_type="application/pdf",
+    )  # fmt: skip
 
     lyon = Place.objects.create(name_en="Lyon", country="FR", visibility="public")
     oncology = Topic.objects.create(
@@ -146,6 +151,7 @@ def plant() -> World:
         "activities.activity": agreement,
         "activities.participation": secret_tie,
         "activities.commitment": commitment,
+        "activities.agreementdocument": document,
         "ingest.importconflict": conflict,
         "ingest.externalrecord": external,
         "ingest.merge": merged,

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from passerelle.activities.models import Participation
+from passerelle.activities.models import ActivityLink, Participation
 from passerelle.core import authoring
 from passerelle.core.models import Citation
 from passerelle.ingest.models import ImportConflict, Merge
@@ -455,3 +455,43 @@ def test_an_imported_row_names_only_the_topics_its_user_reads(role, world):
     else:
         assert told["zyxq-topic"] == told["no-such-topic"].replace("no-such-topic", "zyxq-topic")
     assert "unknown topics: no-such-topic" in told["no-such-topic"]
+#: An agreement's doors: whether the step went through for the role (the open agreement is
+#: public and in force; the secret one is confidential, owned by the keeper).
+AGREEMENT_STEPS = {
+    "open": {V: False, C: False, E: True, A: True},
+    "secret": {V: False, C: False, E: False, A: True},
+}
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_an_agreements_steps_and_decisions_need_the_right_to_change_it(role, world):
+    client = _client(world, role)
+    done = {}
+    for target, agreement, status, step in (
+        ("open", world.open["open_agreement"], "terminated", "active"),
+        ("secret", world.secret["activities.activity"], "draft", "under_review"),
+    ):
+        response = client.post(
+            reverse("admin:activities_activity_lifecycle", args=[agreement.pk]),
+            {"lifecycle_status": status, "lifecycle_reason": "door test"},
+        )
+        agreement.refresh_from_db()
+        done[target] = agreement.status == status
+        assert response.status_code in (302, 403, 404)
+        assert done[target] or agreement.status == step  # nothing written when refused
+    assert done == {key: outcome[role] for key, outcome in AGREEMENT_STEPS.items()}
+    project = world.open["project"]
+    response = client.post(
+        reverse("admin:activities_activity_fulfilment", args=[world.open["open_agreement"].pk]),
+        {
+            "commitment": world.open["open_commitment"].pk,
+            "activity": project.pk,
+            "decision": "reject",
+        },
+    )
+    rejected = ActivityLink.objects.filter(subject=project, relation="not_fulfils").exists()
+    assert rejected == (role in (E, A)), response.status_code
+    renew = reverse(
+        "admin:activities_activity_renew", args=[world.secret["activities.activity"].pk]
+    )
+    assert client.post(renew).status_code == (302 if role == A else 404)

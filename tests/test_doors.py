@@ -42,6 +42,7 @@ HANGING = {
     "registry.identifier",
     "activities.participation",
     "activities.commitment",
+    "activities.agreementdocument",
 }
 IMPORTED = {"ingest.importconflict", "ingest.externalrecord", "ingest.merge"}
 EDITORIAL = {"portal.sectionsetting", "portal.introduction"}  # no confidential row: all readable
@@ -128,6 +129,12 @@ CUSTOM_DOORS = {
     "ingest_merge_find_duplicates": ((), {V: 302, C: 302, E: 302, A: 302}),
     "search_match": ((), ALL),
     "auth_user_password_change": (("user",), ADMIN_ONLY),
+    # an agreement's steps, renewal and fulfilment decisions: POSTs only (test_door_writes)
+    "activities_activity_lifecycle": (("user",), {V: 405, C: 405, E: 405, A: 405}),
+    "activities_activity_renew": (("user",), {V: 405, C: 405, E: 405, A: 405}),
+    "activities_activity_fulfilment": (("user",), {V: 405, C: 405, E: 405, A: 405}),
+    # a document's download, of no document here (test_agreements walks a real one)
+    "activities_activity_download": (("user",), {V: 404, C: 404, E: 404, A: 404}),
 }
 #: The site's own doors: name -> (arguments, query string, status per role).
 SITE_DOORS = {

@@ -206,3 +206,28 @@ def test_a_public_persons_affiliation_to_a_confidential_organization_is_not_show
     body = client.get(f"/api/people/{person.uid}").json()
     assert body["family_name"] == "Openperson"
     assert str(secret.uid) not in str(body) and not body.get("affiliations")
+@pytest.mark.parametrize("role", ROLES)
+def test_commitment_checks_answer_what_the_role_reads(role, users):
+    """/api/commitments and /api/agreements/{id}/commitments: an agreement's commitments
+    are judged for whoever reads the agreement, in each of its states."""
+    records = {}
+    for state in STATES:
+        agreement = Activity.objects.create(
+            kind="agreement",
+            status="signed",
+            title_en=f"matrix-{state}-agreement",
+            visibility=_visibility(state),
+            draft=state.startswith("draft"),
+            owner={"draft_own": users.get(role), "draft_other": users["other"]}.get(state),
+        )
+        if state == "named" and role in users:
+            agreement.readers.create(user=users[role])
+        agreement.commitments.create(area="joint_events", text_en=f"matrix-{state}-promise")
+        records[state] = agreement
+    _session, token = _client(role, users)
+    client = Client()
+    listed = {e["agreement"]["title"] for e in client.get("/api/commitments", **token).json()}
+    assert listed == {f"matrix-{s}-agreement" for s in READS[role]}
+    for state, agreement in records.items():
+        response = client.get(f"/api/agreements/{agreement.uid}/commitments", **token)
+        assert response.status_code == (200 if state in READS[role] else 404), state

@@ -15,6 +15,7 @@ from passerelle.core.admin import CitationInline, RecordAdmin, SpreadsheetMixin
 from passerelle.core.backoffice import RestrictedAdmin, RestrictedHistory, RestrictedInline
 from passerelle.core.widgets import ChoiceWidgetsMixin
 
+from .agreement_admin import AgreementDoors
 from .models import (
     KIND_FIELDS,
     Activity,
@@ -59,6 +60,14 @@ class ParticipationInline(ChoiceWidgetsMixin, RestrictedInline, TabularInline):
     autocomplete_fields = ["organization", "person", "place"]
     fields = ["role", "organization", "person", "place", "start", "end"]
 
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.kind == Kind.AGREEMENT:  # a party's signature
+            return [*self.fields, "signed_by", "signed_on"]
+        return self.fields
+
+    def get_autocomplete_fields(self, request):
+        return [*self.autocomplete_fields, "signed_by"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organization", "person", "place")
 
@@ -74,6 +83,10 @@ class CommitmentInline(ChoiceWidgetsMixin, RestrictedInline, TabularInline):
         "cadence",
         "alternate_countries",
         "exchange_categories",
+        "count",
+        "period",
+        "measure",
+        "direction",
     ]
 
 
@@ -118,7 +131,10 @@ class ActivityLinkInline(ChoiceWidgetsMixin, RestrictedInline, TabularInline):
 KIND_SECTIONS = [
     (_("Objectives"), ["objectives_en", "objectives_fr"]),
     (_("Funding"), ["funding_amount", "funding_currency"]),
-    (_("Agreement"), ["status", "signed_on"]),
+    (
+        _("Agreement"),
+        ["status", "signed_on", "open_ended", "notice_months", "renews_automatically"],
+    ),
     (_("Event"), ["edition", "venue", "alternating"]),
     (
         _("Delegation"),
@@ -206,7 +222,7 @@ INLINE_PARTICIPATIONS_LIMIT = 50
 
 
 @admin.register(Activity)
-class ActivityAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
+class ActivityAdmin(AgreementDoors, ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
     list_display = ["activity_title", "kind", "category", "interval", "status", "visibility"]
     list_filter = ["kind", "category", "status", "visibility", "topics", "places__country"]
     search_fields = ["title_en", "title_fr", "acronym", "summary_en", "summary_fr"]
@@ -216,6 +232,7 @@ class ActivityAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
     readonly_fields = [*RecordAdmin.readonly_fields, "participation_list"]
     fieldsets = activity_fieldsets(None)
     choose_kind_template = "admin/activities/activity/choose_kind.html"
+    change_form_template = "admin/activities/activity/change_form.html"
 
     def activity_kind(self, request, obj=None) -> str | None:
         """The kind of the activity on the page: its own, or, when adding, the one asked

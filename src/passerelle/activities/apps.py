@@ -9,17 +9,10 @@ class ActivitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from passerelle.core import changes
-        from passerelle.core.desk import register_source
+        from passerelle.core import changes, desk
 
-        from .desk import agreements_expiring
+        from .desk_sources import agreement_items, commitment_items
 
         changes.watch(self.label)  # cached pages and counts are made of these records
-        # a fallback: the agreements' lifecycle registers a richer "agreements" source
-        register_source(
-            "agreements",
-            _("Agreements ending"),
-            agreements_expiring,
-            order=10,
-            fallback=True,
-        )
+        desk.register_source("commitments", _("Commitments"), commitment_items, order=20)
+        desk.register_source("agreements", _("Agreements"), agreement_items, order=10)

@@ -27,6 +27,7 @@ from passerelle.core.fields import PartialDateField
 from passerelle.core.models import Interval, Record, Visibility, localized
 from passerelle.registry.models import ActorReference, Organization, Person, Place, Topic
 
+from .commitment_rules import rule_problems
 from .rules import ActivityLinkQuerySet, CommitmentQuerySet, ParticipationQuerySet
 from .series import edition_problems, series_problems
 from .vocabulary import (
@@ -38,6 +39,8 @@ from .vocabulary import (
     Cadence,
     Category,
     CommitmentArea,
+    CommitmentMeasure,
+    CommitmentPeriod,
     Direction,
     ExchangeCategory,
     Kind,
@@ -53,6 +56,9 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "funding_currency": (Kind.PROGRAM, Kind.PROJECT, Kind.EXCHANGE),
     "status": (Kind.AGREEMENT,),
     "signed_on": (Kind.AGREEMENT,),
+    "open_ended": (Kind.AGREEMENT,),
+    "notice_months": (Kind.AGREEMENT,),
+    "renews_automatically": (Kind.AGREEMENT,),
     "edition": (Kind.EVENT,),
     "venue": (Kind.EVENT,),
     "alternating": (Kind.EVENT,),
@@ -99,6 +105,16 @@ class Activity(Interval, Record):
         _("agreement status"), max_length=12, choices=AgreementStatus.choices, blank=True
     )
     signed_on = PartialDateField(_("signed on"))
+    open_ended = models.BooleanField(
+        _("open-ended"), default=False, help_text=_("In force until terminated: no end date.")
+    )
+    notice_months = models.PositiveSmallIntegerField(
+        _("notice period (months)"),
+        null=True,
+        blank=True,
+        help_text=_("How long before its end a party says it will not renew or terminates."),
+    )
+    renews_automatically = models.BooleanField(_("renews automatically"), default=False)
     # events
     edition = models.PositiveSmallIntegerField(_("edition"), null=True, blank=True)
     venue = models.CharField(_("venue"), max_length=300, blank=True)
@@ -194,6 +210,10 @@ class Activity(Interval, Record):
             errors.setdefault("status", []).append(
                 _("%(activity)s: an agreement has a status.") % {"activity": self}
             )
+        if self.open_ended and self.end:
+            errors.setdefault("end", []).append(
+                _("«%(activity)s» is open-ended: it has no end date.") % {"activity": self}
+            )
         for field, problems in series_problems(self).items():  # an edition number once
             errors.setdefault(field, []).extend(problems)
         if errors:
@@ -238,6 +258,17 @@ class Participation(Interval, ActorReference):
         help_text=_("Where the participant takes part from, if stated."),
     )
     note = models.TextField(_("note"), blank=True)
+    # a party's signature of an agreement
+    signed_by = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("signed by"),
+        help_text=_("For a party to an agreement: the person who signed for it."),
+    )
+    signed_on = PartialDateField(_("signed on"))
     visibility = models.CharField(
         _("visibility"), max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
     )
@@ -278,6 +309,11 @@ class Participation(Interval, ActorReference):
         )
         if problem:
             errors.setdefault("role", []).append(problem)
+        if (self.signed_by_id or self.signed_on) and self.role != Role.PARTY:
+            errors.setdefault("signed_by", []).append(
+                _("%(participation)s: only a party to an agreement signs it.")
+                % {"participation": self}
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -349,6 +385,30 @@ class Commitment(models.Model):
             "Comma-separated: researcher, physician, master_student, phd_student, resident."
         ),
     )
+    count = models.PositiveSmallIntegerField(
+        _("how many"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Events, exchanges (people or person-months) or active joint projects promised."
+        ),
+    )
+    period = models.CharField(
+        _("counted"), max_length=8, choices=CommitmentPeriod.choices, blank=True
+    )
+    measure = models.CharField(
+        _("exchanges counted in"),
+        max_length=16,
+        choices=CommitmentMeasure.choices,
+        blank=True,
+    )
+    direction = models.CharField(
+        _("direction of the exchanges"),
+        max_length=8,
+        choices=Direction.choices,
+        blank=True,
+        help_text=_("Incoming: received in the region; outgoing: sent from it; empty: both."),
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -403,6 +463,9 @@ class Commitment(models.Model):
             raise ValidationError(
                 {"alternate_countries": _("Alternation needs at least two countries.")}
             )
+        problems = rule_problems(self)
+        if problems:
+            raise ValidationError(problems)
 
 
 class ActivityLink(models.Model):
@@ -411,7 +474,7 @@ class ActivityLink(models.Model):
     subject = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="links_out", verbose_name=_("activity")
     )
-    relation = models.CharField(_("relation"), max_length=10, choices=LinkRelation.choices)
+    relation = models.CharField(_("relation"), max_length=12, choices=LinkRelation.choices)
     object = models.ForeignKey(
         Activity,
         on_delete=models.CASCADE,
@@ -456,7 +519,7 @@ class ActivityLink(models.Model):
                 }
             )
         if (
-            self.relation in (LinkRelation.RENEWS, LinkRelation.FULFILS)
+            self.relation in (LinkRelation.RENEWS, LinkRelation.FULFILS, LinkRelation.NOT_FULFILS)
             and self.object.kind != Kind.AGREEMENT
         ):
             raise ValidationError(
@@ -474,7 +537,8 @@ class ActivityLink(models.Model):
         if self.relation == LinkRelation.RENEWS and self.subject.kind != Kind.AGREEMENT:
             raise ValidationError({"relation": _("Only an agreement renews an agreement.")})
         if self.commitment_id and (
-            self.relation != LinkRelation.FULFILS or self.commitment.agreement_id != self.object_id
+            self.relation not in (LinkRelation.FULFILS, LinkRelation.NOT_FULFILS)
+            or self.commitment.agreement_id != self.object_id
         ):
             raise ValidationError(
                 {
@@ -511,3 +575,6 @@ class ActivityLink(models.Model):
                 - seen
             )
         return False
+
+
+from .agreement_models import AgreementDocument  # noqa: E402, F401  (registered with the app)

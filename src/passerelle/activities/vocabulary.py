@@ -131,9 +131,9 @@ ORGANIZATION_ONLY_ROLES = {Role.PARTY, Role.FUNDER, Role.SENDING, Role.RECEIVING
 
 class AgreementStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("agreement status", "draft")  # not a record's draft
-    UNDER_REVIEW = "under_review", _("under review")
+    UNDER_REVIEW = "under_review", _("in negotiation")  # the value kept from before
     SIGNED = "signed", _("signed")
-    ACTIVE = "active", _("active")
+    ACTIVE = "active", _("in force")
     EXPIRED = "expired", _("expired")
     TERMINATED = "terminated", _("terminated")
     RENEWED = "renewed", _("renewed")
@@ -156,6 +156,8 @@ class LinkRelation(models.TextChoices):
     PART_OF = "part_of", _("is part of")
     RENEWS = "renews", _("renews")
     FULFILS = "fulfils", _("fulfils")
+    #: Staff decided that an activity the checker suggested does not fulfil the agreement.
+    NOT_FULFILS = "not_fulfils", _("does not fulfil")
 
 
 class CommitmentArea(models.TextChoices):
@@ -164,9 +166,30 @@ class CommitmentArea(models.TextChoices):
     JOINT_PROJECTS = "joint_projects", _("joint scientific projects")
     JOINT_EVENTS = "joint_events", _("joint scientific conferences")
     EXCHANGES = "exchanges", _("exchanges")
+    OTHER = "other", _("other key area")
 
 
 class Cadence(models.TextChoices):
     NONE = "", _("no set cadence")
     YEARLY = "yearly", _("every year")
     BIENNIAL = "biennial", _("every two years")
+
+
+class CommitmentPeriod(models.TextChoices):
+    """Over what a commitment's number is counted."""
+
+    NONE = "", _("no period")
+    YEAR = "year", _("per year")
+    TERM = "term", _("over the agreement's term")
+
+
+class CommitmentMeasure(models.TextChoices):
+    """What an exchange commitment counts."""
+
+    PEOPLE = "people", _("people")
+    PERSON_MONTHS = "person_months", _("person-months")
+
+
+class DocumentKind(models.TextChoices):
+    SIGNED = "signed", _("signed agreement")
+    ANNEX = "annex", _("annex")

@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 
 from passerelle import __version__
 
+from .agreements import router as agreements
 from .auth import AUTH
 from .discovery import router as discovery
 from .records import COLLECTIONS, reads
@@ -50,3 +51,4 @@ for _collection in COLLECTIONS:
     register_writes(_router, _collection)
     api.add_router(f"/{_collection.path}", _router)
 api.add_router("/", discovery)
+api.add_router("/", agreements)

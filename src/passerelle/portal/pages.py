@@ -13,12 +13,15 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 from django_countries.fields import Country
 
+from passerelle.activities.agreements import effective_status
+from passerelle.activities.commitments import VERDICT_LABELS, check
 from passerelle.activities.models import Activity, ActivityLink, Participation
-from passerelle.activities.vocabulary import LinkRelation, Role
+from passerelle.activities.vocabulary import AgreementStatus, LinkRelation, Role
 from passerelle.core.models import Record
 from passerelle.core.visibility import PUBLIC, is_public, public, public_participations
 from passerelle.registry.models import Affiliation, Organization, Person, Place, Topic
@@ -234,7 +237,7 @@ def activity_page(uid) -> dict:
         **activity_ref(activity),
         "category": str(activity.get_category_display()) if activity.category else "",
         "acronym": activity.acronym,
-        "status": str(activity.get_status_display()) if activity.status else "",
+        "status": agreement_status(activity),
         "summary": activity.summary,
         "purpose": activity.purpose,
         "edition": activity.edition,
@@ -245,9 +248,43 @@ def activity_page(uid) -> dict:
         "part_of": [activity_ref(link.object) for link in part_of],
         "parts": [activity_ref(link.subject) for link in parts],
         "commitments": [c.text for c in activity.commitments.all()],
+        "commitment_checks": commitment_summary(activity),
         "sources": sources(activity),
         "jsonld": jsonld.activity(activity, participations, places),
     }
+
+
+def agreement_status(activity) -> str:
+    """An agreement's status as its dates make it (in force from its start, expired after)."""
+    if not activity.status:
+        return ""
+    return str(AgreementStatus(effective_status(activity)).label)
+
+
+def commitment_summary(activity) -> list[dict]:
+    """An agreement's commitments as the checker judges them on public records only (the
+    same service as the back office's, asked as an anonymous reader)."""
+    if activity.kind != "agreement":
+        return []
+    language = (get_language() or "en")[:2]
+    return [
+        {
+            "text": result.commitment.text,
+            "status": result.status,
+            "verdict": str(VERDICT_LABELS[result.status]),
+            "reason": result.reason.get(language, ""),
+            "next": result.next_text.get(language, ""),
+            "observed": [
+                {
+                    "title": (o.title_fr if language == "fr" and o.title_fr else o.title_en),
+                    "date": o.date or "",
+                    "url": reverse("portal:activity", args=[o.uid]),
+                }
+                for o in result.observed
+            ],
+        }
+        for result in check(None, [activity])
+    ]
 
 
 def activity_list_page(kind: str, key, number: int) -> dict:

@@ -1,0 +1,697 @@
+"""The commitment checker: for every key area of an agreement, what was promised, what
+was observed, the verdict and what is next.
+
+One service for the back office, the portal, the API, the command line and the desk.
+``check(user, agreements)`` reads everything it needs in a fixed number of queries
+whatever the number of agreements (``gather``), then judges each commitment in Python
+(``judge``). What is observed is what the user reads: an anonymous caller is judged
+on public records only.
+
+An activity fulfils a commitment when staff linked it (``fulfils`` with the commitment,
+"confirmed"), or when the rule finds it: the right kind, two of the agreement's parties
+among its participants, its start within the agreement's term ("suggested" until staff
+confirm or reject it; a rejection is a ``not_fulfils`` link, versioned like any link).
+Unknown stays unknown: an event whose place is not recorded is not guessed, and the
+verdict says what it cannot decide and why (``not_checkable``), in both languages.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from passerelle.core.dates import PartialDate
+from passerelle.core.models import Citation
+from passerelle.core.querysets import rule_of
+
+from .agreements import effective_status
+from .models import Activity, ActivityLink, Commitment, Participation
+from .vocabulary import (
+    AgreementStatus,
+    Cadence,
+    CommitmentArea,
+    CommitmentMeasure,
+    CommitmentPeriod,
+    Direction,
+    Kind,
+    LinkRelation,
+    Role,
+)
+
+#: The verdicts, from best to worst; ``not_checkable`` apart.
+VERDICTS = ("met", "on_track", "due", "late", "broken", "not_checkable")
+#: The kinds of activity that can fulfil each key area.
+KINDS = {
+    CommitmentArea.JOINT_EVENTS: (Kind.EVENT,),
+    CommitmentArea.EXCHANGES: (Kind.EXCHANGE,),
+    CommitmentArea.JOINT_PROJECTS: (Kind.PROJECT, Kind.PROGRAM),
+}
+LANGUAGES = ("en", "fr")
+_CANDIDATE_KINDS = tuple({k for kinds in KINDS.values() for k in kinds})
+
+
+class Country:
+    """A country named in the language the sentence is written in."""
+
+    def __init__(self, code: str):
+        self.code = code
+
+    def __str__(self) -> str:
+        return str(countries.name(self.code)) or self.code
+
+
+class Places:
+    """Countries joined with a slash, named in the language of the sentence."""
+
+    def __init__(self, codes):
+        self.codes = list(codes)
+
+    def __str__(self) -> str:
+        return " / ".join(str(Country(code)) for code in self.codes)
+
+
+def both(message: str, **values) -> dict[str, str]:
+    """``message`` in English and French, its values shown in each language."""
+    words = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            words[language] = _(message) % {k: str(v) for k, v in values.items()}
+    return words
+
+
+def _first(text: str) -> datetime.date | None:
+    return PartialDate.parse(text).first_day if text else None
+
+
+def _last(text: str) -> datetime.date | None:
+    return PartialDate.parse(text).last_day if text else None
+
+
+@dataclass
+class Observed:
+    """An activity that fulfils (or may fulfil) a commitment, with its sources."""
+
+    activity_id: int
+    uid: str
+    title_en: str
+    title_fr: str
+    date: str
+    end: str
+    country: str | None
+    confirmed: bool
+    people: int | None = None
+    person_months: float | None = None
+    sources: list[dict] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "activity": self.activity_id,
+            "id": self.uid,
+            "title": self.title_en,
+            "title_fr": self.title_fr or self.title_en,
+            "date": self.date or None,
+            "country": self.country,
+            "confirmed": self.confirmed,
+            "people": self.people,
+            "person_months": self.person_months,
+            "sources": self.sources,
+        }
+
+
+@dataclass
+class Check:
+    """One commitment judged: the verdict, why, what was observed and what is next."""
+
+    agreement: Activity
+    commitment: Commitment
+    status: str
+    reason: dict[str, str]
+    observed: list[Observed]
+    next_by: str | None = None
+    next_country: str | None = None
+    next_text: dict[str, str] = field(default_factory=dict)
+    progress: dict[str, str] = field(default_factory=dict)
+    note: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def suggested(self) -> list[Observed]:
+        return [o for o in self.observed if not o.confirmed]
+
+    def as_json(self) -> dict:
+        c = self.commitment
+        return {
+            "agreement": {
+                "id": str(self.agreement.uid),
+                "pk": self.agreement.pk,
+                "title": self.agreement.title_en,
+                "title_fr": self.agreement.title_fr or self.agreement.title_en,
+            },
+            "commitment": {
+                "id": str(c.uid),
+                "pk": c.pk,
+                "area": c.area,
+                "text": c.text_en,
+                "text_fr": c.text_fr or c.text_en,
+            },
+            "status": self.status,
+            "reason": self.reason,
+            "progress": self.progress or None,
+            "note": self.note or None,
+            "observed": [o.as_json() for o in self.observed],
+            "next_due": {
+                "by": self.next_by,
+                "country": self.next_country,
+                "text": self.next_text.get("en") or None,
+                "text_fr": self.next_text.get("fr") or None,
+            },
+        }
+
+
+# ----------------------------------------------------------------------------- gathering
+
+
+@dataclass
+class Facts:
+    """What the checker read for a set of agreements (see ``gather``)."""
+
+    commitments: dict[int, list[Commitment]]
+    parties: dict[int, set[int]]
+    in_region: set[int]
+    links: dict[int, list[tuple[int, str, int | None]]]  # agreement → (activity, relation, c)
+    candidates: dict[int, set[int]]  # agreement → activities two of its parties share
+    activities: dict[int, dict]
+    countries: dict[int, list[str]]
+    people: dict[int, int]
+    sending: dict[int, set[int]]
+    receiving: dict[int, set[int]]
+    sources: dict[int, list[dict]]
+
+
+#: Passed as the user by the command line, which reads every record as an administrator.
+EVERY_RECORD = object()
+
+
+def readable_at(model, user, prefix: str) -> Q:
+    """The condition that the ``model`` row at ``prefix`` is read by the user, as a join
+    (an ``IN (SELECT …)`` of the whole table plans badly on SQLite)."""
+    if user is EVERY_RECORD:
+        return Q()
+    return rule_of(model).rule(user, model, "view", prefix)
+
+
+def readable(model, user):
+    """The rows of ``model`` the user reads (every row for :data:`EVERY_RECORD`)."""
+    if user is EVERY_RECORD:
+        return model._default_manager.all()
+    return model._default_manager.restrict(user, "view")
+
+
+def gather(user, agreements: list[Activity]) -> Facts:
+    """Everything the verdicts need, in a fixed number of queries."""
+    ids = [a.pk for a in agreements]
+    activities_read = readable(Activity, user)
+    commitments: dict[int, list[Commitment]] = defaultdict(list)
+    for c in readable(Commitment, user).filter(agreement_id__in=ids):
+        commitments[c.agreement_id].append(c)
+    parties: dict[int, set[int]] = defaultdict(set)
+    in_region: set[int] = set()
+    party_rows = (
+        readable(Participation, user)
+        .filter(activity_id__in=ids, role=Role.PARTY, organization__isnull=False)
+        .values_list("activity_id", "organization_id", "organization__in_region")
+    )
+    for agreement_id, org, region in party_rows:
+        parties[agreement_id].add(org)
+        if region:
+            in_region.add(org)
+    links: dict[int, list] = defaultdict(list)
+    link_rows = (
+        ActivityLink.objects.filter(
+            object_id__in=ids,
+            relation__in=(LinkRelation.FULFILS, LinkRelation.NOT_FULFILS, LinkRelation.PART_OF),
+        )
+        .filter(readable_at(Activity, user, "subject__"))
+        .values_list("object_id", "subject_id", "relation", "commitment_id")
+    )
+    for agreement_id, subject, relation, commitment in link_rows:
+        links[agreement_id].append((subject, relation, commitment))
+    candidates = _shared(user, ids, parties)
+    wanted = {a for rows in links.values() for a, _r, _c in rows}
+    wanted |= set().union(*candidates.values()) if candidates else set()
+    return _read_activities(
+        user, activities_read, wanted, commitments, parties, in_region, links, candidates
+    )
+
+
+#: Up to this many agreements, the activities two parties share are counted by the
+#: database (one grouped query each); above, from one read of the parties' participations.
+FEW = 10
+
+
+def _shared(user, ids: list[int], parties: dict[int, set[int]]) -> dict[int, set[int]]:
+    """For each agreement, the activities of a fulfilling kind that two of its parties (or
+    more) take part in: the rule's candidates."""
+    rows = readable(Participation, user).filter(activity__kind__in=_CANDIDATE_KINDS)
+    rows = rows.exclude(activity_id__in=ids)
+    shared: dict[int, set[int]] = defaultdict(set)
+    if len(ids) <= FEW:
+        sizes = dict(
+            Participation.objects.filter(organization_id__in=set().union(*parties.values()))
+            .values("organization_id")
+            .annotate(n=Count("pk"))
+            .values_list("organization_id", "n")
+            .order_by()
+        )
+        for agreement_id, orgs in parties.items():
+            if len(orgs) < 2:
+                continue
+            # two parties of n share an activity only if one of the n - 1 smallest is in it
+            seed = sorted(orgs, key=lambda org: sizes.get(org, 0))[:-1]
+            shared[agreement_id] = set(
+                rows.filter(
+                    organization_id__in=orgs,
+                    activity_id__in=Participation.objects.filter(organization_id__in=seed).values(
+                        "activity_id"
+                    ),
+                )
+                .values("activity_id")
+                .annotate(n=Count("organization_id", distinct=True))
+                .filter(n__gte=2)
+                .values_list("activity_id", flat=True)
+                .order_by()
+            )
+        return shared
+    all_parties = set().union(*parties.values()) if parties else set()
+    by_org: dict[int, set[int]] = defaultdict(set)
+    for org, activity in rows.filter(organization_id__in=all_parties).values_list(
+        "organization_id", "activity_id"
+    ):
+        by_org[org].add(activity)
+    for agreement_id, orgs in parties.items():
+        counts: dict[int, int] = defaultdict(int)
+        for org in orgs:
+            for activity in by_org.get(org, ()):
+                counts[activity] += 1
+        shared[agreement_id] = {a for a, n in counts.items() if n >= 2}
+    return shared
+
+
+def _read_activities(
+    user, activities_read, wanted, commitments, parties, in_region, links, candidates
+):
+    status_field = hasattr(Activity, "exchange_status")
+    columns = ["pk", "uid", "kind", "category", "title_en", "title_fr", "start", "end"]
+    columns += ["exchange_category", "headcount", *(["exchange_status"] if status_field else [])]
+    activities = {
+        row["pk"]: row for row in activities_read.filter(pk__in=wanted).values(*columns).order_by()
+    }
+    found = list(activities)
+    countries_of: dict[int, list[str]] = defaultdict(list)
+    for activity, country in (
+        Activity.places.through.objects.filter(activity_id__in=found)
+        .filter(readable_at(_place_model(), user, "place__"))
+        .values_list("activity_id", "place__country")
+        .order_by("activity_id", "place__country")
+    ):
+        countries_of[activity].append(country)
+    exchanges = [pk for pk, row in activities.items() if row["kind"] == Kind.EXCHANGE]
+    people = dict(
+        readable(Participation, user)
+        .filter(activity_id__in=exchanges, person__isnull=False)
+        .values("activity_id")
+        .annotate(n=Count("pk"))
+        .values_list("activity_id", "n")
+    )
+    sending: dict[int, set[int]] = defaultdict(set)
+    receiving: dict[int, set[int]] = defaultdict(set)
+    for activity, role, org in (
+        readable(Participation, user)
+        .filter(activity_id__in=exchanges, role__in=(Role.SENDING, Role.RECEIVING))
+        .values_list("activity_id", "role", "organization_id")
+    ):
+        (sending if role == Role.SENDING else receiving)[activity].add(org)
+    sources: dict[int, list[dict]] = defaultdict(list)
+    citations = (
+        readable(Citation, user)
+        .filter(content_type=ContentType.objects.get_for_model(Activity), object_id__in=found)
+        .values_list("object_id", "source__title", "source__url", "quotation")
+        .order_by("object_id", "pk")
+    )
+    for activity, title, url, quotation in citations:
+        sources[activity].append({"source": title, "url": url or None, "quotation": quotation})
+    return Facts(
+        commitments, parties, in_region, links, candidates, activities, countries_of,
+        people, sending, receiving, sources,
+    )  # fmt: skip
+
+
+def _place_model():
+    return Activity._meta.get_field("places").related_model
+
+
+# ----------------------------------------------------------------------------- judging
+
+
+def check(
+    user, agreements: Iterable[Activity], *, today: datetime.date | None = None
+) -> list[Check]:
+    """Every commitment of these agreements (those the user reads), judged."""
+    today = today or datetime.date.today()
+    agreements = list(agreements)
+    facts = gather(user, agreements)
+    results = []
+    for agreement in agreements:
+        for commitment in facts.commitments.get(agreement.pk, ()):
+            results.append(judge(agreement, commitment, facts, today))
+    return results
+
+
+def check_all(user, *, agreement=None, today=None) -> list[Check]:
+    """The commitments of every agreement the user reads (or of one)."""
+    agreements = readable(Activity, user).filter(kind=Kind.AGREEMENT)
+    if agreement is not None:
+        agreements = agreements.filter(pk=agreement.pk if hasattr(agreement, "pk") else agreement)
+    return check(user, agreements.order_by("pk"), today=today)
+
+
+def observed_for(agreement: Activity, commitment: Commitment, facts: Facts) -> list[Observed]:
+    """The activities that fulfil ``commitment``: linked by staff or found by the rule."""
+    kinds = KINDS.get(commitment.area, ())
+    confirmed, rejected, linked = set(), set(), set()
+    for activity, relation, linked_commitment in facts.links.get(agreement.pk, ()):
+        row = facts.activities.get(activity)
+        if row is None:
+            continue
+        mine = linked_commitment == commitment.pk or (
+            linked_commitment is None and row["kind"] in kinds
+        )
+        if not mine:
+            continue
+        if relation == LinkRelation.FULFILS:
+            confirmed.add(activity)
+        elif relation == LinkRelation.NOT_FULFILS:
+            rejected.add(activity)
+        else:
+            linked.add(activity)
+    start, end = _first(agreement.start), _last(agreement.end)
+    suggested = linked | facts.candidates.get(agreement.pk, set())
+    observed = []
+    for activity in (confirmed | suggested) - rejected:
+        row = facts.activities.get(activity)
+        if row is None or row["kind"] not in kinds:
+            continue
+        if row.get("exchange_status") == "cancelled":
+            continue
+        if activity not in confirmed:
+            begun = _first(row["start"])
+            if begun is not None and ((start and begun < start) or (end and begun > end)):
+                continue
+        if not _fits(commitment, row, facts):
+            continue
+        observed.append(_observed(commitment, row, facts, activity in confirmed))
+    observed.sort(key=lambda o: (o.date or "9999", o.activity_id))
+    return observed
+
+
+def _fits(commitment: Commitment, row: dict, facts: Facts) -> bool:
+    if commitment.area == CommitmentArea.JOINT_EVENTS:
+        return row["category"] != "event_series"  # the editions count, not the series
+    if commitment.area != CommitmentArea.EXCHANGES:
+        return True
+    if commitment.categories and row["exchange_category"] not in commitment.categories:
+        return False
+    if commitment.direction:
+        side = facts.receiving if commitment.direction == Direction.INCOMING else facts.sending
+        return bool(side.get(row["pk"], set()) & facts.in_region)
+    return True
+
+
+def _observed(commitment, row, facts, confirmed) -> Observed:
+    wanted = set(
+        commitment.alternate_countries and [c.code for c in commitment.alternate_countries]
+    )
+    found = facts.countries.get(row["pk"], [])
+    country = next((c for c in found if c in wanted), None) if wanted else (found or [None])[0]
+    people = person_months = None
+    if row["kind"] == Kind.EXCHANGE:
+        people = row["headcount"] or facts.people.get(row["pk"]) or None
+        begun, ended = _first(row["start"]), _last(row["end"])
+        if people and begun and ended and PartialDate.parse(row["start"]).day is not None:
+            person_months = round(people * ((ended - begun).days + 1) / 30.44, 1)
+    return Observed(
+        row["pk"], str(row["uid"]), row["title_en"], row["title_fr"], row["start"], row["end"],
+        country, confirmed, people, person_months, facts.sources.get(row["pk"], []),
+    )  # fmt: skip
+
+
+def judge(agreement: Activity, commitment: Commitment, facts: Facts, today) -> Check:
+    observed = observed_for(agreement, commitment, facts)
+    result = Check(agreement, commitment, "not_checkable", {}, observed)
+    status = effective_status(agreement, today)
+    if status in (AgreementStatus.DRAFT, AgreementStatus.UNDER_REVIEW):
+        result.reason = both("The agreement is not signed yet: its commitments do not bind.")
+        return result
+    area = commitment.area
+    if area == CommitmentArea.JOINT_EVENTS:
+        _events(result, today)
+    elif area == CommitmentArea.EXCHANGES:
+        _exchanges(result, today)
+    elif area == CommitmentArea.JOINT_PROJECTS:
+        _projects(result, today)
+    else:
+        result.reason = both("No rule checks this key area against recorded activities.")
+    suggested = len(result.suggested)
+    if suggested:  # for staff: the public summary leaves it out
+        result.note = both("%(count)s found by the rule await confirmation.", count=suggested)
+    return result
+
+
+def _term_years(agreement, today):
+    start, end = _first(agreement.start), _last(agreement.end)
+    return start, end, bool(end and end < today)
+
+
+def _events(result: Check, today) -> None:
+    c, agreement = result.commitment, result.agreement
+    alternates = [country.code for country in c.alternate_countries]
+    dated = [o for o in result.observed if o.date]
+    undated = len(result.observed) - len(dated)
+    broken = None
+    if alternates:
+        placed = [o for o in dated if o.country]
+        for before, after in itertools.pairwise(placed):
+            if before.country == after.country:
+                broken = (before, after)
+        last = placed[-1].country if placed else None
+        if last:
+            recent = [o.country for o in placed][-(len(alternates) - 1) :]
+            result.next_country = next(code for code in alternates if code not in recent)
+    where = Places(
+        [result.next_country] if result.next_country else alternates
+    )  # named in each sentence's language
+    if broken:
+        result.status = "broken"
+        result.reason = both(
+            "«%(first)s» and «%(second)s» were both held in %(country)s: the agreement says "
+            "they alternate.",
+            first=broken[0].title_en,
+            second=broken[1].title_en,
+            country=Country(broken[0].country),
+        )
+    start, end, ended = _term_years(agreement, today)
+    interval = {Cadence.YEARLY: 1, Cadence.BIENNIAL: 2}.get(c.cadence)
+    years = sorted({int(o.date[:4]) for o in dated})
+    if interval:
+        if not years and start is None:
+            if not broken:
+                result.reason = both(
+                    "Neither the agreement's start nor any joint event's date is recorded: "
+                    "the cadence cannot be checked."
+                )
+            result.next_text = both("Next joint event: %(where)s; no date can be set.", where=where)
+            return
+        due = years[-1] + interval if years else start.year + interval - 1
+        gaps = [b - a for a, b in itertools.pairwise(years) if b - a > interval]
+        if not broken:
+            if ended:
+                ok = not gaps and years and years[-1] >= end.year - interval + 1
+                result.status = "met" if ok else "broken"
+            elif today.year > due:
+                result.status = "late"
+            elif today.year == due:
+                result.status = "due"
+            else:
+                result.status = "on_track"
+            result.reason = both(
+                "%(count)s joint events recorded, the last in %(last)s; one is due %(cadence)s.",
+                count=len(dated),
+                last=years[-1] if years else "—",
+                cadence=Cadence(c.cadence).label,
+            )
+        result.next_by = str(due)
+        result.next_text = both(
+            "Next joint event due in %(where)s by the end of %(year)s.", where=where, year=due
+        )
+        return
+    if c.count and c.period:
+        _counted(result, len(dated) + undated, today, what="events")
+        if result.next_text and alternates:
+            result.next_text = {k: f"{v} ({where})" for k, v in result.next_text.items()}
+        return
+    if broken:
+        return
+    if not result.observed:
+        result.reason = both(
+            "The agreement sets no cadence and no joint event is recorded: nothing can be "
+            "checked yet."
+        )
+    elif alternates and (undated or any(not o.country for o in dated)):
+        result.reason = both(
+            "%(count)s joint events recorded; where or when some were held is not recorded, "
+            "so the alternation cannot be checked; the agreement sets no cadence.",
+            count=len(result.observed),
+        )
+    else:
+        result.status = "on_track"
+        result.reason = both(
+            "%(count)s joint events recorded, alternating as agreed; the agreement sets no "
+            "cadence.",
+            count=len(result.observed),
+        )
+    result.next_text = both("Next joint event: %(where)s; no date is set.", where=where)
+
+
+def _counted(result: Check, total_so_far: float, today, *, what: str, this_year=None) -> None:
+    """Verdict of "N per year" or "N over the term" from the amounts observed."""
+    c, agreement = result.commitment, result.agreement
+    _start, end, ended = _term_years(agreement, today)
+    label = str(c.get_area_display())
+    if c.period == CommitmentPeriod.YEAR:
+        current = this_year if this_year is not None else total_so_far
+        result.progress = both(
+            "%(done)s of %(count)s %(what)s this year.", done=_n(current), count=c.count, what=label
+        )
+        result.status = "on_track" if current >= c.count else "due"
+        result.reason = dict(result.progress)
+        result.next_by = str(today.year)
+        result.next_text = both(
+            "%(left)s more %(what)s by the end of %(year)s.",
+            left=_n(max(c.count - current, 0)),
+            what=label,
+            year=today.year,
+        )
+        return
+    result.progress = both(
+        "%(done)s of %(count)s %(what)s over the term.",
+        done=_n(total_so_far),
+        count=c.count,
+        what=label,
+    )
+    result.reason = dict(result.progress)
+    if total_so_far >= c.count:
+        result.status = "met"
+        return
+    if end is None:
+        result.reason = both(
+            "%(done)s of %(count)s %(what)s; the agreement's end is not recorded, so whether "
+            "the rest comes in time cannot be told.",
+            done=_n(total_so_far),
+            count=c.count,
+            what=label,
+        )
+        return
+    result.status = "broken" if ended else "due"
+    result.next_by = end.isoformat()
+    result.next_text = both(
+        "%(left)s more %(what)s by %(date)s.",
+        left=_n(c.count - total_so_far),
+        what=label,
+        date=end.isoformat(),
+    )
+
+
+def _n(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _exchanges(result: Check, today) -> None:
+    c = result.commitment
+    months = c.measure == CommitmentMeasure.PERSON_MONTHS
+    amounts = [(o.person_months if months else o.people) for o in result.observed]
+    unknown = sum(1 for a in amounts if a is None)
+    total = sum(a for a in amounts if a is not None)
+    this_year = sum(
+        a
+        for o, a in zip(result.observed, amounts, strict=True)
+        if a and o.date[:4] == str(today.year)
+    )
+    if not c.count:
+        result.reason = both(
+            "The agreement states no number of exchanges; %(count)s recorded (%(people)s "
+            "people known).",
+            count=len(result.observed),
+            people=_n(sum(o.people or 0 for o in result.observed)),
+        )
+        return
+    _counted(result, total, today, what="exchanges", this_year=this_year)
+    if unknown:
+        note = both(
+            "%(count)s exchanges do not say how many people or for how long.", count=unknown
+        )
+        for language in LANGUAGES:
+            result.reason[language] = f"{result.reason[language]} {note[language]}"
+        if result.status in ("due", "broken"):
+            result.status = "not_checkable"
+
+
+def _projects(result: Check, today) -> None:
+    c = result.commitment
+    active = [
+        o
+        for o in result.observed
+        if (not o.date or _first(o.date) <= today) and (not o.end or _last(o.end) >= today)
+    ]
+    if not c.count:
+        result.reason = both(
+            "The agreement states no number of joint projects; %(count)s active recorded.",
+            count=len(active),
+        )
+        return
+    result.progress = both(
+        "%(done)s of %(count)s active joint projects.", done=len(active), count=c.count
+    )
+    result.reason = dict(result.progress)
+    result.status = "on_track" if len(active) >= c.count else "due"
+    if result.status == "due":
+        result.next_text = both(
+            "%(left)s more active joint projects needed.", left=c.count - len(active)
+        )
+
+
+def verdict_label(status: str) -> str:
+    return str(VERDICT_LABELS.get(status, status))
+
+
+def _labels():
+    from django.utils.translation import gettext_lazy
+
+    return {
+        "met": gettext_lazy("met"),
+        "on_track": gettext_lazy("on track"),
+        "due": gettext_lazy("due"),
+        "late": gettext_lazy("late"),
+        "broken": gettext_lazy("broken"),
+        "not_checkable": gettext_lazy("not checkable"),
+    }
+
+
+VERDICT_LABELS = _labels()

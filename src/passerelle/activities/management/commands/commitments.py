@@ -1,0 +1,66 @@
+"""passerelle commitments [--agreement ID] [--json]: every commitment of every agreement, judged."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from passerelle.activities.commitments import EVERY_RECORD, VERDICT_LABELS, check_all
+from passerelle.activities.models import Activity
+
+
+class Command(BaseCommand):
+    help = (
+        "Check the agreements' commitments against the recorded activities: what was "
+        "promised, what was observed, the verdict (met, on track, due, late, broken, not "
+        "checkable) and what is next. Reads every record, as an administrator does."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--agreement", help="an agreement's id (its UUID or number)")
+        parser.add_argument("--json", action="store_true", help="one JSON object per commitment")
+        parser.add_argument("--language", default="en", choices=("en", "fr"))
+
+    def handle(self, *args, **options):
+        agreement = None
+        if options["agreement"]:
+            key = options["agreement"]
+            rows = Activity.objects.filter(kind="agreement")
+            if key.isdigit():
+                agreement = rows.filter(pk=int(key)).first()
+            else:
+                agreement = rows.filter(uid=key).first() if _is_uuid(key) else None
+            if agreement is None:
+                raise CommandError(f"No agreement has the id {key!r}.")
+        results = check_all(EVERY_RECORD, agreement=agreement)
+        if options["json"]:
+            self.stdout.write(
+                json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2)
+            )
+            return
+        language = options["language"]
+        with translation.override(language):
+            current = None
+            for r in results:
+                if r.agreement.pk != current:
+                    current = r.agreement.pk
+                    self.stdout.write(self.style.MIGRATE_HEADING(str(r.agreement)))
+                self.stdout.write(f"  [{VERDICT_LABELS[r.status]}] {r.commitment.text}")
+                self.stdout.write(f"      {r.reason.get(language, '')}")
+                if r.next_text:
+                    self.stdout.write(f"      → {r.next_text.get(language, '')}")
+                for o in r.observed:
+                    mark = "✓" if o.confirmed else "?"
+                    self.stdout.write(f"      {mark} {o.title_en} {o.date or ''} {o.country or ''}")
+
+
+def _is_uuid(text: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
