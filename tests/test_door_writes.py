@@ -455,6 +455,8 @@ def test_an_imported_row_names_only_the_topics_its_user_reads(role, world):
     else:
         assert told["zyxq-topic"] == told["no-such-topic"].replace("no-such-topic", "zyxq-topic")
     assert "unknown topics: no-such-topic" in told["no-such-topic"]
+
+
 #: An agreement's doors: whether the step went through for the role (the open agreement is
 #: public and in force; the secret one is confidential, owned by the keeper).
 AGREEMENT_STEPS = {

@@ -206,6 +206,8 @@ def test_a_public_persons_affiliation_to_a_confidential_organization_is_not_show
     body = client.get(f"/api/people/{person.uid}").json()
     assert body["family_name"] == "Openperson"
     assert str(secret.uid) not in str(body) and not body.get("affiliations")
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_commitment_checks_answer_what_the_role_reads(role, users):
     """/api/commitments and /api/agreements/{id}/commitments: an agreement's commitments
