@@ -15,6 +15,7 @@ from passerelle.core.admin import CitationInline, RecordAdmin, SpreadsheetMixin
 from passerelle.core.backoffice import RestrictedAdmin, RestrictedHistory, RestrictedInline
 from passerelle.core.widgets import ChoiceWidgetsMixin
 
+from .admin_work import WorkAdminMixin
 from .models import (
     KIND_FIELDS,
     Activity,
@@ -104,6 +105,13 @@ class ActivityLinkInline(ChoiceWidgetsMixin, RestrictedInline, TabularInline):
     formset = ActivityLinkFormSet
     fk_name = "subject"
     extra = 0
+
+    def get_extra(self, request, obj=None, **kwargs):
+        """One row ready when the add form comes prefilled with a link (the next edition of
+        a series, an exchange under an agreement)."""
+        wanted = obj is None and any(request.GET.get(r) for r in LinkRelation.values)
+        return 1 if wanted and request.method == "GET" else self.extra
+
     autocomplete_fields = ["object"]
     fields = ["relation", "object", "commitment"]
     verbose_name = _("link to another activity")
@@ -119,12 +127,22 @@ KIND_SECTIONS = [
     (_("Objectives"), ["objectives_en", "objectives_fr"]),
     (_("Funding"), ["funding_amount", "funding_currency"]),
     (_("Agreement"), ["status", "signed_on"]),
-    (_("Event"), ["edition", "venue", "alternating"]),
+    (_("Event"), ["edition", "venue", "alternating", "cadence", "rotation_countries"]),
     (
         _("Delegation"),
-        ["direction", "delegation_country", "purpose_en", "purpose_fr", "follow_up"],
+        [
+            "direction",
+            "delegation_country",
+            "purpose_en",
+            "purpose_fr",
+            "outcomes_en",
+            "outcomes_fr",
+        ],
     ),
-    (_("Exchange"), ["exchange_category", "headcount"]),
+    (
+        _("Exchange"),
+        ["exchange_status", "direction", "exchange_category", "headcount", "duration_months"],
+    ),
 ]
 
 #: What each kind of activity is, on the page that asks for it before the form.
@@ -164,8 +182,10 @@ def activity_fieldsets(kind: str | None) -> list:
         (_("Summary"), {"fields": ["summary_en", "summary_fr"]}),
         (_("Participations"), {"fields": ["participation_list"]}),
     ]
+    seen: set[str] = set()
     for title, fields in KIND_SECTIONS:
-        shown = [f for f in fields if kind is None or kind in KIND_FIELDS[f]]
+        shown = [f for f in fields if (kind is None or kind in KIND_FIELDS[f]) and f not in seen]
+        seen.update(shown)
         if shown:
             sections.append((title, {"fields": shown}))
     sections.append(
@@ -180,13 +200,17 @@ INLINE_PARTICIPATIONS_LIMIT = 50
 
 
 @admin.register(Activity)
-class ActivityAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
+class ActivityAdmin(WorkAdminMixin, ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
     list_display = ["activity_title", "kind", "category", "interval", "status", "visibility"]
     list_filter = ["kind", "category", "status", "visibility", "topics", "places__country"]
     search_fields = ["title_en", "title_fr", "acronym", "summary_en", "summary_fr"]
     autocomplete_fields = ["places", "topics"]
     inlines = [ParticipationInline, CommitmentInline, ActivityLinkInline, CitationInline]
-    readonly_fields = [*RecordAdmin.readonly_fields, "participation_list"]
+    readonly_fields = [
+        *RecordAdmin.readonly_fields,
+        "participation_list",
+        *WorkAdminMixin.work_readonly,
+    ]
     fieldsets = activity_fieldsets(None)
     choose_kind_template = "admin/activities/activity/choose_kind.html"
 
@@ -205,7 +229,8 @@ class ActivityAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
             for fieldset in super().get_fieldsets(request, obj)
             if not ours & set(fieldset[1]["fields"])
         ]
-        fieldsets = [*activity_fieldsets(self.activity_kind(request, obj)), *added]
+        kind = self.activity_kind(request, obj)
+        fieldsets = [*activity_fieldsets(kind), *self.work_fieldsets(request, obj, kind), *added]
         return self.withhold(request, obj, fieldsets)
 
     def get_readonly_fields(self, request, obj=None):
@@ -229,9 +254,29 @@ class ActivityAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
 
     def get_inlines(self, request, obj):
         inlines = super().get_inlines(request, obj)
-        if self.activity_kind(request, obj) != Kind.AGREEMENT:
+        kind = self.activity_kind(request, obj)
+        if kind != Kind.AGREEMENT:
             inlines = [i for i in inlines if i is not CommitmentInline]
+        work = self.work_inlines(kind)
+        if work:
+            at = inlines.index(ActivityLinkInline) + 1
+            inlines = [*inlines[:at], *work, *inlines[at:]]
         return inlines
+
+    def get_urls(self):
+        return [*self.figures_urls(), *super().get_urls()]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ActivityLinkInline) and request.method == "GET" and not obj.pk:
+            initial = self.link_initial(request)
+            if initial:
+                kwargs["initial"] = initial
+        return kwargs
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.warn_series(request, form.instance)
 
     def save_form(self, request, form, change):
         activity = super().save_form(request, form, change)

@@ -9,6 +9,13 @@ class ActivitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from passerelle.core import changes
+        from passerelle.core import changes, desk
+
+        from .followups import due_follow_ups
+        from .series import rotation_items
 
         changes.watch(self.label)  # cached pages and counts are made of these records
+        desk.register_source("follow_ups", _("Follow-up actions"), due_follow_ups, order=30)
+        desk.register_source(
+            "series_rotation", _("Editions off their series' rotation"), rotation_items, order=80
+        )

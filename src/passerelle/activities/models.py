@@ -29,6 +29,7 @@ from passerelle.registry.models import ActorReference, Organization, Person, Pla
 
 from .rules import ActivityLinkQuerySet, CommitmentQuerySet, ParticipationQuerySet
 from .series import edition_problems, series_problems
+from .work_fields import WorkFields
 from .vocabulary import (
     CATEGORIES_BY_KIND,
     ORGANIZATION_ONLY_ROLES,
@@ -60,13 +61,18 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "delegation_country": (Kind.DELEGATION,),
     "purpose_en": (Kind.DELEGATION,),
     "purpose_fr": (Kind.DELEGATION,),
-    "follow_up": (Kind.DELEGATION,),
+    "outcomes_en": (Kind.DELEGATION,),
+    "outcomes_fr": (Kind.DELEGATION,),
     "exchange_category": (Kind.EXCHANGE,),
     "headcount": (Kind.EXCHANGE,),
+    "exchange_status": (Kind.EXCHANGE,),
+    "duration_months": (Kind.EXCHANGE,),
+    "cadence": (Kind.EVENT,),
+    "rotation_countries": (Kind.EVENT,),
 }
 
 
-class Activity(Interval, Record):
+class Activity(WorkFields, Interval, Record):
     """A program, project, agreement, event, delegation, exchange or membership."""
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, db_index=True)
@@ -118,7 +124,6 @@ class Activity(Interval, Record):
     )
     purpose_en = models.TextField(_("purpose (English)"), blank=True)
     purpose_fr = models.TextField(_("purpose (French)"), blank=True)
-    follow_up = models.TextField(_("follow-up actions"), blank=True)
     # exchanges
     exchange_category = models.CharField(
         _("exchange category"), max_length=16, choices=ExchangeCategory.choices, blank=True
@@ -155,6 +160,10 @@ class Activity(Interval, Record):
     def purpose(self) -> str:
         return localized(self, "purpose", (get_language() or "en")[:2])
 
+    @property
+    def outcomes(self) -> str:
+        return localized(self, "outcomes", (get_language() or "en")[:2])
+
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         try:
@@ -180,7 +189,7 @@ class Activity(Interval, Record):
             )
         for field, kinds in KIND_FIELDS.items():
             value = getattr(self, field)
-            if value not in ("", None, False) and self.kind not in kinds:
+            if value not in ("", None, False, []) and self.kind not in kinds:
                 verbose = self._meta.get_field(field).verbose_name
                 errors.setdefault(field, []).append(
                     _("«%(activity)s»: activities of kind “%(kind)s” have no %(field)s.")
@@ -193,6 +202,11 @@ class Activity(Interval, Record):
         if self.kind == Kind.AGREEMENT and not self.status:
             errors.setdefault("status", []).append(
                 _("%(activity)s: an agreement has a status.") % {"activity": self}
+            )
+        if len(self.rotation_countries) == 1:
+            errors.setdefault("rotation_countries", []).append(
+                _("«%(activity)s»: a rotation is between at least two countries; name another.")
+                % {"activity": self}
             )
         for field, problems in series_problems(self).items():  # an edition number once
             errors.setdefault(field, []).extend(problems)
@@ -511,3 +525,17 @@ class ActivityLink(models.Model):
                 - seen
             )
         return False
+
+
+from .delegation_models import AgendaItem, FollowUp  # noqa: E402  (they name Activity)
+
+__all__ = [
+    "Activity",
+    "ActivityLink",
+    "AgendaItem",
+    "Commitment",
+    "FollowUp",
+    "Participation",
+    "check_parties",
+    "role_problem",
+]

@@ -170,3 +170,18 @@ class Cadence(models.TextChoices):
     NONE = "", _("no set cadence")
     YEARLY = "yearly", _("every year")
     BIENNIAL = "biennial", _("every two years")
+
+
+class ExchangeStatus(models.TextChoices):
+    """Where an exchange stands (after EWP's nomination → live → recognized, or cancelled)."""
+
+    PLANNED = "planned", _("planned")
+    ONGOING = "ongoing", _("ongoing")
+    COMPLETED = "completed", _("completed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("follow-up status", "open")
+    DONE = "done", pgettext_lazy("follow-up status", "done")
+    DROPPED = "dropped", pgettext_lazy("follow-up status", "dropped")

@@ -15,6 +15,7 @@ from passerelle import __version__
 
 from .auth import AUTH
 from .discovery import router as discovery
+from .figures import router as figures
 from .records import COLLECTIONS, reads
 from .throttling import AnonymousThrottle, ClientThrottle
 from .writes import register_writes
@@ -50,3 +51,4 @@ for _collection in COLLECTIONS:
     register_writes(_router, _collection)
     api.add_router(f"/{_collection.path}", _router)
 api.add_router("/", discovery)
+api.add_router("/exchanges", figures)

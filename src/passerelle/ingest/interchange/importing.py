@@ -31,6 +31,7 @@ from passerelle.core.visibility import participations_visible_to, visible_to
 from passerelle.registry.models import Identifier, Organization, Person
 
 from .adoption import same_geonames, same_identifiers
+from .delegation_parts import DelegationParts
 from .format import (
     FORMAT,
     HEADER,
@@ -89,7 +90,7 @@ def _has_visibility(model: type[models.Model]) -> bool:
     return any(f.name == "visibility" for f in model._meta.concrete_fields)
 
 
-class Importer:
+class Importer(DelegationParts):
     """One import: what it has seen by id, and how each record it touched came out."""
 
     def __init__(self, reason: str, owner=None, *, reader=None, adopt: bool = True):
