@@ -15,7 +15,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from passerelle.access.roles import ensure_roles
-from passerelle.activities.models import Activity, Commitment, Participation
+from passerelle.activities.models import (
+    Activity,
+    AgendaItem,
+    Commitment,
+    FollowUp,
+    Participation,
+)
 from passerelle.core.identifiers import ror_checksum
 from passerelle.core.models import Citation, Source
 from passerelle.ingest.models import ExternalRecord, ImportConflict
@@ -78,6 +84,13 @@ def plant() -> World:
     commitment = Commitment.objects.create(
         agreement=agreement, area="joint_events", text_en=f"{MARKER} commitment"
     )
+    delegation = Activity.objects.create(
+        title_en=f"{MARKER} delegation", kind="delegation", direction="incoming", **hidden
+    )
+    follow_up = FollowUp.objects.create(
+        delegation=delegation, action_en=f"{MARKER} follow-up", owner=keeper
+    )
+    AgendaItem.objects.create(delegation=delegation, meeting=f"{MARKER} meeting")
 
     lyon = Place.objects.create(name_en="Lyon", country="FR", visibility="public")
     oncology = Topic.objects.create(
@@ -146,6 +159,7 @@ def plant() -> World:
         "activities.activity": agreement,
         "activities.participation": secret_tie,
         "activities.commitment": commitment,
+        "activities.followup": follow_up,
         "ingest.importconflict": conflict,
         "ingest.externalrecord": external,
         "ingest.merge": merged,

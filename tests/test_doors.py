@@ -41,6 +41,7 @@ HANGING = {
     "registry.identifier",
     "activities.participation",
     "activities.commitment",
+    "activities.followup",
 }
 IMPORTED = {"ingest.importconflict", "ingest.externalrecord", "ingest.merge"}
 EDITORIAL = {"portal.sectionsetting", "portal.introduction"}  # no confidential row: all readable
@@ -124,6 +125,7 @@ CUSTOM_DOORS = {
     "ingest_merge_duplicates": ((), {V: 403, C: 200, E: 200, A: 200}),
     "ingest_merge_find_duplicates": ((), {V: 302, C: 302, E: 302, A: 302}),
     "search_match": ((), ALL),
+    "activities_activity_exchange_figures": ((), ALL),  # what each reads, counted
     "auth_user_password_change": (("user",), ADMIN_ONLY),
 }
 #: The site's own doors: name -> (arguments, query string, status per role).

@@ -29,7 +29,6 @@ from passerelle.registry.models import ActorReference, Organization, Person, Pla
 
 from .rules import ActivityLinkQuerySet, CommitmentQuerySet, ParticipationQuerySet
 from .series import edition_problems, series_problems
-from .work_fields import WorkFields
 from .vocabulary import (
     CATEGORIES_BY_KIND,
     ORGANIZATION_ONLY_ROLES,
@@ -45,6 +44,7 @@ from .vocabulary import (
     LinkRelation,
     Role,
 )
+from .work_fields import WorkFields
 
 #: Fields that only some kinds of activity may fill, and which kinds.
 KIND_FIELDS: dict[str, tuple[str, ...]] = {

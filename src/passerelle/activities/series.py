@@ -10,6 +10,7 @@ the rule: it is checked here, from the model's ``clean()`` (saved links), the li
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
@@ -149,7 +150,7 @@ def rotation_breaks(series, editions: list | None = None) -> list[str]:
             )
     step = CADENCE_YEARS.get(series.cadence)
     numbered = [e for e in editions if e.edition and _year(e.start)]
-    for before, after in zip(numbered, numbered[1:], strict=False):
+    for before, after in itertools.pairwise(numbered):
         gap = (after.edition - before.edition) * step if step else None
         if gap and _year(after.start) - _year(before.start) != gap:
             problems.append(
