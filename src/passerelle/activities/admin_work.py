@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import ModelAdmin, StackedInline, TabularInline
 
 from passerelle.core.admin import CitationInline
 from passerelle.core.backoffice import RestrictedAdmin, RestrictedHistory, RestrictedInline
@@ -39,11 +39,13 @@ class AgendaItemInline(ChoiceWidgetsMixin, RestrictedInline, TabularInline):
     fields = ["day", "time", "place", "meeting", "topic"]
 
 
-class FollowUpInline(ChoiceWidgetsMixin, RestrictedInline, TabularInline):
+class FollowUpInline(ChoiceWidgetsMixin, RestrictedInline, StackedInline):
+    """Stacked: an action's wording needs the width a table row would not give it."""
+
     model = FollowUp
     fk_name = "delegation"
     extra = 0
-    fields = ["action_en", "action_fr", "owner", "due", "status", "closed_on", "result"]
+    fields = [("action_en", "action_fr"), ("owner", "status"), ("due", "closed_on"), "result"]
     autocomplete_fields = ["result"]
 
     def get_queryset(self, request):
@@ -88,6 +90,10 @@ class FollowUpAdmin(
         return field
 
 
+#: Unfold's look of a primary button, for the links that start a form.
+BUTTON = "bg-primary-600 text-white rounded-default px-3 py-2 font-medium inline-block"
+
+
 def _names(user, edition, roles) -> list[str]:
     rows = edition.participations.restrict(user, "view").filter(role__in=roles)
     return [str(p.actor) for p in rows.select_related("organization", "person")]
@@ -112,8 +118,10 @@ class WorkAdminMixin:
         breaks = rotation_breaks(obj, editions)
         rows = format_html_join(
             "",
-            "<tr><td>{}</td><td><a href='{}'>{}</a></td><td>{}</td><td>{}</td><td>{}</td>"
-            "<td>{}</td></tr>",
+            "<tr class='border-t border-base-200'><td class='px-2 py-1'>{}</td>"
+            "<td class='px-2 py-1'><a class='text-primary-600 underline' href='{}'>{}</a></td>"
+            "<td class='px-2 py-1'>{}</td><td class='px-2 py-1'>{}</td>"
+            "<td class='px-2 py-1'>{}</td><td class='px-2 py-1'>{}</td></tr>",
             (
                 (
                     edition.edition or "—",
@@ -129,8 +137,12 @@ class WorkAdminMixin:
             ),
         )
         table = format_html(
-            "<table class='series-editions'><thead><tr><th>{}</th><th>{}</th><th>{}</th>"
-            "<th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            "<div class='overflow-x-auto'><table class='series-editions w-full border "
+            "border-base-200'><thead><tr><th class='px-2 py-1 text-left'>{}</th>"
+            "<th class='px-2 py-1 text-left'>{}</th><th class='px-2 py-1 text-left'>{}</th>"
+            "<th class='px-2 py-1 text-left'>{}</th><th class='px-2 py-1 text-left'>{}</th>"
+            "<th class='px-2 py-1 text-left'>{}</th></tr></thead><tbody>{}</tbody></table>"
+            "</div>",
             _("No."),
             _("edition"),
             _("dates"),
@@ -140,11 +152,14 @@ class WorkAdminMixin:
             rows or format_html("<tr><td colspan='6'>{}</td></tr>", _("No edition recorded.")),
         )
         warnings = format_html_join(
-            "", "<p class='series-break' role='alert'>⚠ {}</p>", ((b,) for b in breaks)
+            "",
+            "<p class='series-break mb-2 text-red-700 font-semibold' role='alert'>⚠ {}</p>",
+            ((b,) for b in breaks),
         )
         fulfils = format_html_join(
             "",
-            "<p class='series-fulfils'>{} <a href='{}'>{}</a>{}</p>",
+            "<p class='series-fulfils mb-2'>{} <a class='text-primary-600 underline' "
+            "href='{}'>{}</a>{}</p>",
             (
                 (
                     _("Fulfils the agreement"),
@@ -167,7 +182,8 @@ class WorkAdminMixin:
         if proposal["place"] is not None:
             params["places"] = proposal["place"].pk
         button = format_html(
-            "<p><a class='button next-edition' href='{}'>{}</a> <span>{}</span></p>",
+            "<p class='mt-3'><a class='next-edition " + BUTTON + "' href='{}'>{}</a> "
+            "<span class='text-font-subtle-light'>{}</span></p>",
             _add_url(**params),
             _("Add the next edition"),
             _("(edition %(number)d%(host)s%(year)s, as the rotation and the cadence have it)")
@@ -207,20 +223,23 @@ class WorkAdminMixin:
         )
         listed = format_html_join(
             "",
-            "<li><a href='{}'>{}</a></li>",
+            "<li><a class='text-primary-600 underline' href='{}'>{}</a></li>",
             (
                 (reverse("admin:activities_activity_change", args=[e.pk]), e.title)
                 for e in exchanges
             ),
         )
         button = format_html(
-            "<p><a class='button record-exchange' href='{}'>{}</a></p>",
+            "<p class='mt-3'><a class='record-exchange " + BUTTON + "' href='{}'>{}</a> "
+            "<a class='text-primary-600 underline ml-2' href='{}'>{}</a></p>",
             _add_url(kind=Kind.EXCHANGE, category=Category.MOBILITY, **{relation: obj.pk}),
             _("Record an exchange under this agreement")
             if obj.kind == Kind.AGREEMENT
             else _("Record an exchange in this program"),
+            reverse("admin:activities_activity_exchange_figures"),
+            _("Exchange figures"),
         )
-        return format_html("<ul>{}</ul>{}", listed, button)
+        return format_html("<ul class='list-disc ml-5'>{}</ul>{}", listed, button)
 
     # -- the pieces ActivityAdmin asks for
 
