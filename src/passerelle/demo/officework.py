@@ -47,20 +47,20 @@ WEIZMANN_EXCHANGES = [
         (
             "researchers",
             "researcher",
-            "Researcher exchanges with the Weizmann Institute",
-            "Échanges de chercheurs avec l'Institut Weizmann",
+            "Researcher exchanges with Israel",
+            "Échanges de chercheurs avec Israël",
         ),
         (
             "physicians",
             "physician",
-            "Physician exchanges with the Weizmann Institute",
-            "Échanges de médecins avec l'Institut Weizmann",
+            "Physician exchanges with Israel",
+            "Échanges de médecins avec Israël",
         ),
         (
             "students",
             "",
-            "Student exchanges with the Weizmann Institute",
-            "Échanges d'étudiants avec l'Institut Weizmann",
+            "Student exchanges with Israel",
+            "Échanges d'étudiants avec Israël",
         ),
     )
 ]
