@@ -55,10 +55,11 @@ def follow_up_problems(action) -> dict[str, str]:
 def due_follow_ups(user: AnyUser, today: datetime.date) -> Iterator[Attention]:
     """The desk's items: open actions due within DUE_SOON days or overdue, that ``user``
     reads (those of a delegation they cannot read are not even counted)."""
-    from .models import FollowUp  # the models import this module
+    from django.apps import apps  # the models import this module: no import of them here
 
     actions = (
-        FollowUp.objects.restrict(user, "view")
+        apps.get_model("activities", "FollowUp")
+        .objects.restrict(user, "view")
         .filter(status=FollowUpStatus.OPEN, due__lte=today + datetime.timedelta(days=DUE_SOON))
         .select_related("delegation")
         .order_by("due", "pk")

@@ -14,6 +14,7 @@ from django.db import models
 from passerelle.activities.models import AgendaItem, FollowUp
 
 from .format import DocumentError, Part, from_validation, shown, text
+from .rows import _loaded
 
 
 def _typed(obj: models.Model, names, path: str) -> None:
@@ -35,8 +36,6 @@ class DelegationParts:
     def _by_uid(self, model, part: Part, activity, record: dict, path: str):
         keep = set()
         for where, entry in self.entries(record, part, path):
-            from .importing import _loaded  # the importer imports this module
-
             uid = self.uid(entry, where)
             found = _loaded(model.objects.filter(uid=uid, delegation=activity))
             row = found[0] if found else model(uid=uid, delegation=activity)

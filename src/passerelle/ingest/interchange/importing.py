@@ -49,6 +49,7 @@ from .format import (
     text,
     to_model_value,
 )
+from .rows import _loaded, _state
 
 
 @dataclass
@@ -71,19 +72,6 @@ class ImportSummary:
             if self.created[key] or self.updated[key] or self.unchanged[key]
         ]
         return "; ".join(parts) or "nothing to import"
-
-
-def _state(obj: models.Model) -> dict[str, Any]:
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
-
-
-def _loaded(objects: Iterable[models.Model]) -> list[models.Model]:
-    """Remember what rows looked like when read, so that unchanged rows are not saved again
-    (every save writes a history entry)."""
-    objects = list(objects)
-    for obj in objects:
-        obj._import_state = _state(obj)
-    return objects
 
 
 def _has_visibility(model: type[models.Model]) -> bool:
