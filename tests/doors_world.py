@@ -16,7 +16,13 @@ from django.contrib.auth.models import Group
 
 from passerelle.access.roles import ensure_roles
 from passerelle.activities.agreement_models import AgreementDocument
-from passerelle.activities.models import Activity, Commitment, Participation
+from passerelle.activities.models import (
+    Activity,
+    AgendaItem,
+    Commitment,
+    FollowUp,
+    Participation,
+)
 from passerelle.core.identifiers import ror_checksum
 from passerelle.core.models import Citation, Source
 from passerelle.ingest.models import ExternalRecord, ImportConflict
@@ -83,6 +89,13 @@ def plant() -> World:
         agreement=agreement, kind="signed", title=f"{MARKER} signed text",
         file="agreements/doors.pdf", sha256="0" * 64, size=1, media_type="application/pdf",
     )  # fmt: skip
+    delegation = Activity.objects.create(
+        title_en=f"{MARKER} delegation", kind="delegation", direction="incoming", **hidden
+    )
+    follow_up = FollowUp.objects.create(
+        delegation=delegation, action_en=f"{MARKER} follow-up", owner=keeper
+    )
+    AgendaItem.objects.create(delegation=delegation, meeting=f"{MARKER} meeting")
 
     lyon = Place.objects.create(name_en="Lyon", country="FR", visibility="public")
     oncology = Topic.objects.create(
@@ -152,6 +165,7 @@ def plant() -> World:
         "activities.participation": secret_tie,
         "activities.commitment": commitment,
         "activities.agreementdocument": document,
+        "activities.followup": follow_up,
         "ingest.importconflict": conflict,
         "ingest.externalrecord": external,
         "ingest.merge": merged,

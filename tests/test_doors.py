@@ -43,6 +43,7 @@ HANGING = {
     "activities.participation",
     "activities.commitment",
     "activities.agreementdocument",
+    "activities.followup",
 }
 IMPORTED = {"ingest.importconflict", "ingest.externalrecord", "ingest.merge"}
 EDITORIAL = {"portal.sectionsetting", "portal.introduction"}  # no confidential row: all readable
@@ -128,6 +129,7 @@ CUSTOM_DOORS = {
     "ingest_merge_duplicates": ((), {V: 403, C: 200, E: 200, A: 200}),
     "ingest_merge_find_duplicates": ((), {V: 302, C: 302, E: 302, A: 302}),
     "search_match": ((), ALL),
+    "activities_activity_exchange_figures": ((), ALL),  # what each reads, counted
     "auth_user_password_change": (("user",), ADMIN_ONLY),
     # an agreement's steps, renewal and fulfilment decisions: POSTs only (test_door_writes)
     "activities_activity_lifecycle": (("user",), {V: 405, C: 405, E: 405, A: 405}),

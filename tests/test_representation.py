@@ -43,6 +43,8 @@ IMPLIED = {
     },
     "Commitment": {"agreement": "inside its agreement"},
     "ActivityLink": {"subject": "inside the activity it starts from"},
+    "AgendaItem": {"delegation": "inside its delegation"},
+    "FollowUp": {"delegation": "inside its delegation"},
     "Citation": {
         "content_type": "the cited record: the citation sits in its `sources`",
         "object_id": "the cited record: the citation sits in its `sources`",

@@ -62,6 +62,13 @@ def sidebar(request: HttpRequest) -> list[dict]:
                 _model("event_note", "activities", "activity"),
                 _model("group", "activities", "participation"),
                 _model("handshake", "activities", "commitment"),
+                _model("task_alt", "activities", "followup"),
+                _item(
+                    _("Exchange figures"),
+                    "bar_chart",
+                    "admin:activities_activity_exchange_figures",
+                    "activities.view_activity",
+                ),
                 _model("menu_book", "core", "source"),
                 _model("format_quote", "core", "citation"),
             ],

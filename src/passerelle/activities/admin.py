@@ -15,6 +15,7 @@ from passerelle.core.admin import CitationInline, RecordAdmin, SpreadsheetMixin
 from passerelle.core.backoffice import RestrictedAdmin, RestrictedHistory, RestrictedInline
 from passerelle.core.widgets import ChoiceWidgetsMixin
 
+from .admin_work import AgendaItemInline, FollowUpInline, WorkAdminMixin
 from .agreement_admin import AgreementDoors
 from .models import (
     KIND_FIELDS,
@@ -117,6 +118,13 @@ class ActivityLinkInline(ChoiceWidgetsMixin, RestrictedInline, TabularInline):
     formset = ActivityLinkFormSet
     fk_name = "subject"
     extra = 0
+
+    def get_extra(self, request, obj=None, **kwargs):
+        """One row ready when the add form comes prefilled with a link (the next edition of
+        a series, an exchange under an agreement)."""
+        wanted = obj is None and any(request.GET.get(r) for r in LinkRelation.values)
+        return 1 if wanted and request.method == "GET" else self.extra
+
     autocomplete_fields = ["object"]
     fields = ["relation", "object", "commitment"]
     verbose_name = _("link to another activity")
@@ -135,12 +143,22 @@ KIND_SECTIONS = [
         _("Agreement"),
         ["status", "signed_on", "open_ended", "notice_months", "renews_automatically"],
     ),
-    (_("Event"), ["edition", "venue", "alternating"]),
+    (_("Event"), ["edition", "venue", "alternating", "cadence", "rotation_countries"]),
     (
         _("Delegation"),
-        ["direction", "delegation_country", "purpose_en", "purpose_fr", "follow_up"],
+        [
+            "direction",
+            "delegation_country",
+            "purpose_en",
+            "purpose_fr",
+            "outcomes_en",
+            "outcomes_fr",
+        ],
     ),
-    (_("Exchange"), ["exchange_category", "headcount"]),
+    (
+        _("Exchange"),
+        ["exchange_status", "direction", "exchange_category", "headcount", "duration_months"],
+    ),
 ]
 
 #: What each kind of activity is, on the page that asks for it before the form.
@@ -180,8 +198,10 @@ def activity_fieldsets(kind: str | None) -> list:
         (_("Summary"), {"fields": ["summary_en", "summary_fr"]}),
         (_("Participations"), {"fields": ["participation_list"]}),
     ]
+    seen: set[str] = set()
     for title, fields in KIND_SECTIONS:
-        shown = [f for f in fields if kind is None or kind in KIND_FIELDS[f]]
+        shown = [f for f in fields if (kind is None or kind in KIND_FIELDS[f]) and f not in seen]
+        seen.update(shown)
         if shown:
             sections.append((title, {"fields": shown}))
     sections.append(
@@ -200,7 +220,7 @@ KIND_INLINES: dict[str, list[type]] = {
     Kind.PROJECT: [],
     Kind.AGREEMENT: [CommitmentInline],
     Kind.EVENT: [],
-    Kind.DELEGATION: [],
+    Kind.DELEGATION: [AgendaItemInline, FollowUpInline],
     Kind.EXCHANGE: [],
     Kind.MEMBERSHIP: [],
 }
@@ -222,14 +242,20 @@ INLINE_PARTICIPATIONS_LIMIT = 50
 
 
 @admin.register(Activity)
-class ActivityAdmin(AgreementDoors, ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
+class ActivityAdmin(
+    AgreementDoors, WorkAdminMixin, ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin
+):
     list_display = ["activity_title", "kind", "category", "interval", "status", "visibility"]
     list_filter = ["kind", "category", "status", "visibility", "topics", "places__country"]
     search_fields = ["title_en", "title_fr", "acronym", "summary_en", "summary_fr"]
     autocomplete_fields = ["places", "topics"]
     #: every kind's; KIND_INLINES adds each kind's own after the participations
     inlines = [ParticipationInline, ActivityLinkInline, CitationInline]
-    readonly_fields = [*RecordAdmin.readonly_fields, "participation_list"]
+    readonly_fields = [
+        *RecordAdmin.readonly_fields,
+        "participation_list",
+        *WorkAdminMixin.work_readonly,
+    ]
     fieldsets = activity_fieldsets(None)
     choose_kind_template = "admin/activities/activity/choose_kind.html"
     change_form_template = "admin/activities/activity/change_form.html"
@@ -249,7 +275,8 @@ class ActivityAdmin(AgreementDoors, ChoiceWidgetsMixin, SpreadsheetMixin, Record
             for fieldset in super().get_fieldsets(request, obj)
             if not ours & set(fieldset[1]["fields"])
         ]
-        fieldsets = [*activity_fieldsets(self.activity_kind(request, obj)), *added]
+        kind = self.activity_kind(request, obj)
+        fieldsets = [*activity_fieldsets(kind), *self.work_fieldsets(request, obj, kind), *added]
         return self.withhold(request, obj, fieldsets)
 
     def get_readonly_fields(self, request, obj=None):
@@ -276,6 +303,21 @@ class ActivityAdmin(AgreementDoors, ChoiceWidgetsMixin, SpreadsheetMixin, Record
         ours = [i for i in kind_inlines(self.activity_kind(request, obj)) if i not in inlines]
         at = inlines.index(ParticipationInline) + 1 if ParticipationInline in inlines else 0
         return [*inlines[:at], *ours, *inlines[at:]]
+
+    def get_urls(self):
+        return [*self.figures_urls(), *super().get_urls()]
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ActivityLinkInline) and request.method == "GET" and not obj.pk:
+            initial = self.link_initial(request)
+            if initial:
+                kwargs["initial"] = initial
+        return kwargs
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.warn_series(request, form.instance)
 
     def save_form(self, request, form, change):
         activity = super().save_form(request, form, change)

@@ -12,7 +12,13 @@ class ActivitiesConfig(AppConfig):
         from passerelle.core import changes, desk
 
         from .desk_sources import agreement_items, commitment_items
+        from .followups import due_follow_ups
+        from .series import rotation_items
 
         changes.watch(self.label)  # cached pages and counts are made of these records
-        desk.register_source("commitments", _("Commitments"), commitment_items, order=20)
         desk.register_source("agreements", _("Agreements"), agreement_items, order=10)
+        desk.register_source("commitments", _("Commitments"), commitment_items, order=20)
+        desk.register_source("follow_ups", _("Follow-up actions"), due_follow_ups, order=30)
+        desk.register_source(
+            "series_rotation", _("Editions off their series' rotation"), rotation_items, order=80
+        )

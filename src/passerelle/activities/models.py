@@ -47,6 +47,7 @@ from .vocabulary import (
     LinkRelation,
     Role,
 )
+from .work_fields import WorkFields
 
 #: Fields that only some kinds of activity may fill, and which kinds.
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
@@ -66,13 +67,18 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "delegation_country": (Kind.DELEGATION,),
     "purpose_en": (Kind.DELEGATION,),
     "purpose_fr": (Kind.DELEGATION,),
-    "follow_up": (Kind.DELEGATION,),
+    "outcomes_en": (Kind.DELEGATION,),
+    "outcomes_fr": (Kind.DELEGATION,),
     "exchange_category": (Kind.EXCHANGE,),
     "headcount": (Kind.EXCHANGE,),
+    "exchange_status": (Kind.EXCHANGE,),
+    "duration_months": (Kind.EXCHANGE,),
+    "cadence": (Kind.EVENT,),
+    "rotation_countries": (Kind.EVENT,),
 }
 
 
-class Activity(Interval, Record):
+class Activity(WorkFields, Interval, Record):
     """A program, project, agreement, event, delegation, exchange or membership."""
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, db_index=True)
@@ -134,7 +140,6 @@ class Activity(Interval, Record):
     )
     purpose_en = models.TextField(_("purpose (English)"), blank=True)
     purpose_fr = models.TextField(_("purpose (French)"), blank=True)
-    follow_up = models.TextField(_("follow-up actions"), blank=True)
     # exchanges
     exchange_category = models.CharField(
         _("exchange category"), max_length=16, choices=ExchangeCategory.choices, blank=True
@@ -171,6 +176,10 @@ class Activity(Interval, Record):
     def purpose(self) -> str:
         return localized(self, "purpose", (get_language() or "en")[:2])
 
+    @property
+    def outcomes(self) -> str:
+        return localized(self, "outcomes", (get_language() or "en")[:2])
+
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         try:
@@ -196,7 +205,7 @@ class Activity(Interval, Record):
             )
         for field, kinds in KIND_FIELDS.items():
             value = getattr(self, field)
-            if value not in ("", None, False) and self.kind not in kinds:
+            if value not in ("", None, False, []) and self.kind not in kinds:
                 verbose = self._meta.get_field(field).verbose_name
                 errors.setdefault(field, []).append(
                     _("«%(activity)s»: activities of kind “%(kind)s” have no %(field)s.")
@@ -213,6 +222,11 @@ class Activity(Interval, Record):
         if self.open_ended and self.end:
             errors.setdefault("end", []).append(
                 _("«%(activity)s» is open-ended: it has no end date.") % {"activity": self}
+            )
+        if len(self.rotation_countries) == 1:
+            errors.setdefault("rotation_countries", []).append(
+                _("«%(activity)s»: a rotation is between at least two countries; name another.")
+                % {"activity": self}
             )
         for field, problems in series_problems(self).items():  # an edition number once
             errors.setdefault(field, []).extend(problems)
@@ -577,4 +591,17 @@ class ActivityLink(models.Model):
         return False
 
 
-from .agreement_models import AgreementDocument  # noqa: E402, F401  (registered with the app)
+from .agreement_models import AgreementDocument  # noqa: E402  (registered with the app)
+from .delegation_models import AgendaItem, FollowUp  # noqa: E402  (they name Activity)
+
+__all__ = [
+    "Activity",
+    "ActivityLink",
+    "AgendaItem",
+    "AgreementDocument",
+    "Commitment",
+    "FollowUp",
+    "Participation",
+    "check_parties",
+    "role_problem",
+]

@@ -51,3 +51,11 @@ class CommitmentQuerySet(DependentQuerySet):
 class ActivityLinkQuerySet(DependentQuerySet):
     holders = ("subject",)
     references = ("object",)
+
+
+class DelegationPartQuerySet(DependentQuerySet):
+    """A delegation's agenda items and follow-up actions: read by whoever reads the
+    delegation, changed by whoever may change it. Someone who cannot read a confidential
+    delegation sees none of them, on any door."""
+
+    holders = ("delegation",)

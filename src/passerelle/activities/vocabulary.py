@@ -193,3 +193,18 @@ class CommitmentMeasure(models.TextChoices):
 class DocumentKind(models.TextChoices):
     SIGNED = "signed", _("signed agreement")
     ANNEX = "annex", _("annex")
+
+
+class ExchangeStatus(models.TextChoices):
+    """Where an exchange stands (after EWP's nomination → live → recognized, or cancelled)."""
+
+    PLANNED = "planned", _("planned")
+    ONGOING = "ongoing", _("ongoing")
+    COMPLETED = "completed", _("completed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("follow-up status", "open")
+    DONE = "done", pgettext_lazy("follow-up status", "done")
+    DROPPED = "dropped", pgettext_lazy("follow-up status", "dropped")

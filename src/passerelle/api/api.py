@@ -16,6 +16,7 @@ from passerelle import __version__
 from .agreements import router as agreements
 from .auth import AUTH
 from .discovery import router as discovery
+from .figures import router as figures
 from .records import COLLECTIONS, reads
 from .throttling import AnonymousThrottle, ClientThrottle
 from .writes import register_writes
@@ -52,3 +53,4 @@ for _collection in COLLECTIONS:
     api.add_router(f"/{_collection.path}", _router)
 api.add_router("/", discovery)
 api.add_router("/", agreements)
+api.add_router("/exchanges", figures)

@@ -133,6 +133,8 @@ PART_KEYS: dict[str, dict] = {
         "actor_name": (str, None),  # informative: the import reads the id
     },
     "commitments": {"id": (UUID, ...)},
+    "agenda": {"id": (UUID, ...)},
+    "follow_ups": {"id": (UUID, ...), "owner": (str, None)},
 }
 
 

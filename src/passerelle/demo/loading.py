@@ -24,6 +24,7 @@ from passerelle.activities.models import Commitment
 from passerelle.ingest.interchange import BY_KEY, PARTS, ImportSummary, import_document
 
 from .network import demo_document
+from .officework import extend
 from .portal_texts import load_portal_texts
 
 DEMO_USERNAME = "demo"
@@ -152,7 +153,7 @@ def load_demo_network(*, migrate: bool = True) -> DemoSummary:
     what staff changed in its records since the demo wrote them is kept."""
     if migrate:
         call_command("migrate", interactive=False, verbosity=0)
-    document = demo_document()
+    document = extend(demo_document())
     kept = keep_staff_edits(document)
     summary = import_document(document, reason=REASON)
     load_portal_texts()

@@ -27,6 +27,7 @@ from passerelle.core.visibility import PUBLIC, is_public, public, public_partici
 from passerelle.registry.models import Affiliation, Organization, Person, Place, Topic
 
 from . import geography, jsonld
+from .calendars import in_calendar
 from .references import (
     activity_ref,
     actor_ref,
@@ -221,9 +222,15 @@ def activity_page(uid) -> dict:
         group["actors"].append(
             {**actor_ref(participation.actor), "dates": participation.interval_display}
         )
-    part_of = ActivityLink.objects.filter(
-        subject=activity, relation=LinkRelation.PART_OF, object__visibility=PUBLIC
-    ).select_related("object")
+    links_out = list(  # one query for what it is part of and the agreements it fulfils
+        ActivityLink.objects.filter(
+            subject=activity,
+            relation__in=(LinkRelation.PART_OF, LinkRelation.FULFILS),
+            object__visibility=PUBLIC,
+        ).select_related("object")
+    )
+    part_of = [link for link in links_out if link.relation == LinkRelation.PART_OF]
+    fulfils = [link for link in links_out if link.relation == LinkRelation.FULFILS]
     parts = (
         ActivityLink.objects.filter(
             object=activity, relation=LinkRelation.PART_OF, subject__visibility=PUBLIC
@@ -236,6 +243,7 @@ def activity_page(uid) -> dict:
         "type": "activity",
         **activity_ref(activity),
         "category": str(activity.get_category_display()) if activity.category else "",
+        "category_key": activity.category,
         "acronym": activity.acronym,
         "status": agreement_status(activity),
         "summary": activity.summary,
@@ -246,7 +254,9 @@ def activity_page(uid) -> dict:
         "topics": [topic_ref(t) for t in public(activity.topics.all())],
         "participants": list(by_role.values()),
         "part_of": [activity_ref(link.object) for link in part_of],
-        "parts": [activity_ref(link.subject) for link in parts],
+        "parts": _parts(activity, parts),
+        "fulfils": [activity_ref(link.object) for link in fulfils],
+        "calendar_url": _calendar_url(activity),
         "commitments": [c.text for c in activity.commitments.all()],
         "commitment_checks": commitment_summary(activity),
         "sources": sources(activity),
@@ -285,6 +295,21 @@ def commitment_summary(activity) -> list[dict]:
         }
         for result in check(None, [activity])
     ]
+
+
+def _parts(activity, links) -> list[dict]:
+    """The parts of an activity; a series' editions by their number, which they show."""
+    parts = [{**activity_ref(link.subject), "edition": link.subject.edition} for link in links]
+    if activity.category == "event_series":
+        parts.sort(key=lambda p: (p["edition"] is None, p["edition"] or 0))
+    return parts
+
+
+def _calendar_url(activity) -> str:
+    """The event's calendar, or a series' feed; none for an event not known to the day."""
+    if activity.category == "event_series" or in_calendar(activity):
+        return reverse("portal:activity-calendar", kwargs={"uid": activity.uid})
+    return ""
 
 
 def activity_list_page(kind: str, key, number: int) -> dict:

@@ -68,6 +68,16 @@ urlpatterns = [
     *page(person, views.person, "person"),
     *activities_of("person", person),
     *page(format_lazy("{}/<uuid:uid>", activities), views.activity, "activity"),
+    path(
+        format_lazy("{}/<uuid:uid>.ics", activities),
+        views.activity_calendar,
+        name="activity-calendar",
+    ),
+    path(
+        format_lazy("{}.ics", pgettext_lazy("URL path", "events")),
+        views.events_calendar,
+        name="events-calendar",
+    ),
     *page(topics, views.topics, "topics"),
     *page(topic, views.topic, "topic"),
     *activities_of("topic", topic),

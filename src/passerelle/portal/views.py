@@ -265,3 +265,36 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 def world_map(request):
     """The land of the world, drawn once and cached by browsers: detail pages place a dot on it."""
     return HttpResponse(geography.world_svg(), content_type="image/svg+xml")
+
+
+@cached_page
+def activity_calendar(request, uid):
+    """An event's calendar; a series' is the feed of its public editions."""
+    from django.shortcuts import get_object_or_404
+
+    from passerelle.activities.models import Activity
+    from passerelle.activities.vocabulary import Category, Kind
+    from passerelle.core.visibility import public
+
+    from . import calendars
+
+    activity = get_object_or_404(public(Activity.objects.filter(kind=Kind.EVENT)), uid=uid)
+    if activity.category == Category.EVENT_SERIES:
+        events = calendars.editions(activity)
+    elif calendars.in_calendar(activity):
+        events = [activity]
+    else:
+        from django.http import Http404
+
+        raise Http404(_("This event's date is not known to the day: it is in no calendar."))
+    content = calendars.calendar(activity.title, events, request)
+    return calendars.respond(content, f"{activity.uid}.ics")
+
+
+@cached_page
+def events_calendar(request):
+    """Every public event whose date is known to the day."""
+    from . import calendars
+
+    content = calendars.calendar(_("Events"), calendars.public_events(), request)
+    return calendars.respond(content, "events.ics")

@@ -41,6 +41,8 @@ PART_ORDER = {
     "participations": ("role", "pk"),
     "commitments": ("position", "pk"),
     "links": ("relation", "pk"),
+    "agenda": ("day", "time", "position", "pk"),
+    "follow_ups": ("due", "pk"),
 }
 #: The order of a section the database sorts (the others are sorted on their names, here).
 DATABASE_ORDER = {Activity: ("kind", "start", "title_en", "uid")}
@@ -173,6 +175,8 @@ class Exporter:
             columns += ["organization_id", "person_id"]
         if "id" in part.keys:
             columns.append("uid")
+        if "owner" in part.keys:
+            columns.append("owner__username")
         rows = list(
             self.readable(part.model)
             .filter(**{f"{owner}_id__in": pks})
@@ -200,6 +204,8 @@ class Exporter:
                 )
             if "id" in part.keys:
                 body["id"] = str(row["uid"])
+            if row.get("owner__username"):
+                body["owner"] = row["owner__username"]
             for name in part.fields:
                 value = row[name]
                 value = [c for c in value.split(",") if c] if name in multiple else plain(value)

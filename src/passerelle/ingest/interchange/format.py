@@ -9,6 +9,7 @@ each of them. ``docs/interchange.md`` describes the same table for people, and
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -17,7 +18,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from passerelle.activities.models import Activity, ActivityLink, Commitment, Participation
+from passerelle.activities.models import (
+    Activity,
+    ActivityLink,
+    AgendaItem,
+    Commitment,
+    FollowUp,
+    Participation,
+)
 from passerelle.core.models import Source
 from passerelle.registry.models import (
     Affiliation,
@@ -152,6 +160,23 @@ PARTS: dict[str, Part] = {
             (Reference("object", Activity, required=True), Reference("commitment", Commitment)),
             late=True,
         ),
+        Part(
+            "agenda",
+            AgendaItem,
+            "delegation",
+            ("day", "time", "place", "meeting", "topic", "position"),
+            keys=("id",),
+        ),
+        Part(
+            "follow_ups",
+            FollowUp,
+            "delegation",
+            ("action_en", "action_fr", "note", "due", "status", "closed_on"),
+            (Reference("result", Activity),),
+            keys=("id", "owner"),
+            cited=True,
+            late=True,  # it may name an activity of the same section
+        ),
     )
 }
 
@@ -243,13 +268,18 @@ SECTIONS: tuple[Section, ...] = (
             "delegation_country",
             "purpose_en",
             "purpose_fr",
-            "follow_up",
+            "outcomes_en",
+            "outcomes_fr",
             "exchange_category",
             "headcount",
+            "exchange_status",
+            "duration_months",
+            "cadence",
+            "rotation_countries",
         ),
         "title_en",
         (Reference("places", Place, many=True), Reference("topics", Topic, many=True)),
-        ("participations", "commitments", "links"),
+        ("participations", "commitments", "links", "agenda", "follow_ups"),
         sort=None,  # the large section: read in chunks, in the database's order
     ),
 )
@@ -303,6 +333,8 @@ def plain(value: Any) -> Any:
         return value  # the most of them, first
     if isinstance(value, Decimal | uuid.UUID):
         return str(value)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
     code = getattr(value, "code", None)  # a django-countries Country
     if code is not None:
         return code

@@ -31,6 +31,7 @@ from passerelle.core.visibility import participations_visible_to, visible_to
 from passerelle.registry.models import Identifier, Organization, Person
 
 from .adoption import same_geonames, same_identifiers
+from .delegation_parts import DelegationParts
 from .format import (
     FORMAT,
     HEADER,
@@ -48,6 +49,7 @@ from .format import (
     text,
     to_model_value,
 )
+from .rows import _loaded, _state
 
 
 @dataclass
@@ -72,24 +74,11 @@ class ImportSummary:
         return "; ".join(parts) or "nothing to import"
 
 
-def _state(obj: models.Model) -> dict[str, Any]:
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
-
-
-def _loaded(objects: Iterable[models.Model]) -> list[models.Model]:
-    """Remember what rows looked like when read, so that unchanged rows are not saved again
-    (every save writes a history entry)."""
-    objects = list(objects)
-    for obj in objects:
-        obj._import_state = _state(obj)
-    return objects
-
-
 def _has_visibility(model: type[models.Model]) -> bool:
     return any(f.name == "visibility" for f in model._meta.concrete_fields)
 
 
-class Importer:
+class Importer(DelegationParts):
     """One import: what it has seen by id, and how each record it touched came out."""
 
     def __init__(self, reason: str, owner=None, *, reader=None, adopt: bool = True):

@@ -29,8 +29,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if settings.PRODUCTION:
             raise CommandError("The demo account is not for production: unset PASSERELLE_ENV.")
-        summary = load_demo_network()
-        ensure_demo_account()
+        call_command("migrate", interactive=False, verbosity=0)
+        ensure_demo_account()  # first: it owns the demo's follow-up action
+        summary = load_demo_network(migrate=False)
         call_command("reindex", no_progress=True, embeddings=semantic.available(), verbosity=0)
         base = f"http://{options['addr']}"
         self.stdout.write(self.style.SUCCESS(f"Demo network loaded ({summary})."))
