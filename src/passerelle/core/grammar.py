@@ -50,24 +50,8 @@ _VOWELS = set("aeiouyhâàäéèêëîïôöûùüœæ")
 #: Words beginning with an aspirated h: no elision (le Havre, la Hongrie, le Honduras).
 _ASPIRATED = ("hongr", "hondur", "havre", "haut", "hambourg", "hanovre", "hollande", "haïti")
 #: Endings of masculine nouns among the -e words (le lymphome, le programme, le cancéropôle).
-_MASCULINE_ENDINGS = (
-    "ome",
-    "isme",
-    "age",
-    "ège",
-    "ment",
-    "phone",
-    "scope",
-    "gramme",
-    "ôle",
-    "oire",
-    "aire",
-    "ète",
-    "ique",
-    "tre",
-    "be",
-    "ce",
-)
+_MASCULINE_ENDINGS = ("ome", "isme", "age", "ège", "ment", "phone", "scope", "gramme", "ôle",
+                      "oire", "aire")  # fmt: skip
 #: Endings of feminine nouns that the masculine endings above would take (la clinique…).
 _FEMININE_WORDS = {
     "clinique",
@@ -129,6 +113,8 @@ _MASCULINE_WORDS = {
     "musée",
     "lycée",
     "cluster",
+    "protocole",
+    "symposium",
     "système",
     "diagnostic",
 }
@@ -137,8 +123,11 @@ _NO_ARTICLE_KINDS = {"city", "person"}
 
 
 def _first_word(text: str) -> str:
-    word = re.split(r"[\s\-'’(]", _plain(text).strip(), maxsplit=1)[0]
-    return word.lower()
+    """The head of a name: its first word that is not a number (7es Journées → journées)."""
+    for word in re.split(r"[\s\-'’(]", _plain(text).strip()):
+        if word and not word[0].isdigit():
+            return word.lower()
+    return ""
 
 
 def _plain(text: str) -> str:
@@ -164,7 +153,7 @@ def gender_of(text: str) -> str:
     if word in _MASCULINE_WORDS:
         return MASCULINE
     singular = word[:-1] if word.endswith(("s", "x")) and len(word) > 3 else word
-    if singular.endswith(("ie", "ée", "tion", "sion", "té", "ure", "ance", "ence", "ine", "ule")):
+    if singular.endswith(("ie", "ée", "ion", "té", "ure", "ance", "ence", "ine", "ule", "ité")):
         return FEMININE
     if singular.endswith(_MASCULINE_ENDINGS):
         return MASCULINE
@@ -201,6 +190,8 @@ def _english_article(text: str) -> bool:
         "Society",
         "Association",
         "Hospital",
+        "Hospitals",
+        "Hospices",
         "Laboratory",
         "Ministry",
         "Office",
@@ -319,8 +310,13 @@ def join(items: list[str], lang: str, conjunction: str = "") -> str:
     if len(items) < 2:
         return items[0] if items else ""
     head = ", ".join(items[:-1])
-    serial = lang != FRENCH and len(items) > 2 and any("," in _plain(i) for i in items)
+    serial = lang != FRENCH and len(items) > 2 and any("," in _outside_asides(i) for i in items)
     return f"{head}{',' if serial else ''} {word} {items[-1]}"
+
+
+def _outside_asides(text: str) -> str:
+    """The text without what is in parentheses: a comma there separates nothing."""
+    return re.sub(r"\([^)]*\)", "", _plain(text))
 
 
 # -- agreement
@@ -365,6 +361,149 @@ def agrees(np: NounPhrase, stem: str) -> str:
     return participle(stem, np.gender, np.number)
 
 
+def demonstrative(np: NounPhrase, lang: str) -> str:
+    """this seminar, these seminars; ce séminaire, cet observatoire, cette délégation, ces
+    journées."""
+    if lang != FRENCH:
+        return f"{'these' if np.plural else 'this'} {np.text}"
+    if np.plural:
+        return f"ces {np.text}"
+    if np.gender == FEMININE:
+        return f"cette {np.text}"
+    return f"{'cet' if np.elides else 'ce'} {np.text}"
+
+
+#: Tenses: now (is), since (has been … since 2011), past (was), perfect (have been held).
+NOW, SINCE, PAST, PERFECT = "now", "since", "past", "perfect"
+
+#: Verbs of composed sentences, conjugated: (singular, plural) per tense and language.
+#: French says "est … depuis 2011" where English says "has been … since 2011".
+VERBS: dict[str, dict[str, dict[str, tuple[str, str]]]] = {
+    "be": {
+        ENGLISH: {
+            NOW: ("is", "are"),
+            SINCE: ("has been", "have been"),
+            PAST: ("was", "were"),
+            PERFECT: ("has been", "have been"),
+        },
+        FRENCH: {
+            NOW: ("est", "sont"),
+            SINCE: ("est", "sont"),
+            PAST: ("a été", "ont été"),
+            PERFECT: ("a été", "ont été"),
+        },
+    },
+    "take part in": {
+        ENGLISH: {
+            NOW: ("takes part in", "take part in"),
+            SINCE: ("has taken part in", "have taken part in"),
+            PAST: ("took part in", "took part in"),
+        },
+        FRENCH: {
+            NOW: ("participe à", "participent à"),
+            SINCE: ("participe à", "participent à"),
+            PAST: ("a participé à", "ont participé à"),
+        },
+    },
+    "deal with": {
+        ENGLISH: {NOW: ("deals with", "deal with"), PAST: ("dealt with", "dealt with")},
+        FRENCH: {NOW: ("porte sur", "portent sur"), PAST: ("a porté sur", "ont porté sur")},
+    },
+    "sign": {
+        ENGLISH: {PAST: ("signed", "signed"), NOW: ("is preparing", "are preparing")},
+        FRENCH: {PAST: ("a signé", "ont signé"), NOW: ("prépare", "préparent")},
+    },
+    "include": {
+        ENGLISH: {NOW: ("includes", "include"), PAST: ("included", "included")},
+        FRENCH: {NOW: ("comprend", "comprennent"), PAST: ("a compris", "ont compris")},
+    },
+}
+
+
+def conjugate(verb: str, tense: str, plural: bool, lang: str) -> str:
+    """The verb in that tense; a tense the verb lacks reads in the present."""
+    forms = VERBS[verb][FRENCH if lang == FRENCH else ENGLISH]
+    return forms.get(tense, forms[NOW])[1 if plural else 0]
+
+
+def auxiliary(tense: str, plural: bool, lang: str) -> str:
+    """is, are, has been, have been, was, were; est, sont, a été, ont été."""
+    return conjugate("be", tense, plural, lang)
+
+
+def pronoun(np: NounPhrase, lang: str) -> str:
+    """it, they; il, elle, ils, elles: what stands for the noun in the next sentence."""
+    if lang != FRENCH:
+        return "they" if np.plural else "it"
+    word = "elle" if np.gender == FEMININE else "il"
+    return word + ("s" if np.plural else "")
+
+
+#: The participles composed sentences use, English and French (French agrees them).
+PARTICIPLES = {
+    "coordinated": "coordonné",
+    "supported": "soutenu",
+    "funded": "financé",
+    "organized": "organisé",
+    "jointly organized": "organisé conjointement",
+    "hosted": "accueilli",
+    "held": "organisé",
+    "signed": "signé",
+}
+
+
+def passive(verb: str, subject: NounPhrase, lang: str) -> str:
+    """ "coordinated" in English; in French agreed with the subject: coordonnée, organisés."""
+    if lang != FRENCH:
+        return verb
+    word, _space, rest = PARTICIPLES[verb].partition(" ")
+    agreed = agrees(subject, word)
+    return f"{agreed} {rest}" if rest else agreed
+
+
+_FRENCH_LINKS = {"de", "d’", "d'", "du", "des", "à", "au", "aux", "en", "sur", "pour", "et"}
+
+
+def plural(text: str, lang: str) -> str:
+    """flagship program → flagship programs; programme phare → programmes phares, accord de
+    partenariat → accords de partenariat (French: the words before the first preposition)."""
+    if lang != FRENCH:
+        words = text.split(" ")
+        words[-1] = _english_plural(words[-1])
+        return " ".join(words)
+    words, out, linked = text.split(" "), [], False
+    for word in words:
+        linked = linked or word in _FRENCH_LINKS or word.startswith(("d’", "d'"))
+        out.append(word if linked else _french_plural(word))
+    return " ".join(out)
+
+
+def _english_plural(word: str) -> str:
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word if word.endswith("days") else word + "es"
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def _french_plural(word: str) -> str:
+    if word.endswith(("s", "x", "z")):
+        return word
+    if word.endswith(("eau", "eu")):
+        return word + "x"
+    if word.endswith("al"):
+        return word[:-2] + "aux"
+    return word + "s"
+
+
+def punctuation(mark: str, lang: str) -> str:
+    """ ";" or " ;": French puts a space before ; : ! ? (as the catalogue does; a no-break
+    one here, so that a line never starts with the mark), always the same on a page."""
+    if lang == FRENCH and mark in ";:!?":
+        return "\u00a0" + mark
+    return mark
+
+
 def capitalized(text: str) -> str:
     """The first letter a reader sees in capitals, never a letter inside markup."""
     depth = 0
@@ -388,7 +527,8 @@ def lower_first(text: str) -> str:
 
 def _date_parts(value: str) -> tuple[int, int, int]:
     parts = [int(p) for p in value.split("-")]
-    return (parts + [0, 0])[:3]  # type: ignore[return-value]
+    year, month, day = [*parts, 0, 0][:3]
+    return year, month, day
 
 
 _MONTHS = {
@@ -438,7 +578,7 @@ def date_text(value: str, lang: str) -> str:
 
 def on_date(value: str, lang: str) -> str:
     """in 2013, in May 2013, on 27 February 2015; en 2013, en mai 2013, le 27 février 2015."""
-    year, month, day = _date_parts(value)
+    day = _date_parts(value)[2]
     text = date_text(value, lang)
     if lang == FRENCH:
         return f"le {text}" if day else f"en {text}"
@@ -447,7 +587,7 @@ def on_date(value: str, lang: str) -> str:
 
 def since(value: str, lang: str) -> str:
     """since 2011, since May 2011; depuis 2011, depuis mai 2011, depuis le 3 mai 2011."""
-    year, month, day = _date_parts(value)
+    day = _date_parts(value)[2]
     text = date_text(value, lang)
     if lang == FRENCH:
         return f"depuis le {text}" if day else f"depuis {text}"

@@ -46,7 +46,7 @@ class Worded(models.Model):
     lede_en = models.TextField(
         _("lede (English)"),
         blank=True,
-        help_text=_("A sentence or two shown under the headline, before what is composed."),
+        help_text=_("A sentence or two under the headline; it replaces what is composed."),
     )
     lede_fr = models.TextField(_("lede (French)"), blank=True)
 

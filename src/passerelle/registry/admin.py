@@ -233,7 +233,7 @@ class PersonAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
     search_fields = ["family_name", "given_name", "identifiers__value"]
     autocomplete_fields = ["place", "topics"]
     inlines = [AffiliationInline, IdentifierInline, CitationInline]
-    readonly_fields = [*RecordAdmin.readonly_fields, "participations", "inferred_grammar"]
+    readonly_fields = [*RecordAdmin.readonly_fields, "participations"]
     fieldsets = [
         (None, {"fields": ["title", "given_name", "family_name", "place", "topics", "visibility"]}),
         (_("Activities"), {"fields": ["participations"]}),
