@@ -154,15 +154,16 @@ DEMO = [
         "Nanomedicine and oncology with Catalonia’s BioNanoMed and Oncocat clusters",
         "en",
         # CLARA is named in full in the series' sentence, above it on the page
-        "This meeting was organized by CLARA during the 7th "
-        "CLARA Scientific Days, with BioNanoMed and Oncocat. The event aimed to foster discussions between "
-        "researchers and companies working in the fields of nanomedicine and oncology and to "
+        "This meeting was organized by CLARA during the 7th CLARA Scientific Days, with "
+        "BioNanoMed and Oncocat. The event aimed to foster discussions between researchers "
+        "and companies working in the fields of nanomedicine and oncology and to "
         "develop projects at the European scale.",
     ),
     (
         "Nanomedicine and oncology with Catalonia’s BioNanoMed and Oncocat clusters",
         "fr",
-        "Cette rencontre a été organisée par le CLARA pendant les 7es Journées scientifiques du CLARA, avec BioNanoMed et Oncocat. "
+        "Cette rencontre a été organisée par le CLARA pendant les 7es Journées scientifiques du "
+        "CLARA, avec BioNanoMed et Oncocat. "
         "L’événement visait à favoriser les échanges entre chercheurs et entreprises de la "
         "nanomédecine et de l’oncologie et à développer des projets à l’échelle européenne.",
     ),
@@ -494,7 +495,7 @@ def test_what_staff_write_wins_language_by_language(demo, client, text_of):
 
 PHRASES = [
     # articles and elision
-    (lambda: g.definite(g.infer("Centre international de recherche sur le cancer")), "le Centre international de recherche sur le cancer"),
+    (lambda: g.definite(g.infer("Centre Léon Bérard")), "le Centre Léon Bérard"),
     (lambda: g.definite(g.infer("Institut Weizmann")), "l’Institut Weizmann"),
     (lambda: g.definite(g.infer("Région Auvergne-Rhône-Alpes")), "la Région Auvergne-Rhône-Alpes"),
     (lambda: g.definite(g.infer("Hospices Civils de Lyon")), "les Hospices Civils de Lyon"),
@@ -541,7 +542,7 @@ PHRASES = [
     # lists
     (lambda: g.join(["A", "B", "C"], "en"), "A, B and C"),
     (lambda: g.join(["A", "B", "C"], "fr"), "A, B et C"),
-    (lambda: g.join(["the Region", "the Institute in Rehovot, Israel", "CLARA"], "en"), "the Region, the Institute in Rehovot, Israel, and CLARA"),
+    (lambda: g.join(["R", "I in Rehovot, Israel", "C"], "en"), "R, I in Rehovot, Israel, and C"),
     # dates
     (lambda: g.since("2011", "fr"), "depuis 2011"),
     (lambda: g.since("2011", "en"), "since 2011"),

@@ -25,7 +25,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from passerelle.activities.models import Activity, ActivityLink, Participation
 from passerelle.activities.vocabulary import Kind, LinkRelation
@@ -52,7 +52,7 @@ class Section:
     title: str
     entries: list[Entry]
     more: bool  # the section holds more activities than the page shows
-    lede: SafeString = mark_safe("")
+    lede: str = ""  # the section's own sentence: staff's, else composed (safe markup)
 
 
 #: Activities a section shows besides the featured ones; the section's own page lists all.

@@ -341,9 +341,10 @@ class Voice:
             subject = NounPhrase(
                 title.text, gender=title.gender, number=g.PLURAL if len(numbers) > 1 else g.SINGULAR
             )
+            held = g.passive("held", subject, lang)
             text = (
                 f"{g.count(len(numbers), lang, title.gender)} {title.text} "
-                f"{g.auxiliary(g.PERFECT, len(numbers) > 1, lang)} {g.passive('held', subject, lang)}"
+                f"{g.auxiliary(g.PERFECT, len(numbers) > 1, lang)} {held}"
             )
             if organizers:
                 text += " " + g.by_all(organizers, lang)
