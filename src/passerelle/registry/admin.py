@@ -237,7 +237,6 @@ class PersonAdmin(ChoiceWidgetsMixin, SpreadsheetMixin, RecordAdmin):
     fieldsets = [
         (None, {"fields": ["title", "given_name", "family_name", "place", "topics", "visibility"]}),
         (_("Activities"), {"fields": ["participations"]}),
-        _grammar_fieldset(),
         _record_fieldset(),
     ]
 
