@@ -26,7 +26,12 @@ from passerelle.activities.models import (
 from passerelle.core.identifiers import ror_checksum
 from passerelle.core.models import Citation, Source
 from passerelle.ingest.models import ExternalRecord, ImportConflict
-from passerelle.portal.models import FeaturedActivity, Introduction, SectionSetting
+from passerelle.portal.models import (
+    ActivityWording,
+    FeaturedActivity,
+    Introduction,
+    SectionSetting,
+)
 from passerelle.registry.models import Identifier, Organization, Person, Place, Topic
 
 MARKER = "ZYXQ"
@@ -148,6 +153,7 @@ def plant() -> World:
     merged = merge(org, twin)
     featured = FeaturedActivity.objects.create(activity=agreement, position=1)
     FeaturedActivity.objects.create(activity=project, position=2)
+    wording = ActivityWording.objects.create(activity=agreement, headline_en=f"{MARKER} headline")
     section = SectionSetting.objects.get_or_create(key="networks", defaults={"position": 1})[0]
     introduction = Introduction.objects.update_or_create(
         page="home", language="en", defaults={"text": "Welcome"}
@@ -170,6 +176,7 @@ def plant() -> World:
         "ingest.externalrecord": external,
         "ingest.merge": merged,
         "portal.featuredactivity": featured,
+        "portal.activitywording": wording,
         "ror": secret_ror,
     }
     world.open = {

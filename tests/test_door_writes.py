@@ -19,7 +19,12 @@ from passerelle.core import authoring
 from passerelle.core.models import Citation
 from passerelle.ingest.models import ImportConflict, Merge
 from passerelle.ingest.sheets import ActivityResource, OrganizationResource
-from passerelle.portal.models import FeaturedActivity, Introduction
+from passerelle.portal.models import (
+    ActivityWording,
+    FeaturedActivity,
+    Introduction,
+    SectionSetting,
+)
 from passerelle.registry.models import Identifier, Organization
 
 from .doors_world import MARKER, SECRET_ORCID, STAFF_ROLES
@@ -284,6 +289,8 @@ HANGING = {
     "the public record's citation": {V: False, C: False, E: True, A: True},
     "the home page's introduction": {V: False, C: False, E: True, A: True},
     "a featured activity": {V: False, C: False, E: True, A: True},
+    "an activity's headline on the page": {V: False, C: False, E: True, A: True},
+    "a section's headline": {V: False, C: False, E: True, A: True},
 }
 
 
@@ -362,6 +369,23 @@ def test_what_shows_publicly_is_changed_by_editors(role, world):
     )
     written["a featured activity"] = FeaturedActivity.objects.filter(
         activity=world.open["open_agreement"]
+    ).exists()
+
+    client.post(
+        reverse("admin:portal_activitywording_add"),
+        {"activity": world.open["open_agreement"].pk, "headline_en": "Defaced", "headline_fr": ""},
+    )
+    written["an activity's headline on the page"] = ActivityWording.objects.filter(
+        activity=world.open["open_agreement"], headline_en="Defaced"
+    ).exists()
+
+    section = world.open["section"]
+    client.post(
+        reverse("admin:portal_sectionsetting_change", args=[section.pk]),
+        {"key": section.key, "position": "1", "shown": "on", "headline_en": "Defaced"},
+    )
+    written["a section's headline"] = SectionSetting.objects.filter(
+        pk=section.pk, headline_en="Defaced"
     ).exists()
 
     assert written == {what: outcome[role] for what, outcome in HANGING.items()}

@@ -47,7 +47,8 @@ HANGING = {
 }
 IMPORTED = {"ingest.importconflict", "ingest.externalrecord", "ingest.merge"}
 EDITORIAL = {"portal.sectionsetting", "portal.introduction"}  # no confidential row: all readable
-FEATURED = {"portal.featuredactivity"}  # its planted row features a confidential activity
+#: Their planted rows feature, or word, a confidential activity.
+FEATURED = {"portal.featuredactivity", "portal.activitywording"}
 SEARCH = {"search.searchentry"}
 ACCOUNTS = {
     "auth.user",

@@ -384,7 +384,9 @@ def _org(
     identifiers: list | None = None,
     other_names: list | None = None,
     sources: list | None = None,
+    **wording: str,
 ) -> dict[str, Any]:
+    """``wording``: acronym_fr, description_en/_fr and the grammar fields, where needed."""
     cited = (sources or []) + ([ror_record(ror)] if ror else [])
     record = {
         "id": uid("organization", key),
@@ -395,6 +397,7 @@ def _org(
         "kind": kind,
         "status": "active",
         "in_region": in_region,
+        **wording,
         "visibility": "public",
         "place": uid("place", place) if place else "",
         "identifiers": (ids(ror=ror) if ror else []) + (identifiers or []),
@@ -440,6 +443,7 @@ ORGANIZATIONS = [
         "agency",
         acronym="INCa",
         name_en="French National Cancer Institute",
+        name_fr="Institut national du cancer",
         place="boulogne-billancourt",
         ror="03m8vkq32",
         identifiers=ids(
@@ -472,6 +476,7 @@ ORGANIZATIONS = [
         "European Commission",
         "international",
         acronym="EC",
+        acronym_fr="CE",
         name_fr="Commission européenne",
         place="brussels",
         ror="00k4n6c32",
@@ -494,6 +499,7 @@ ORGANIZATIONS = [
         "International Agency for Research on Cancer",
         "international",
         acronym="IARC",
+        acronym_fr="CIRC",
         name_fr="Centre international de recherche sur le cancer",
         place="lyon",
         in_region=True,
@@ -512,6 +518,8 @@ ORGANIZATIONS = [
         "weizmann",
         "Weizmann Institute of Science",
         "research_institute",
+        name_en="Weizmann Institute",
+        name_fr="Institut Weizmann",
         place="rehovot",
         ror="0316ej306",
         identifiers=ids(
@@ -543,6 +551,9 @@ ORGANIZATIONS = [
         "research_institute",
         acronym="DKFZ",
         name_en="German Cancer Research Center",
+        name_fr="Centre allemand de recherche sur le cancer",
+        description_en="the German reference in cancer research",
+        description_fr="la référence allemande de la recherche sur le cancer",
         place="heidelberg",
         ror="04cdgtt98",
         identifiers=ids(
@@ -567,6 +578,8 @@ ORGANIZATIONS = [
         "Institute for Bioengineering of Catalonia",
         "research_institute",
         acronym="IBEC",
+        name_en="Catalonia Bioengineering Institute",
+        name_fr="Institut de bioingénierie de Catalogne",
         place="barcelona",
         ror="056h71x09",
         identifiers=ids(
@@ -590,7 +603,8 @@ ORGANIZATIONS = [
         "Centre de Recherche en Cancérologie de Lyon",
         "research_institute",
         acronym="CRCL",
-        name_en="Cancer Research Center of Lyon",
+        name_en="Lyon Cancer Research Center",
+        name_fr="Centre de recherche en cancérologie de Lyon",
         place="lyon",
         in_region=True,
         ror="02mgw3155",
@@ -612,6 +626,7 @@ ORGANIZATIONS = [
         "shanghai-cancer-institute",
         "Shanghai Cancer Institute",
         "research_institute",
+        name_fr="Institut du cancer de Shanghai",
         place="shanghai",
         sources=says(CHINA_ACTIONS),
     ),
@@ -724,10 +739,6 @@ ACTIVITIES = [
         "collaborative_project",
         "Identifying biomarkers in lung cancer, with Milan",
         "Identification de biomarqueurs du cancer du poumon, avec Milan",
-        summary_en="A collaborative project with a European cancer research cluster in "
-        "Milan, supported by INCa.",
-        summary_fr="Un projet collaboratif avec un cluster européen de recherche sur le "
-        "cancer à Milan, soutenu par l'INCa.",
         topics=("biomarkers", "lung-cancer"),
         places=("grenoble", "milan"),
         participations=[
@@ -744,10 +755,6 @@ ACTIVITIES = [
         "collaborative_project",
         "The role of dependence receptors in colon cancer, with Lausanne",
         "Le rôle des récepteurs à dépendance dans le cancer du côlon, avec Lausanne",
-        summary_en="A collaborative project with a European cancer research cluster in "
-        "Lausanne, supported by INCa.",
-        summary_fr="Un projet collaboratif avec un cluster européen de recherche sur le "
-        "cancer à Lausanne, soutenu par l'INCa.",
         topics=("dependence-receptors", "colon-cancer"),
         places=("lyon", "lausanne"),
         participations=[
@@ -798,7 +805,8 @@ ACTIVITIES = [
         "partnership_agreement",
         "Partnership agreement between the Auvergne-Rhône-Alpes Region, the Weizmann "
         "Institute and CLARA",
-        "Accord de partenariat entre la Région Auvergne-Rhône-Alpes, l'Institut Weizmann et CLARA",
+        "Accord de partenariat entre la Région Auvergne-Rhône-Alpes, l’Institut Weizmann et le "
+        "CLARA",
         status="signed",
         participations=[
             take("region-ara", "party"),
@@ -824,7 +832,7 @@ ACTIVITIES = [
                 "weizmann-exchanges",
                 "exchanges",
                 "researcher, physician and student exchanges",
-                "échanges de chercheurs, de médecins et d'étudiants",
+                "échanges de chercheurs, de médecins et d’étudiants",
                 exchange_categories="researcher,physician,master_student,phd_student",
             ),
         ],
@@ -840,7 +848,7 @@ ACTIVITIES = [
         delegation_country="SN",
         purpose_en="To study the organization of the French healthcare system and explore "
         "potential partnerships in the field of cancer.",
-        purpose_fr="Étudier l'organisation du système de santé français et explorer des "
+        purpose_fr="Étudier l’organisation du système de santé français et explorer des "
         "partenariats possibles dans le domaine du cancer.",
         topics=("health-systems",),
         participations=[take("clara", "host")],
@@ -904,12 +912,12 @@ ACTIVITIES = [
         "meeting",
         "Nanomedicine and oncology with Catalonia’s BioNanoMed and Oncocat clusters",
         "Nanomédecine et oncologie avec les clusters catalans BioNanoMed et Oncocat",
-        summary_en="A dedicated event during the 7th Scientific Days, to foster discussions "
-        "between researchers and companies working in nanomedicine and oncology "
-        "and to develop projects at the European scale.",
-        summary_fr="Un événement dédié pendant les 7es Journées scientifiques, pour favoriser "
-        "les échanges entre chercheurs et entreprises de la nanomédecine et de "
-        "l'oncologie et développer des projets à l'échelle européenne.",
+        summary_en="The event aimed to foster discussions between researchers and companies "
+        "working in the fields of nanomedicine and oncology and to develop projects at the "
+        "European scale.",
+        summary_fr="L’événement visait à favoriser les échanges entre chercheurs et entreprises "
+        "de la nanomédecine et de l’oncologie et à développer des projets à l’échelle "
+        "européenne.",
         topics=("nanomedicine", "oncology"),
         part_of="scientific-days-7",
         participations=[
@@ -926,10 +934,10 @@ ACTIVITIES = [
         "Collaborative program between Auvergne-Rhône-Alpes and Shanghai",
         "Programme de collaboration entre Auvergne-Rhône-Alpes et Shanghai",
         start="2011",
-        summary_en="A collaborative program between academic teams in the "
-        "Auvergne-Rhône-Alpes region and their counterparts in Shanghai.",
-        summary_fr="Un programme de collaboration entre des équipes académiques de la "
-        "région Auvergne-Rhône-Alpes et leurs homologues de Shanghai.",
+        summary_en="It brings together academic teams in the Auvergne-Rhône-Alpes region "
+        "and their counterparts in Shanghai.",
+        summary_fr="Il réunit des équipes académiques de la région Auvergne-Rhône-Alpes et "
+        "leurs homologues de Shanghai.",
         places=("shanghai",),
         participations=[take("clara", "coordinator")],
         sentences=(CHINA, PROJECTS),
@@ -993,12 +1001,12 @@ ACTIVITIES = [
             (
                 "master_student",
                 "Franco-Chinese exchanges of Master’s students",
-                "Échanges franco-chinois d'étudiants de master",
+                "Échanges franco-chinois d’étudiants de master",
             ),
             (
                 "resident",
                 "Franco-Chinese exchanges of residents",
-                "Échanges franco-chinois d'internes",
+                "Échanges franco-chinois d’internes",
             ),
         )
     ),
@@ -1009,7 +1017,7 @@ ACTIVITIES = [
         "Partnership agreement between the Lyon Cancer Research Center (CRCL) and the "
         "Shanghai Cancer Institute",
         "Accord de partenariat entre le Centre de recherche en cancérologie de Lyon (CRCL) "
-        "et le Shanghai Cancer Institute",
+        "et l’Institut du cancer de Shanghai",
         status="signed",
         signed_on="2013",
         part_of="china-program",

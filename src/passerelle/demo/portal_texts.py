@@ -7,7 +7,7 @@ word (a test checks it); the French is ours.
 from __future__ import annotations
 
 from passerelle.activities.models import Activity
-from passerelle.portal.models import FeaturedActivity, Introduction
+from passerelle.portal.models import SECTIONS, FeaturedActivity, Introduction, SectionSetting
 
 from .network import SEED_PAGE, uid
 
@@ -41,6 +41,64 @@ HOME_FR = (
     "son équipe.",
 )
 FEATURED = ("weizmann-agreement", "china-program")
+#: The headlines the seed page's author wrote over its sections (and the one sentence the
+#: records cannot say: the seed counts three flagship programs and names two), in both
+#: languages: (key, headline_en, headline_fr, lede_en, lede_fr).
+SECTION_WORDING = (
+    (
+        "clusters",
+        "Collaborative programs with Milan and Lausanne…",
+        "Des programmes collaboratifs avec Milan et Lausanne…",
+        "",
+        "",
+    ),
+    (
+        "europe",
+        "… and greater recognition in Europe",
+        "… et une reconnaissance accrue en Europe",
+        "Three flagship research and organization programs are supported by the European "
+        "Community.",
+        "Trois programmes phares de recherche et d’organisation sont soutenus par la "
+        "Communauté européenne.",
+    ),
+    (
+        "agreements",
+        "Productive collaboration between the Weizmann Institute (Israel) and the "
+        "Auvergne-Rhône-Alpes Region",
+        "Une collaboration fructueuse entre l’Institut Weizmann (Israël) et la Région "
+        "Auvergne-Rhône-Alpes",
+        "",
+        "",
+    ),
+    (
+        "delegations",
+        "A Senegalese delegation benefits from CLARA expertise",
+        "Une délégation sénégalaise bénéficie de l’expertise du CLARA",
+        "",
+        "",
+    ),
+    (
+        "thematic",
+        "Infectiology at the center of collaboration with Germany",
+        "L’infectiologie au cœur de la collaboration avec l’Allemagne",
+        "",
+        "",
+    ),
+    (
+        "events",
+        "An international symposium with Spanish clusters",
+        "Un symposium international avec des clusters espagnols",
+        "",
+        "",
+    ),
+    (
+        "countries",
+        "The CLARA cancer cluster gets active in China",
+        "Le CLARA s’active en Chine",
+        "",
+        "",
+    ),
+)
 
 
 def load_portal_texts() -> None:
@@ -59,6 +117,22 @@ def load_portal_texts() -> None:
         if not created and introduction.text != text:
             introduction.text = text
             introduction.save()
+    order = [key for key, _title in SECTIONS]
+    for key, headline_en, headline_fr, lede_en, lede_fr in SECTION_WORDING:
+        wording = {
+            "position": order.index(key),
+            "headline_en": headline_en,
+            "headline_fr": headline_fr,
+            "lede_en": lede_en,
+            "lede_fr": lede_fr,
+        }
+        setting = SectionSetting.objects.filter(key=key).first()
+        if setting is None:
+            SectionSetting.objects.create(key=key, **wording)
+        elif any(getattr(setting, name) != value for name, value in wording.items()):
+            for name, value in wording.items():
+                setattr(setting, name, value)
+            setting.save()
     for position, key in enumerate(FEATURED):
         activity = Activity.objects.get(uid=uid("activity", key))
         feature, created = FeaturedActivity.objects.get_or_create(

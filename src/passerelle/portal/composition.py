@@ -10,7 +10,6 @@ hosts, editions, years.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -25,18 +24,15 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from passerelle.activities.models import Activity, ActivityLink, Participation
-from passerelle.activities.vocabulary import Kind, LinkRelation, Role
-from passerelle.core.dates import PartialDate
-from passerelle.core.visibility import PUBLIC, is_public, public, public_participations
+from passerelle.activities.vocabulary import Kind, LinkRelation
+from passerelle.core.visibility import PUBLIC, public, public_participations
 
-from .models import SECTIONS, SectionSetting
-from .references import url_of
+from .models import SECTIONS, ActivityWording, SectionSetting
+from .voice import Voice, language
 
 
 @dataclass
@@ -47,6 +43,7 @@ class Entry:
     sentence: SafeString
     parts: list[Entry] = field(default_factory=list)
     featured: bool = False
+    headline: str = ""
 
 
 @dataclass
@@ -55,6 +52,7 @@ class Section:
     title: str
     entries: list[Entry]
     more: bool  # the section holds more activities than the page shows
+    lede: str = ""  # the section's own sentence: staff's, else composed (safe markup)
 
 
 #: Activities a section shows besides the featured ones; the section's own page lists all.
@@ -131,14 +129,23 @@ def top_level_activities() -> QuerySet:
     )
 
 
-def shown_sections() -> list[tuple[str, str]]:
-    """(key, title) of the sections in the order staff chose, hidden ones left out.
+@dataclass
+class ShownSection:
+    key: str
+    title: str
+    lede: str  # staff's, in the active language; "" when they wrote none
+
+
+def shown_sections() -> list[ShownSection]:
+    """The sections in the order staff chose, hidden ones left out, with staff's headline
+    and lede in the active language where they wrote one.
 
     A section staff placed goes at its position, before an unplaced one at the
     same place in the default order.
     """
     settings = {s.key: s for s in SectionSetting.objects.all()}
     default = {key: index for index, (key, _title) in enumerate(SECTIONS)}
+    lang = language()
 
     def place(key: str) -> tuple[int, int, int]:
         if key in settings:
@@ -147,7 +154,13 @@ def shown_sections() -> list[tuple[str, str]]:
 
     titles = dict(SECTIONS)
     keys = [key for key in titles if key not in settings or settings[key].shown]
-    return [(key, str(titles[key])) for key in sorted(keys, key=place)]
+    shown = []
+    for key in sorted(keys, key=place):
+        setting = settings.get(key)
+        headline = setting.written("headline", lang) if setting else ""
+        lede = setting.written("lede", lang) if setting else ""
+        shown.append(ShownSection(key, headline or str(titles[key]), lede))
+    return shown
 
 
 def _latest_by_section(keys: list[str]) -> dict[str, list[int]]:
@@ -190,25 +203,27 @@ def international_relations() -> list[Section]:
         top_level_activities().filter(feature__isnull=False)
     ).order_by("feature__position", "pk"):
         featured[section_of(activity)].append(activity)
-    latest = _latest_by_section([key for key, _title in shown])
+    latest = _latest_by_section([s.key for s in shown])
     by_pk = Activity.objects.in_bulk([pk for pks in latest.values() for pk in pks])
     chosen = []
-    for key, title in shown:
-        recent = sorted((by_pk[pk] for pk in latest[key]), key=lambda a: (a.start, a.pk))
-        if featured[key] or recent:
-            chosen.append((key, title, featured[key], recent))
-    entries = compose([a for *_key, first, rest in chosen for a in first + rest])
+    for setting in shown:
+        recent = sorted((by_pk[pk] for pk in latest[setting.key]), key=lambda a: (a.start, a.pk))
+        if featured[setting.key] or recent:
+            chosen.append((setting, featured[setting.key], recent))
+    composer = Composer([a for _setting, first, rest in chosen for a in first + rest])
     sections = []
-    for key, title, first, rest in chosen:
-        for activity in first:
-            entries[activity.pk].featured = True
+    for setting, first, rest in chosen:
+        # staff's lede wins; the composed one, and what it spares the entries, only without it
+        lede, left_out = (
+            (format_html("{}", setting.lede), frozenset())
+            if setting.lede
+            else composer.shared(first + rest)
+        )
+        entries = [composer.entry(a, left_out) for a in first + rest]
+        for entry in entries[: len(first)]:
+            entry.featured = True
         sections.append(
-            Section(
-                key,
-                title,
-                [entries[a.pk] for a in first + rest],
-                more=len(rest) == SECTION_LIMIT,
-            )
+            Section(setting.key, setting.title, entries, more=len(rest) == SECTION_LIMIT, lede=lede)
         )
     return sections
 
@@ -222,188 +237,96 @@ def section_activities(key: str) -> QuerySet:
     )
 
 
+class Composer:
+    """The entries of some activities, their public parts loaded in few queries, written
+    by one :class:`~.voice.Voice` in the order they are asked for (the page's order: an
+    organization is introduced in full where it is first named)."""
+
+    def __init__(self, activities: list[Activity]) -> None:
+        participations = (
+            public_participations(Participation.objects.all())
+            .select_related("organization__place", "person__place", "place")
+            .order_by("pk")
+        )
+        lookups = (
+            Prefetch("participations", queryset=participations),
+            "topics",
+            "places",
+            "commitments",
+        )
+        prefetch_related_objects(activities, *lookups)
+        self.children: dict[int, list[Activity]] = defaultdict(list)
+        level, seen = activities, [a.pk for a in activities]
+        while level:
+            links = (
+                ActivityLink.objects.filter(
+                    relation=LinkRelation.PART_OF,
+                    object__in=[a.pk for a in level],
+                    subject__visibility=PUBLIC,
+                )
+                .select_related("subject")
+                .order_by("subject__start", "subject_id")
+            )
+            level = []
+            for link in links:
+                if all(c.pk != link.subject_id for c in self.children[link.object_id]):
+                    self.children[link.object_id].append(link.subject)
+                    level.append(link.subject)
+                    seen.append(link.subject_id)
+            prefetch_related_objects(level, *lookups)
+        self.wordings = {
+            w.activity_id: w for w in ActivityWording.objects.filter(activity__in=seen)
+        }
+        self.voice = Voice()
+
+    def entry(
+        self,
+        activity: Activity,
+        left_out: frozenset = frozenset(),
+        parent: Activity | None = None,
+    ) -> Entry:
+        lang = self.voice.lang
+        wording = self.wordings.get(activity.pk)
+        lede = wording.written("lede", lang) if wording else ""
+        children = self.children[activity.pk]
+        sentence = (
+            format_html("{}", lede)
+            if lede
+            else self.voice.entry(activity, children, parent, left_out)
+        )
+        parts = []
+        for child in children:
+            if _folded(activity, child):
+                parts += [self.entry(g, parent=child) for g in self.children[child.pk]]
+            else:
+                parts.append(self.entry(child, parent=activity))
+        return Entry(activity, sentence, parts, headline=_headline(activity, wording, lang))
+
+    def shared(self, activities: list[Activity]) -> tuple[SafeString, frozenset]:
+        return self.voice.shared_support(activities)
+
+
 def compose(activities: list[Activity]) -> dict[int, Entry]:
     """Entries for these activities, each with its public parts, in few queries."""
-    participations = (
-        public_participations(Participation.objects.all())
-        .select_related("organization__place", "person__place", "place")
-        .order_by("pk")
-    )
-    lookups = (
-        Prefetch("participations", queryset=participations),
-        "topics",
-        "places",
-        "commitments",
-    )
-    prefetch_related_objects(activities, *lookups)
-    children: dict[int, list[Activity]] = defaultdict(list)
-    level = activities
-    while level:
-        links = (
-            ActivityLink.objects.filter(
-                relation=LinkRelation.PART_OF,
-                object__in=[a.pk for a in level],
-                subject__visibility=PUBLIC,
-            )
-            .select_related("subject")
-            .order_by("subject__start", "subject_id")
-        )
-        level = []
-        for link in links:
-            if all(c.pk != link.subject_id for c in children[link.object_id]):
-                children[link.object_id].append(link.subject)
-                level.append(link.subject)
-        prefetch_related_objects(level, *lookups)
+    composer = Composer(activities)
+    return {activity.pk: composer.entry(activity) for activity in activities}
 
-    def entry(activity: Activity) -> Entry:
-        return Entry(
-            activity,
-            sentence(activity, children[activity.pk]),
-            [entry(child) for child in children[activity.pk] if not _folded(activity, child)],
-        )
 
-    return {activity.pk: entry(activity) for activity in activities}
+def _headline(activity: Activity, wording, lang: str) -> str:
+    """Staff's headline, else the title with its acronym: European Lymphoma Institute (ELI)."""
+    written = wording.written("headline", lang) if wording else ""
+    if written:
+        return written
+    title = activity.title
+    if activity.acronym and activity.acronym not in title:
+        return f"{title} ({activity.acronym})"
+    return title
 
 
 def _folded(parent: Activity, child: Activity) -> bool:
-    """Exchanges of a program are told in one sentence of the program, not one each."""
-    return child.kind == Kind.EXCHANGE and parent.kind != Kind.EXCHANGE
-
-
-# -- sentences
-
-
-def join(items: list) -> SafeString:
-    """ "A", "A and B", "A, B and C" in the active language, each item escaped."""
-    items = [format_html("{}", item) for item in items if item]
-    if not items:
-        return mark_safe("")
-    if len(items) == 1:
-        return items[0]
-    head = format_html_join(", ", "{}", ((item,) for item in items[:-1]))
-    return format_html(_("{head} and {last}"), head=head, last=items[-1])
-
-
-def actor_label(participation: Participation) -> SafeString:
-    """ "Pr. C. Brambilla in Grenoble", "the French National Cancer Institute (INCa)"."""
-    actor = participation.actor
-    name = actor.display_name
-    if participation.organization_id and actor.acronym and actor.acronym not in name:
-        name = f"{name} ({actor.acronym})"
-    link = format_html('<a href="{}">{}</a>', url_of(actor), name)
-    if participation.person_id:
-        place = participation.place or actor.place
-        if is_public(place) and place.name:
-            return format_html(_("{person} in {city}"), person=link, city=place.name)
-    return link
-
-
-def _by_role(activity: Activity) -> dict[str, list[SafeString]]:
-    roles: dict[str, list[SafeString]] = defaultdict(list)
-    for participation in activity.participations.all():
-        roles[participation.role].append(actor_label(participation))
-    return roles
-
-
-EXCHANGED = {
-    "researcher": gettext_lazy("researchers"),
-    "physician": gettext_lazy("physicians"),
-    "master_student": gettext_lazy("Master's students"),
-    "phd_student": gettext_lazy("PhD students"),
-    "resident": gettext_lazy("residents"),
-}
-
-
-def _lower_first(name: str) -> str:
-    """ "Lung cancer" → "lung cancer" mid-sentence, but "MeSH" and "DKFZ" stay."""
-    return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
-
-
-def _year(text: str) -> str:
-    return PartialDate.parse(text).display() if text else ""
-
-
-CLAUSES: list[tuple[str, Callable[[list], SafeString]]] = [
-    (Role.COORDINATOR, lambda a: format_html(_("coordinated by {}"), join(a))),
-    (Role.ORGANIZER, lambda a: format_html(_("organized by {}"), join(a))),
-    (Role.CO_ORGANIZER, lambda a: format_html(_("jointly organized by {}"), join(a))),
-    (Role.HOST, lambda a: format_html(_("hosted by {}"), join(a))),
-    (Role.PARTNER, lambda a: format_html(_("with {}"), join(a))),
-    (Role.MEMBER, lambda a: format_html(_("with members {}"), join(a))),
-    (Role.PARTICIPANT, lambda a: format_html(_("with the participation of {}"), join(a))),
-    (Role.SUPPORTER, lambda a: format_html(_("supported by {}"), join(a))),
-    (Role.FUNDER, lambda a: format_html(_("funded by {}"), join(a))),
-    (Role.VISITOR, lambda a: format_html(_("visitors: {}"), join(a))),
-]
-
-
-def sentence(activity: Activity, children: list[Activity]) -> SafeString:
-    """The paragraph of one activity."""
-    roles = _by_role(activity)
-    clauses: list[SafeString] = []
-    if activity.kind == Kind.AGREEMENT:
-        clauses.append(format_html(_("between {}"), join(roles.get(Role.PARTY, []))))
-        if activity.signed_on:
-            clauses.append(format_html(_("signed in {}"), _year(activity.signed_on)))
-    if activity.kind == Kind.DELEGATION and activity.delegation_country:
-        template = (
-            _("a delegation from {}")
-            if activity.direction == "incoming"
-            else _("a delegation to {}")
-        )
-        clauses.append(format_html(template, activity.delegation_country.name))
-    for role, clause in CLAUSES:
-        if roles.get(role):
-            clauses.append(clause(roles[role]))
-    topics = [
-        format_html('<a href="{}">{}</a>', url_of(t), _lower_first(t.name))
-        for t in activity.topics.all()
-        if is_public(t)
-    ]
-    if topics:
-        clauses.append(format_html(_("on {}"), join(topics)))
-    if activity.edition:
-        clauses.append(format_html(_("edition {}"), activity.edition))
-    places = [p.name or p.region for p in activity.places.all() if is_public(p)]
-    if activity.alternating and len(places) > 1:
-        clauses.append(format_html(_("held alternately in {}"), join(places)))
-    elif places and activity.kind in (Kind.PROJECT, Kind.EVENT):
-        clauses.append(format_html(_("in {}"), join(places)))
-    editions = sorted(c.edition for c in children if c.kind == Kind.EVENT and c.edition)
-    if activity.category == "event_series" and editions == list(range(1, len(editions) + 1)):
-        # a count is only true when every edition is recorded
-        clauses.append(
-            format_html(ngettext("{} edition", "{} editions", len(editions)), len(editions))
-        )
-    if activity.start and activity.kind != Kind.AGREEMENT:
-        clauses.append(
-            format_html(
-                _("since {}") if not activity.end else "{}",
-                _year(activity.start) if not activity.end else activity.interval_display,
-            )
-        )
-    exchanges = [
-        EXCHANGED[c.exchange_category]
-        for c in children
-        if c.kind == Kind.EXCHANGE and c.exchange_category
-    ]
-    if exchanges:
-        clauses.append(format_html(_("exchanges of {}"), join([str(e) for e in exchanges])))
-    text = format_html_join("; ", "{}", ((c,) for c in clauses))
-    purpose = activity.purpose if activity.kind == Kind.DELEGATION else activity.summary
-    if activity.kind == Kind.AGREEMENT and activity.commitments.all():
-        areas = format_html_join("; ", "{}", ((c.text,) for c in activity.commitments.all()))
-        text = format_html(
-            _("{text}; in {count} key areas: {areas}"),
-            text=text,
-            count=len(activity.commitments.all()),
-            areas=areas,
-        )
-    if purpose:
-        return _capitalized(format_html("{}. {}", text, purpose))
-    return _capitalized(format_html("{}.", text)) if text else mark_safe("")
-
-
-def _capitalized(text: SafeString) -> SafeString:
-    """A sentence starts with a capital; its first character is text, never markup."""
-    return mark_safe(text[:1].upper() + text[1:])
+    """Told in the parent's own sentence, not as an entry of its own: the exchanges of a
+    program ("it includes exchanges of …"), the editions of a series ("three seminars have
+    been held"; what an edition holds comes up to the series)."""
+    if child.kind == Kind.EXCHANGE and parent.kind != Kind.EXCHANGE:
+        return True
+    return parent.category == "event_series" and child.kind == Kind.EVENT and bool(child.edition)

@@ -34,8 +34,41 @@ SECTIONS: list[tuple[str, object]] = [
 ]
 
 
-class SectionSetting(models.Model):
-    """Where a section of the International relations page comes, and whether it shows."""
+class Worded(models.Model):
+    """Abstract: a headline and a lede staff write, per language, over what is composed.
+
+    What staff write wins, language by language; a language left blank shows what is
+    composed in it (never the other language's text), and the back office says so.
+    """
+
+    headline_en = models.CharField(_("headline (English)"), max_length=200, blank=True)
+    headline_fr = models.CharField(_("headline (French)"), max_length=200, blank=True)
+    lede_en = models.TextField(
+        _("lede (English)"),
+        blank=True,
+        help_text=_("A sentence or two under the headline; it replaces what is composed."),
+    )
+    lede_fr = models.TextField(_("lede (French)"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def written(self, field: str, language: str) -> str:
+        return getattr(self, f"{field}_{language}", "").strip()
+
+    def untranslated(self) -> list[str]:
+        """The languages in which staff wrote nothing where they wrote in the other one."""
+        missing = []
+        for field in ("headline", "lede"):
+            values = {code: self.written(field, code) for code in Language.values}
+            if any(values.values()):
+                missing += [code for code, value in values.items() if not value]
+        return sorted(set(missing))
+
+
+class SectionSetting(Worded):
+    """Where a section of the International relations page comes, whether it shows, and
+    the headline and lede staff gave it."""
 
     key = models.CharField(_("section"), max_length=20, choices=SECTIONS, unique=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -68,6 +101,25 @@ class FeaturedActivity(models.Model):
         verbose_name = _("featured activity")
         verbose_name_plural = _("featured activities")
         ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.activity)
+
+
+class ActivityWording(Worded):
+    """The headline and lede staff gave an activity on the International relations page."""
+
+    activity = models.OneToOneField(
+        Activity, on_delete=models.CASCADE, related_name="wording", verbose_name=_("activity")
+    )
+    history = HistoricalRecords()
+
+    objects = FeaturedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("wording of an activity")
+        verbose_name_plural = _("wordings of activities")
+        ordering = ["activity__title_en", "pk"]
 
     def __str__(self) -> str:
         return str(self.activity)

@@ -15,7 +15,13 @@ from passerelle.activities.models import Activity, Participation
 from passerelle.core.dates import PartialDate
 from passerelle.core.visibility import PUBLIC, public, public_participations
 
-from .composition import Entry, compose, international_relations, section_activities
+from .composition import (
+    Entry,
+    compose,
+    international_relations,
+    section_activities,
+    shown_sections,
+)
 from .models import SECTIONS, FeaturedActivity, Introduction
 from .references import activity_ref, page_of, pagination
 
@@ -33,6 +39,7 @@ def introduction(page: str) -> list[str]:
 def entry_data(entry: Entry) -> dict:
     return {
         **activity_ref(entry.activity),
+        "title": entry.headline or entry.activity.title,
         "category": entry.activity.category,
         "featured": entry.featured,
         "text": entry.sentence,
@@ -48,6 +55,7 @@ def international_relations_page() -> dict:
             {
                 "key": section.key,
                 "title": section.title,
+                "lede": section.lede,
                 "entries": [entry_data(e) for e in section.entries],
                 "all_url": reverse("portal:section", kwargs={"key": section.key})
                 if section.more
@@ -59,15 +67,16 @@ def international_relations_page() -> dict:
 
 
 def section_page(key: str, number: int) -> dict:
-    titles = dict(SECTIONS)
-    if key not in titles:
+    if key not in dict(SECTIONS):
         raise Http404(key)
+    shown = {s.key: s for s in shown_sections()}
+    title = shown[key].title if key in shown else str(dict(SECTIONS)[key])
     page = page_of(section_activities(key), number)
     entries = compose(list(page.object_list))
     return {
         "type": "section",
         "key": key,
-        "title": str(titles[key]),
+        "title": title,
         "entries": [entry_data(entries[a.pk]) for a in page.object_list],
         "pagination": pagination(page, "portal:section", key=key),
     }

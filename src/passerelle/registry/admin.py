@@ -24,6 +24,21 @@ from .models import (
     Place,
     Topic,
 )
+from .wording import GRAMMAR_FIELDS
+
+
+def _grammar_fieldset():
+    """How composed French sentences use the name; blank fields follow the name itself."""
+    return (
+        _("Grammar of the name in French"),
+        {
+            "fields": [*GRAMMAR_FIELDS, "inferred_grammar"],
+            "classes": ["collapse"],
+            "description": _(
+                "Left blank, each follows what the French name suggests, shown below."
+            ),
+        },
+    )
 
 
 def _record_fieldset():
@@ -35,9 +50,11 @@ class PlaceAdmin(ChoiceWidgetsMixin, RecordAdmin):
     list_display = ["place_name", "region", "country", "geonames_id", "visibility"]
     list_filter = ["country", "visibility"]
     search_fields = ["name_en", "name_fr", "region", "country"]
+    readonly_fields = [*RecordAdmin.readonly_fields, "inferred_grammar"]
     fieldsets = [
         (None, {"fields": ["name_en", "name_fr", "region", "country", "visibility"]}),
         (_("Location"), {"fields": ["latitude", "longitude", "geonames_id"]}),
+        _grammar_fieldset(),
         _record_fieldset(),
     ]
 
@@ -172,14 +189,28 @@ class OrganizationAdmin(ParticipationCounts, ChoiceWidgetsMixin, SpreadsheetMixi
     search_fields = ["name", "name_en", "name_fr", "acronym", "names__value", "identifiers__value"]
     autocomplete_fields = ["place", "parent", "topics"]
     inlines = [OrganizationNameInline, IdentifierInline, RelationshipInline, CitationInline]
-    readonly_fields = [*RecordAdmin.readonly_fields, "participations"]
+    readonly_fields = [*RecordAdmin.readonly_fields, "participations", "inferred_grammar"]
     fieldsets = [
         (
             None,
-            {"fields": ["name", "name_en", "name_fr", "acronym", "kind", "status", "visibility"]},
+            {
+                "fields": [
+                    "name",
+                    "name_en",
+                    "name_fr",
+                    "acronym",
+                    "acronym_fr",
+                    "description_en",
+                    "description_fr",
+                    "kind",
+                    "status",
+                    "visibility",
+                ]
+            },
         ),
         (_("Place and relations"), {"fields": ["place", "in_region", "parent", "topics"]}),
         (_("Activities"), {"fields": ["participations"]}),
+        _grammar_fieldset(),
         _record_fieldset(),
     ]
 

@@ -25,6 +25,7 @@ from .rules import (
     OrganizationRowQuerySet,
     RelationshipQuerySet,
 )
+from .wording import Grammatical
 
 
 def _language() -> str:
@@ -42,7 +43,7 @@ def _parent_loops(record: models.Model) -> bool:
     return False
 
 
-class Place(Record):
+class Place(Grammatical, Record):
     """A city, a region, or a whole country when neither city nor region is known."""
 
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
@@ -66,6 +67,12 @@ class Place(Record):
     @property
     def name(self) -> str:
         return localized(self, "name", _language())
+
+    def french_name(self) -> str:
+        return self.name_fr or self.name_en or self.region
+
+    def kind_for_grammar(self) -> str:
+        return "city" if self.name_en or self.name_fr else "region"
 
     def clean(self) -> None:
         super().clean()
@@ -140,7 +147,7 @@ class Topic(Record):
             )
 
 
-class Organization(Record):
+class Organization(Grammatical, Record):
     """A cluster, an institute, a hospital, a funder… anything that can be a party."""
 
     class Kind(models.TextChoices):
@@ -171,6 +178,22 @@ class Organization(Record):
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     name_fr = models.CharField(_("name (French)"), max_length=300, blank=True)
     acronym = models.CharField(_("acronym"), max_length=50, blank=True, db_index=True)
+    acronym_fr = models.CharField(
+        _("acronym (French)"),
+        max_length=50,
+        blank=True,
+        help_text=_("Where French uses its own: CIRC for IARC, CE for EC."),
+    )
+    description_en = models.CharField(
+        _("short description (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "A few words the page may add after the name: “the German reference in "
+            "cancer research”."
+        ),
+    )
+    description_fr = models.CharField(_("short description (French)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
@@ -224,7 +247,20 @@ class Organization(Record):
 
     @property
     def short_name(self) -> str:
-        return self.acronym or self.display_name
+        return self.shown_acronym or self.display_name
+
+    @property
+    def shown_acronym(self) -> str:
+        """The acronym in the active language: CIRC in French, IARC in English."""
+        return (self.acronym_fr if _language() == "fr" else "") or self.acronym
+
+    @property
+    def description(self) -> str:
+        """In the active language only: an English aside has no place in a French sentence."""
+        return getattr(self, f"description_{_language()}", "")
+
+    def french_name(self) -> str:
+        return self.name_fr or self.name
 
     def clean(self) -> None:
         super().clean()

@@ -36,6 +36,7 @@ from passerelle.registry.models import (
     Place,
     Topic,
 )
+from passerelle.registry.wording import GRAMMAR_FIELDS
 
 FORMAT = "passerelle"
 VERSION = 1
@@ -199,6 +200,7 @@ SECTIONS: tuple[Section, ...] = (
             "latitude",
             "longitude",
             "geonames_id",
+            *GRAMMAR_FIELDS,
             *RECORD,
         ),
         "name_en",
@@ -216,7 +218,20 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "organizations",
         Organization,
-        ("name", "name_en", "name_fr", "acronym", "kind", "status", "in_region", *RECORD),
+        (
+            "name",
+            "name_en",
+            "name_fr",
+            "acronym",
+            "acronym_fr",
+            "description_en",
+            "description_fr",
+            "kind",
+            "status",
+            "in_region",
+            *GRAMMAR_FIELDS,
+            *RECORD,
+        ),
         "name",
         (
             Reference("place", Place),
