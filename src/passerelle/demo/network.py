@@ -1042,14 +1042,19 @@ SOURCES = [
 
 
 def demo_document() -> dict[str, Any]:
-    """The demo network as an interchange document, ready for ``import_document``."""
-    return {
-        "format": "passerelle",
-        "version": 1,
-        "sources": SOURCES,
-        "places": PLACES,
-        "topics": TOPICS,
-        "organizations": ORGANIZATIONS,
-        "people": PEOPLE,
-        "activities": ACTIVITIES,
-    }
+    """The demo network as an interchange document, ready for ``import_document``, with what
+    a specialist knows of its records (``knowledge.py``) written in."""
+    from .knowledge import enrich  # it reads this module's sentences and helpers
+
+    return enrich(
+        {
+            "format": "passerelle",
+            "version": 1,
+            "sources": SOURCES,
+            "places": PLACES,
+            "topics": TOPICS,
+            "organizations": ORGANIZATIONS,
+            "people": PEOPLE,
+            "activities": ACTIVITIES,
+        }
+    )
