@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from passerelle.activities.models import Activity
-from passerelle.demo.network import SEED_PAGE, demo_document
+from passerelle.demo.document import demo_document
+from passerelle.demo.network import SEED_PAGE
 from passerelle.ingest.interchange import export_document
 from passerelle.registry.models import Organization
 

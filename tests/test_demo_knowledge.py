@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
+from passerelle.demo.document import demo_document
 from passerelle.demo.knowledge import NETWORKS
-from passerelle.demo.network import SEED, SEED_PAGE, demo_document
+from passerelle.demo.network import SEED, SEED_PAGE
 from passerelle.registry.models import Organization, Topic
 
 #: What a specialist expects of the demo's organizations: the kind, and a theme they work on.

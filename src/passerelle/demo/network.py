@@ -1041,20 +1041,16 @@ SOURCES = [
 ]
 
 
-def demo_document() -> dict[str, Any]:
-    """The demo network as an interchange document, ready for ``import_document``, with what
-    a specialist knows of its records (``knowledge.py``) written in."""
-    from .knowledge import enrich  # it reads this module's sentences and helpers
-
-    return enrich(
-        {
-            "format": "passerelle",
-            "version": 1,
-            "sources": SOURCES,
-            "places": PLACES,
-            "topics": TOPICS,
-            "organizations": ORGANIZATIONS,
-            "people": PEOPLE,
-            "activities": ACTIVITIES,
-        }
-    )
+def seed_document() -> dict[str, Any]:
+    """What the seed page states, as an interchange document; the demo loads it with what a
+    specialist knows of its records written in (``document.demo_document``)."""
+    return {
+        "format": "passerelle",
+        "version": 1,
+        "sources": SOURCES,
+        "places": PLACES,
+        "topics": TOPICS,
+        "organizations": ORGANIZATIONS,
+        "people": PEOPLE,
+        "activities": ACTIVITIES,
+    }

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from django.db.models import Model
+from django.utils.formats import number_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -57,8 +58,8 @@ def _reasons(suggestion: Suggestion, names: dict[str, str]) -> list[str]:
         )
     if suggestion.signals.get("semantic", 0) > 0.3:
         reasons.append(
-            _("close in meaning (%(similarity).2f)")
-            % {"similarity": suggestion.signals["semantic"]}
+            _("close in meaning (%(similarity)s)")
+            % {"similarity": number_format(suggestion.signals["semantic"], 2)}
         )
     if suggestion.path:
         reasons.append(
