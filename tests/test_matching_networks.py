@@ -39,7 +39,7 @@ def test_a_theme_brings_the_network_the_cluster_belongs_to_and_the_program_to_le
 def test_the_reasons_are_in_the_readers_language(demo):
     with translation.override("fr"):
         found = by_name(match("sarcome", user=ANONYMOUS))
-    network, program = found["World Sarcoma Network"], found["CONTICANET"]
+    network, program = found["Réseau mondial du sarcome"], found["CONTICANET"]
     assert any("un réseau auquel la région appartient : CLARA" in r for r in network.reasons)
     assert any(r.startswith("un programme coordonné par") and "Blay" in r for r in program.reasons)
     assert any("Sarcome" in r for r in network.reasons)
@@ -86,7 +86,7 @@ def test_a_member_of_a_network_says_so(demo):
     ), iarc.reasons
     with translation.override("fr"):
         iarc = by_name(match("sarcoma registries", user=ANONYMOUS, kind="organization"))[
-            "International Agency for Research on Cancer"
+            "Centre international de recherche sur le cancer"
         ]
     assert any(r.startswith("membre du réseau WSN (") for r in iarc.reasons), iarc.reasons
 
@@ -115,9 +115,11 @@ def test_find_partners_in_french_shows_the_fit_in_french_and_unlocalized_in_mark
     page = staff_client.get("/fr/admin/search/searchentry/match/", {"q": "sarcome"})
     assert page.status_code == 200
     html = page.content.decode()
-    cells = re.findall(r'data-fit="([^"]*)">([^<]*)</td>', html)
+    cells = re.findall(r'data-fit="([^"]*)">Adéquation : ([^<]*)</span>', html)
     assert cells
     for attribute, text in cells:
         assert re.fullmatch(r"\d\.\d+", attribute) and re.fullmatch(r"\d,\d\d", text), cells
-    assert "World Sarcoma Network" in html and "réseau à rejoindre" in html
+    # the network under its French name, said to be one, with its reasons in French
+    assert "Réseau mondial du sarcome</a>\n          · <span>réseau</span>" in html
+    assert "un réseau auquel la région appartient" in html
     assert not re.search(r"\(\d\.\d\d\)", html)  # a similarity written the English way

@@ -100,7 +100,7 @@ class SearchEntryAdmin(ModelAdmin):
                     "url": reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[pk]),
                     "evidence": [{**e, "url": _activity_url(e["id"])} for e in suggestion.evidence],
                     "country": countries.name(suggestion.country) if suggestion.country else "",
-                    "group": group_label(suggestion.group),
+                    "group": group_label(suggestion.group, suggestion.subkind),
                     # the fit as text in the reader's language, as a number in attributes
                     "fit": suggestion.score,
                 }

@@ -75,6 +75,8 @@ class Suggestion:
     #: person, organization, network (an organization of kind network) or program (an
     #: activity of kind program or project): what to work with, join or lean on
     group: str = ""
+    #: the record's own kind: a cluster, a research institute, a network, a program, a project
+    subkind: str = ""
     new_country: bool = False
     actor: tuple[str, int] = ("", 0)
     #: what the words matched: the actor's own record, and how many of its activities
@@ -300,6 +302,7 @@ def match(
             signals=signals,
             shared_topics=shared,
             group=networks.group_of(entry.kind, entry.subkind),
+            subkind=entry.subkind,
         )
         suggestion.evidence = [{"activity": activity, "role": role} for _s, activity, role in best]
         suggestion.new_country = bool(new_country)

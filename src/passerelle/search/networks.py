@@ -40,13 +40,16 @@ def group_of(kind: str, subkind: str) -> str:
     return kind
 
 
-def group_label(group: str) -> str:
-    return {
-        "person": _("person"),
-        "organization": _("organization"),
-        "network": _("network to join or lean on"),
-        "program": _("program to join or lean on"),
-    }.get(group, group)
+def group_label(group: str, subkind: str) -> str:
+    """What a suggestion is, in the reader's words: a person, a cluster, a research
+    institute, a network, a program, a project…"""
+    from passerelle.registry.models import Organization
+
+    if group == "program" and subkind in Kind.values:
+        return str(Kind(subkind).label)
+    if group in ("organization", "network") and subkind in Organization.Kind.values:
+        return str(Organization.Kind(subkind).label)
+    return str(_("person")) if group == "person" else str(_("organization"))
 
 
 def _short(acronym: str, name: str, name_fr: str, french: bool) -> str:

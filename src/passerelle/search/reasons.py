@@ -103,6 +103,7 @@ def write_reasons(
     def named(slugs: str) -> str:
         return ", ".join(names.get(t, t) for t in main_topics(slugs))
 
+    _name_in_language(best, get_language() or "en")
     for suggestion in best:
         # a network's tie with the region is its membership, said below
         shown = replace(suggestion, path=[]) if suggestion.group == "network" else suggestion
@@ -124,6 +125,26 @@ def write_reasons(
             of_actor.get(suggestion.actor, []),
             {pk: named(slugs) for pk, slugs in network_topics.items()},
         )
+
+
+def _name_in_language(best: list[Suggestion], language: str) -> None:
+    """Organizations and activities named in the reader's language (the index keeps one
+    title, the English one): the CIRC for a French reader, not the IARC."""
+    language = language[:2]
+    for model, kind in ((Organization, "organization"), (Activity, "activity")):
+        pks = {s.actor[1]: s for s in best if s.actor[0] == kind}
+        for record in model.objects.filter(pk__in=pks).defer(*_LONG_FIELDS[kind]):
+            if kind == "organization":
+                name = getattr(record, f"name_{language}", "") or record.name
+            else:
+                name = localized(record, "title", language)
+            pks[record.pk].name = name or pks[record.pk].name
+
+
+_LONG_FIELDS = {
+    "organization": (),
+    "activity": ("summary_en", "summary_fr", "objectives_en", "objectives_fr"),
+}
 
 
 def entries_of(model: type[Model], pks: set[int], user: AnyUser):
