@@ -1,7 +1,9 @@
 """Matchmaking: who should we work with on X?
 
 Given a call text, a theme or a record, people and organizations are ranked
-by four signals, each in [0, 1], and every suggestion says why:
+by four signals, each in [0, 1], and every suggestion says why; so are the
+networks to join (organizations of kind network) and the programs and projects
+to lean on (``networks``), whose network signal is the region's taking part:
 
 - **lexical**: the record itself matches the words, or it took part in
   activities that do (its expertise shows through them; a coordinator's role
