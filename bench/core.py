@@ -26,8 +26,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
+    from passerelle.demo.document import demo_document
     from passerelle.demo.loading import ensure_demo_account, load_demo_network
-    from passerelle.demo.network import demo_document
     from passerelle.ingest.interchange import export_document, import_document
 
     setup_test_environment()

@@ -7,7 +7,7 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 
-from passerelle.demo.network import demo_document
+from passerelle.demo.document import demo_document
 from passerelle.ingest.interchange import import_document
 
 pytestmark = pytest.mark.browser

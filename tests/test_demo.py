@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from passerelle.activities.models import Activity
-from passerelle.demo.network import SEED_PAGE, demo_document
+from passerelle.demo.document import demo_document
+from passerelle.demo.network import SEED_PAGE
 from passerelle.ingest.interchange import export_document
 from passerelle.registry.models import Organization
 
@@ -67,11 +68,18 @@ def _org(exported, name: str) -> dict:
     return next(o for o in exported["organizations"] if o["name"] == name)
 
 
-def test_international_projects_eli_and_wsn(exported):
-    eli, wsn = _activity(exported, "European Lymphoma"), _activity(exported, "World Sarcoma")
-    assert (eli["acronym"], wsn["acronym"]) == ("ELI", "WSN")
-    assert ("CLARA cancer cluster", "participant") in _roles(eli)
-    assert ("CLARA cancer cluster", "participant") in _roles(wsn)
+def test_the_networks_eli_and_wsn_and_the_clusters_memberships(exported):
+    """ELI and WSN are networks (organizations of kind network); the cluster's taking part
+    in them is a membership, the cluster a member, the network its host."""
+    for name, acronym, title in [
+        ("European Lymphoma Institute", "ELI", "European Lymphoma"),
+        ("World Sarcoma Network", "WSN", "World Sarcoma"),
+    ]:
+        network = _org(exported, name)
+        assert (network["kind"], network["acronym"]) == ("network", acronym)
+        membership = _activity(exported, title)
+        assert (membership["kind"], membership["category"]) == ("membership", "network_membership")
+        assert _roles(membership) == {("CLARA cancer cluster", "member"), (name, "host")}
 
 
 def test_milan_program(exported):
@@ -266,7 +274,7 @@ def test_load_demo_twice_changes_nothing(db, capsys):
     first.pop("exported_at"), second.pop("exported_at")
     assert first == second
     assert Activity.objects.count() == 28  # with the three Weizmann exchanges of demo/officework.py
-    assert Organization.objects.count() == 15
+    assert Organization.objects.count() == 17  # with the networks ELI and WSN (demo/knowledge.py)
 
 
 def test_load_demo_keeps_what_staff_edited_and_says_so(db, capsys):

@@ -80,7 +80,9 @@ class MatchParameters(Schema):
     record: UUID | None = Field(
         None, description="Match for this activity, organization or person."
     )
-    kind: Literal["organization", "person"] | None = None
+    kind: Literal["organization", "person", "network", "program"] | None = Field(
+        None, description="Only people, organizations, networks or programs (and projects)."
+    )
     scope: str = Field(
         "",
         max_length=6,
@@ -98,6 +100,7 @@ class Evidence(Schema):
 
 class SuggestionOut(Schema):
     kind: str
+    group: str = Field(description="person, organization, network or program")
     id: UUID
     name: str
     country: str

@@ -23,7 +23,7 @@ from django.db import models
 from passerelle.activities.models import Commitment
 from passerelle.ingest.interchange import BY_KEY, PARTS, ImportSummary, import_document
 
-from .network import demo_document
+from .document import demo_document
 from .officework import extend
 from .portal_texts import load_portal_texts
 

@@ -1049,8 +1049,9 @@ SOURCES = [
 ]
 
 
-def demo_document() -> dict[str, Any]:
-    """The demo network as an interchange document, ready for ``import_document``."""
+def seed_document() -> dict[str, Any]:
+    """What the seed page states, as an interchange document; the demo loads it with what a
+    specialist knows of its records written in (``document.demo_document``)."""
     return {
         "format": "passerelle",
         "version": 1,

@@ -22,6 +22,7 @@ from passerelle.core.visibility import entries_visible_to
 from .engine import filters_from, search
 from .matching import ACTORS, SCOPES, match, record_to_match
 from .models import SearchEntry
+from .networks import GROUPS, group_label
 from .pages import admin_url, results_page
 
 FILTERS = ("kind", "subkind", "country", "topic", "year", "role")
@@ -81,7 +82,7 @@ class SearchEntryAdmin(ModelAdmin):
                 text,
                 user=request.user,
                 record=record,
-                kind=kind if kind in ACTORS else "",
+                kind=kind if kind in GROUPS else "",
                 scope=scope,
                 limit=20,
             )
@@ -90,7 +91,7 @@ class SearchEntryAdmin(ModelAdmin):
         )
         rows = []
         for suggestion in found.suggestions if found else []:
-            model = ACTORS[suggestion.kind]
+            model = Activity if suggestion.kind == "activity" else ACTORS[suggestion.kind]
             pk = model.objects.filter(uid=suggestion.uid).values_list("pk", flat=True).first()
             meta = model._meta
             rows.append(
@@ -99,6 +100,9 @@ class SearchEntryAdmin(ModelAdmin):
                     "url": reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[pk]),
                     "evidence": [{**e, "url": _activity_url(e["id"])} for e in suggestion.evidence],
                     "country": countries.name(suggestion.country) if suggestion.country else "",
+                    "group": group_label(suggestion.group, suggestion.subkind),
+                    # the fit as text in the reader's language, as a number in attributes
+                    "fit": suggestion.score,
                 }
             )
         context = {

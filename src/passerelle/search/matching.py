@@ -1,7 +1,9 @@
 """Matchmaking: who should we work with on X?
 
 Given a call text, a theme or a record, people and organizations are ranked
-by four signals, each in [0, 1], and every suggestion says why:
+by four signals, each in [0, 1], and every suggestion says why; so are the
+networks to join (organizations of kind network) and the programs and projects
+to lean on (``networks``), whose network signal is the region's taking part:
 
 - **lexical**: the record itself matches the words, or it took part in
   activities that do (its expertise shows through them; a coordinator's role
@@ -22,21 +24,20 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Exists, Model, OuterRef
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from passerelle.activities.models import Activity, Participation
-from passerelle.activities.vocabulary import Role
 from passerelle.core.changes import content_version
-from passerelle.core.models import localized
 from passerelle.core.users import AnyUser
 from passerelle.core.visibility import participations_visible_to, reads_every_record
-from passerelle.registry.models import Organization, Person, Topic
+from passerelle.registry.models import Organization, Person
 
-from . import semantic
+from . import networks, semantic
 from .backends import among
 from .engine import lexical_ranking
 from .models import SearchEntry, entry_type
+from .reasons import describe_evidence, write_reasons
 from .semantic import entry_text
 from .text import query_words
 
@@ -73,6 +74,11 @@ class Suggestion:
     evidence: list[dict] = field(default_factory=list)
     path: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    #: person, organization, network (an organization of kind network) or program (an
+    #: activity of kind program or project): what to work with, join or lean on
+    group: str = ""
+    #: the record's own kind: a cluster, a research institute, a network, a program, a project
+    subkind: str = ""
     new_country: bool = False
     actor: tuple[str, int] = ("", 0)
     #: what the words matched: the actor's own record, and how many of its activities
@@ -82,6 +88,7 @@ class Suggestion:
     def as_json(self) -> dict:
         return {
             "kind": self.kind,
+            "group": self.group,
             "id": self.uid,
             "name": self.name,
             "country": self.country,
@@ -150,7 +157,8 @@ def match(
     scope: str = "",
     limit: int = 10,
 ) -> Matches:
-    """People and organizations that fit ``text`` (or ``record``), best first, with reasons."""
+    """People, organizations, networks and programs that fit ``text`` (or ``record``), best
+    first, with reasons; ``kind`` narrows them to one group (``networks.GROUPS``)."""
     notes: list[str] = []
     own_entry = None
     if record is not None:
@@ -208,6 +216,11 @@ def match(
                 own_words.add(actor)
         elif entry.kind == "activity":
             activity_scores[entry.object_id] = (lex, sem)
+            if entry.subkind in networks.PROGRAM_KINDS:  # a program to join or lean on
+                lexical_by_actor[("activity", entry.object_id)] = lex
+                semantic_by_actor[("activity", entry.object_id)] = sem
+                if lex > 0:
+                    own_words.add(("activity", entry.object_id))
     shown = participations_visible_to(
         Participation.objects.filter(among("activity", activity_scores)), user
     ).values_list("activity", "organization", "person", "role")
@@ -220,19 +233,28 @@ def match(
         # the best activity shows the expertise; many weak ones do not add up to it
         lexical_by_actor[actor] = max(lexical_by_actor[actor], lex * weight)
         semantic_by_actor[actor] = max(semantic_by_actor[actor], 0.9 * sem * weight)
-    if own_entry is not None and own_entry.kind in ACTORS:
+    if own_entry is not None and own_entry.kind in (*ACTORS, "activity"):
         lexical_by_actor.pop((own_entry.kind, own_entry.object_id), None)
+        semantic_by_actor.pop((own_entry.kind, own_entry.object_id), None)
 
     candidates = set(lexical_by_actor) | {a for a, s in semantic_by_actor.items() if s > 0}
     if kind in ACTORS:
         candidates = {c for c in candidates if c[0] == kind}
+    elif kind == "program":
+        candidates = {c for c in candidates if c[0] == "activity"}
+    elif kind == "network":
+        candidates = {c for c in candidates if c[0] == "organization"}
     actor_entries = _actor_entries(readable, candidates)
+    actor_entries.update(
+        {("activity", e.object_id): e for e in entries.values() if e.kind == "activity"}
+    )
     candidates = {
         c
         for c in candidates
         if c in actor_entries
         and _in_scope(actor_entries[c], scope)
         and not _is_us(actor_entries[c])
+        and (kind != "network" or actor_entries[c].subkind == "network")
     }
     lexical_n = _normalized({c: lexical_by_actor.get(c, 0.0) for c in candidates})
     # the network is read for the best candidates only: a hub has tens of thousands of ties
@@ -259,7 +281,11 @@ def match(
             topics |= set(activity_topics.get(activity, "").split())
         shared = sorted(topics & theme)
         # a hub that does everything is not a specialist: weigh how much of its work fits
-        focus = min(1.0, 4 * len(evidence[candidate]) / max(1, entry.activities))
+        focus = (
+            1.0
+            if candidate[0] == "activity"
+            else min(1.0, 4 * len(evidence[candidate]) / max(1, entry.activities))
+        )
         signals = {
             "lexical": lexical_n.get(candidate, 0.0) * (0.4 + 0.6 * focus),
             "topics": len(shared) / len(theme) if theme else 0.0,
@@ -277,6 +303,8 @@ def match(
             score=score,
             signals=signals,
             shared_topics=shared,
+            group=networks.group_of(entry.kind, entry.subkind),
+            subkind=entry.subkind,
         )
         suggestion.evidence = [{"activity": activity, "role": role} for _s, activity, role in best]
         suggestion.new_country = bool(new_country)
@@ -292,16 +320,17 @@ def match(
     ties = _ties(with_region)
     for suggestion in finalists:
         network = max(ties.get(suggestion.actor, 0.0), 0.5 if suggestion.new_country else 0.0)
+        if suggestion.group == "program":  # a program the region takes part in: lean on it
+            network = 1.0 if finalist_entries[suggestion.actor].in_region else 0.0
         suggestion.signals["network"] = network
         suggestion.score += weights["network"] * network / total_weight
     finalists.sort(key=lambda s: (-s.score, s.name))
     best = finalists[:limit]
     paths = _paths({s.actor: with_region.get(s.actor, set()) for s in best}, region, user)
-    names = topic_names({slug for s in best for slug in s.shared_topics})
     for suggestion in best:
         suggestion.path = paths.get(suggestion.actor, [])
-        suggestion.reasons = _reasons(suggestion, names)
-    _describe_evidence(best)
+    write_reasons(best, {s.actor: actor_entries[s.actor] for s in best}, theme, region, user)
+    describe_evidence(best)
     return Matches(text, best, notes)
 
 
@@ -416,67 +445,3 @@ def covered_countries(user: AnyUser) -> Counter:
         )
         cache.set(key, covered, timeout=24 * 3600)
     return covered
-
-
-def topic_names(slugs: set[str]) -> dict[str, str]:
-    """The names of these topics in the active language, by slug."""
-    language = (get_language() or "en")[:2]
-    return {
-        topic.slug: localized(topic, "name", language) or topic.slug
-        for topic in Topic.objects.filter(slug__in=slugs)
-    }
-
-
-def _reasons(suggestion: Suggestion, names: dict[str, str]) -> list[str]:
-    """Why a suggestion fits, in plain words: topics by name, what the words matched."""
-    reasons = []
-    if suggestion.shared_topics:
-        topics = ", ".join(names.get(slug, slug) for slug in suggestion.shared_topics)
-        reasons.append(_("works on %(topics)s") % {"topics": topics})
-    if suggestion.signals.get("lexical", 0) > 0 and suggestion.own_words:
-        reasons.append(_("its own record uses words of the theme"))
-    if suggestion.signals.get("lexical", 0) > 0 and suggestion.worded_activities:
-        count = suggestion.worded_activities
-        reasons.append(
-            ngettext(
-                "took part in %(count)d activity whose record uses words of the theme",
-                "took part in %(count)d activities whose records use words of the theme",
-                count,
-            )
-            % {"count": count}
-        )
-    if suggestion.signals.get("semantic", 0) > 0.3:
-        reasons.append(
-            _("close in meaning (%(similarity).2f)")
-            % {"similarity": suggestion.signals["semantic"]}
-        )
-    if suggestion.path:
-        reasons.append(
-            _("already works with %(partner)s (%(activity)s)")
-            % {"partner": suggestion.path[0], "activity": suggestion.path[1]}
-        )
-    if suggestion.new_country:
-        reasons.append(_("a country the region does not work with yet"))
-    return reasons
-
-
-def _describe_evidence(suggestions: list[Suggestion]) -> None:
-    ids = {e["activity"] for s in suggestions for e in s.evidence}
-    french = (get_language() or "en").startswith("fr")
-    titles = {
-        pk: (uid, (french and title_fr) or title_en)
-        for pk, uid, title_en, title_fr in Activity.objects.filter(pk__in=ids).values_list(
-            "pk", "uid", "title_en", "title_fr"
-        )
-    }
-    for suggestion in suggestions:
-        suggestion.evidence = [
-            {
-                "id": str(titles[e["activity"]][0]),
-                "title": titles[e["activity"]][1],
-                "role": e["role"],
-                "role_label": str(Role(e["role"]).label) if e["role"] in Role.values else "",
-            }
-            for e in suggestion.evidence
-            if e["activity"] in titles
-        ]

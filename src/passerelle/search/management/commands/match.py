@@ -8,13 +8,16 @@ from passerelle.search.matching import match
 
 class Command(BaseCommand):
     help = (
-        "Who should we work with on a theme? Ranks people and organizations for a call text or "
-        "theme, and says why. Reads what the public may read unless --user names an account."
+        "Who should we work with on a theme? Ranks people, organizations, networks to join and "
+        "programs to lean on for a call text or theme, and says why. Reads what the public may "
+        "read unless --user names an account."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("text", help="A theme, a call text, or @FILE to read it from a file.")
-        parser.add_argument("--kind", choices=["person", "organization"], default="")
+        parser.add_argument(
+            "--kind", choices=["person", "organization", "network", "program"], default=""
+        )
         where = parser.add_mutually_exclusive_group()
         where.add_argument("--country", help="Only partners in this country (ISO code, e.g. ES).")
         where.add_argument("--abroad", action="store_true", help="Only partners outside France.")
@@ -61,7 +64,7 @@ class Command(BaseCommand):
             self.stdout.write("No one fits yet.")
         for rank, suggestion in enumerate(found.suggestions, 1):
             self.stdout.write(
-                f"{rank:>2}. {suggestion.name} ({suggestion.kind}, {suggestion.country or '?'}) "
+                f"{rank:>2}. {suggestion.name} ({suggestion.group}, {suggestion.country or '?'}) "
                 f"{suggestion.score:.2f}"
             )
             for reason in suggestion.reasons:
