@@ -29,6 +29,8 @@ def test_a_theme_brings_the_network_the_cluster_belongs_to_and_the_program_to_le
     assert "sarcoma" in network.shared_topics
     assert any("CLARA is a member" in r for r in network.reasons), network.reasons
     assert any("coordinated by Pr. Jean-Yves Blay" in r for r in program.reasons)
+    # a person of the region counts as the region taking part, not only its organizations
+    assert any("the region takes part" in r and "Blay (coordinator)" in r for r in program.reasons)
     assert found["Pr. Jean-Yves Blay"].group == "person"
     milan = by_name(match("lung cancer biomarkers", user=ANONYMOUS))[
         "Identifying biomarkers in lung cancer, with Milan"

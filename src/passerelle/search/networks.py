@@ -25,6 +25,8 @@ from passerelle.activities.vocabulary import Kind, Role
 from passerelle.core.users import AnyUser
 from passerelle.core.visibility import participations_visible_to
 
+from .models import SearchEntry
+
 #: What matchmaking suggests: the kinds a user may ask for.
 GROUPS = ("person", "organization", "network", "program")
 #: Activities suggested as programs to lean on.
@@ -109,19 +111,38 @@ def memberships(
 def program_people(
     programs: list[int], region: list[int], user: AnyUser, french: bool
 ) -> tuple[dict[int, list[str]], dict[int, list[tuple[str, str]]]]:
-    """Per program: who coordinates it, and the region's organizations in it with their role."""
-    rows = participations_visible_to(
-        Participation.objects.filter(activity__in=programs), user
-    ).values_list(
-        "activity", "role", "organization", "organization__acronym", "organization__name",
-        "organization__name_fr", "person__title", "person__given_name", "person__family_name",
-    )  # fmt: skip
+    """Per program: who coordinates it, and who of the region takes part, with their role (its
+    organizations, and its people as the index places them)."""
+    rows = list(
+        participations_visible_to(
+            Participation.objects.filter(activity__in=programs), user
+        ).values_list(
+            "activity",
+            "role",
+            "organization",
+            "organization__acronym",
+            "organization__name",
+            "organization__name_fr",
+            "person",
+            "person__title",
+            "person__given_name",
+            "person__family_name",
+        )
+        if programs
+        else []
+    )
+    people = {row[6] for row in rows if row[6]}
+    regional_people = set(
+        SearchEntry.objects.filter(kind="person", in_region=True, object_id__in=people).values_list(
+            "object_id", flat=True
+        )
+        if people
+        else []
+    )
     coordinators: dict[int, list[str]] = defaultdict(list)
     regional: dict[int, list[tuple[str, str]]] = defaultdict(list)
     titles = dict(Participation._meta.get_field("person").related_model.Title.choices)
-    for activity, role, org, acronym, name, name_fr, title, given, family in (
-        rows if programs else []
-    ):
+    for activity, role, org, acronym, name, name_fr, person, title, given, family in rows:
         who = (
             _short(acronym, name, name_fr, french)
             if org
@@ -129,7 +150,7 @@ def program_people(
         )
         if role == Role.COORDINATOR:
             coordinators[activity].append(who)
-        if org in region:
+        if org in region or person in regional_people:
             label = str(Role(role).label) if role in Role.values else role
             regional[activity].append((who, label))
     return coordinators, regional
@@ -180,5 +201,5 @@ def program_reasons(
             _("the region takes part, lean on it: %(partners)s") % {"partners": partners}
         )
     else:
-        reasons.append(_("no organization of the region takes part yet: a program to join"))
+        reasons.append(_("no one of the region takes part yet: a program to join"))
     return reasons
