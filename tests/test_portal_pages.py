@@ -224,8 +224,8 @@ def test_the_timeline_shows_every_public_activity(client, demo, text_of):
     listed |= {a["id"] for a in undated["activities"]}
     assert listed == {str(uid) for uid in public}
     html = text_of(client.get("/fr/chronologie/"))
-    assert "Date non renseignée 23 activités" in html
-    assert "Les 23 activités dont la date n'est pas renseignée" in html
+    assert "Date non renseignée 26 activités" in html
+    assert "Les 26 activités dont la date n'est pas renseignée" in html
     # a hidden activity leaves the count
     Activity.objects.filter(title_en="Nano2Life").update(visibility="internal")
     Activity.objects.get(title_en="CONTICANET").save()
