@@ -229,7 +229,7 @@ def test_the_timeline_shows_every_public_activity(client, demo, text_of):
     # a hidden activity leaves the count
     Activity.objects.filter(title_en="Nano2Life").update(visibility="internal")
     Activity.objects.get(title_en="CONTICANET").save()
-    assert client.get("/en/timeline.json").json()["undated"]["activities"] == 22
+    assert client.get("/en/timeline.json").json()["undated"]["activities"] == 25
 
 
 def test_network_labels_fit_and_differ(client, demo):
