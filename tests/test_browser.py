@@ -40,7 +40,7 @@ def page(browser, live_server, officer):
 def test_staff_find_and_read_the_milan_program(page, live_server, artifacts):
     page.goto(f"{live_server.url}/en/admin/activities/activity/")
     rows = page.locator("#result_list tbody tr")
-    assert rows.count() == 25
+    assert rows.count() == 28
     page.fill("input[name=q]", "Milan")
     with page.expect_navigation():
         page.keyboard.press("Enter")

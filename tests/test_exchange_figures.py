@@ -140,3 +140,8 @@ def test_record_an_exchange_under_this_agreement_prefills_the_form(exchanges, st
         'value="fulfils" selected' in html and f'<option value="{exchanges.pk}" selected>' in html
     )
     assert 'name="exchange_status"' in html and 'name="duration_months"' in html
+    assert 'name="direction"' in html
+    outgoing = Activity(
+        kind="exchange", title_en="Checked", direction="outgoing", exchange_status="planned"
+    )
+    outgoing.full_clean()  # an exchange has a direction and a status

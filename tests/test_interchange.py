@@ -39,7 +39,7 @@ def test_export_import_into_an_empty_database_export_gives_the_same_document(dem
     first = export_document()
     _empty_database()
     summary = import_document(json.loads(json.dumps(first)))
-    assert summary.created["activities"] == len(first["activities"]) == 25
+    assert summary.created["activities"] == len(first["activities"]) == 28
     second = export_document()
     assert _without_timestamp(second) == _without_timestamp(first)
 
@@ -62,7 +62,7 @@ def test_importing_the_same_document_twice_updates_never_duplicates(demo):
     summary = import_document(document)
     assert _counts() == before
     assert summary.changes == 0
-    assert summary.unchanged["activities"] == 25
+    assert summary.unchanged["activities"] == 28
 
 
 def test_an_import_updates_records_with_the_same_id(demo):
@@ -322,10 +322,10 @@ def test_import_command_names_a_missing_file(db):
 def test_export_and_import_commands_round_trip(demo, tmp_path, capsys):
     path = tmp_path / "network.json"
     call_command("export", "--format", "json", "-o", str(path))
-    assert "25 activities" in capsys.readouterr().err
+    assert "28 activities" in capsys.readouterr().err
     _empty_database()
     call_command("import", str(path))
-    assert "activities: 25 created" in capsys.readouterr().out
+    assert "activities: 28 created" in capsys.readouterr().out
     call_command("export", "--format", "json")
     again = json.loads(capsys.readouterr().out)
     assert _without_timestamp(again) == _without_timestamp(json.loads(path.read_text()))
@@ -339,7 +339,7 @@ def test_the_streamed_file_is_the_same_document(demo, tmp_path):
     buffer = io.StringIO()
     counts = write_document(buffer)
     streamed = json.loads(buffer.getvalue())
-    assert counts["activities"] == 25
+    assert counts["activities"] == 28
     assert _without_timestamp(streamed) == _without_timestamp(export_document())
     empty = io.StringIO()
     _empty_database()

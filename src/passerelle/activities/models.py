@@ -63,7 +63,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "edition": (Kind.EVENT,),
     "venue": (Kind.EVENT,),
     "alternating": (Kind.EVENT,),
-    "direction": (Kind.DELEGATION,),
+    "direction": (Kind.DELEGATION, Kind.EXCHANGE),
     "delegation_country": (Kind.DELEGATION,),
     "purpose_en": (Kind.DELEGATION,),
     "purpose_fr": (Kind.DELEGATION,),
