@@ -18,6 +18,7 @@ verdict says what it cannot decide and why (``not_checkable``), in both language
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
@@ -88,10 +89,12 @@ def both(message: str, **values) -> dict[str, str]:
     return words
 
 
+@functools.lru_cache(maxsize=4096)  # a network's dates are few and repeat
 def _first(text: str) -> datetime.date | None:
     return PartialDate.parse(text).first_day if text else None
 
 
+@functools.lru_cache(maxsize=4096)
 def _last(text: str) -> datetime.date | None:
     return PartialDate.parse(text).last_day if text else None
 
@@ -297,11 +300,12 @@ def _shared(user, ids: list[int], parties: dict[int, set[int]]) -> dict[int, set
     ):
         by_org[org].add(activity)
     for agreement_id, orgs in parties.items():
-        counts: dict[int, int] = defaultdict(int)
-        for org in orgs:
-            for activity in by_org.get(org, ()):
-                counts[activity] += 1
-        shared[agreement_id] = {a for a, n in counts.items() if n >= 2}
+        ordered = sorted(orgs, key=lambda org: len(by_org.get(org, ())))
+        found: set[int] = set()
+        for i, first in enumerate(ordered):  # each pair's intersection costs its smaller set
+            for second in ordered[i + 1 :]:
+                found |= by_org.get(first, set()) & by_org.get(second, set())
+        shared[agreement_id] = found
     return shared
 
 
@@ -404,6 +408,7 @@ def observed_for(agreement: Activity, commitment: Commitment, facts: Facts) -> l
             linked.add(activity)
     start, end = _first(agreement.start), _last(agreement.end)
     suggested = linked | facts.candidates.get(agreement.pk, set())
+    wanted = {country.code for country in commitment.alternate_countries}
     observed = []
     for activity in (confirmed | suggested) - rejected:
         row = facts.activities.get(activity)
@@ -417,7 +422,7 @@ def observed_for(agreement: Activity, commitment: Commitment, facts: Facts) -> l
                 continue
         if not _fits(commitment, row, facts):
             continue
-        observed.append(_observed(commitment, row, facts, activity in confirmed))
+        observed.append(_observed(commitment, row, facts, activity in confirmed, wanted))
     observed.sort(key=lambda o: (o.date or "9999", o.activity_id))
     return observed
 
@@ -435,17 +440,14 @@ def _fits(commitment: Commitment, row: dict, facts: Facts) -> bool:
     return True
 
 
-def _observed(commitment, row, facts, confirmed) -> Observed:
-    wanted = set(
-        commitment.alternate_countries and [c.code for c in commitment.alternate_countries]
-    )
+def _observed(commitment, row, facts, confirmed, wanted: set[str]) -> Observed:
     found = facts.countries.get(row["pk"], [])
     country = next((c for c in found if c in wanted), None) if wanted else (found or [None])[0]
     people = person_months = None
     if row["kind"] == Kind.EXCHANGE:
         people = row["headcount"] or facts.people.get(row["pk"]) or None
         begun, ended = _first(row["start"]), _last(row["end"])
-        if people and begun and ended and PartialDate.parse(row["start"]).day is not None:
+        if people and begun and ended and len(row["start"]) == 10:  # known to the day
             person_months = round(people * ((ended - begun).days + 1) / 30.44, 1)
     return Observed(
         row["pk"], str(row["uid"]), row["title_en"], row["title_fr"], row["start"], row["end"],

@@ -17,26 +17,26 @@ from .schemas import ERRORS
 router = Router(tags=["agreements"])
 
 
-class Named(Schema):
+class CheckedAgreement(Schema):
     id: UUID
     title: str
     title_fr: str
 
 
-class CommitmentRef(Schema):
+class CheckedCommitment(Schema):
     id: UUID
     area: str
     text: str
     text_fr: str
 
 
-class SourceOut(Schema):
+class CitedSource(Schema):
     source: str
     url: str | None
     quotation: str
 
 
-class ObservedOut(Schema):
+class ObservedActivity(Schema):
     id: UUID
     title: str
     title_fr: str
@@ -45,30 +45,30 @@ class ObservedOut(Schema):
     confirmed: bool
     people: int | None
     person_months: float | None
-    sources: list[SourceOut]
+    sources: list[CitedSource]
 
 
-class NextDue(Schema):
+class WhatIsNext(Schema):
     by: str | None
     country: str | None
     text: str | None
     text_fr: str | None
 
 
-class CheckOut(Schema):
-    agreement: Named
-    commitment: CommitmentRef
+class CommitmentCheck(Schema):
+    agreement: CheckedAgreement
+    commitment: CheckedCommitment
     status: str
     reason: dict[str, str]
     progress: dict[str, str] | None
     note: dict[str, str] | None
-    observed: list[ObservedOut]
-    next_due: NextDue
+    observed: list[ObservedActivity]
+    next_due: WhatIsNext
 
 
 @router.get(
     "/agreements/{id}/commitments",
-    response={200: list[CheckOut], **ERRORS},
+    response={200: list[CommitmentCheck], **ERRORS},
     operation_id="agreement_commitments",
     openapi_extra=OPTIONAL_AUTH,
     summary="An agreement's commitments, each checked against the recorded activities",
@@ -82,7 +82,7 @@ def agreement_commitments(request, id: UUID):
 
 @router.get(
     "/commitments",
-    response={200: list[CheckOut], **ERRORS},
+    response={200: list[CommitmentCheck], **ERRORS},
     operation_id="commitments",
     openapi_extra=OPTIONAL_AUTH,
     summary="Every commitment of every agreement the caller reads, checked",
