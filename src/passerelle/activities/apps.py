@@ -16,7 +16,7 @@ class ActivitiesConfig(AppConfig):
         from .series import rotation_items
 
         changes.watch(self.label)  # cached pages and counts are made of these records
-        desk.register_source("agreements", _("Agreements"), agreement_items, order=10)
+        desk.register_source("agreements", _("Agreements ending"), agreement_items, order=10)
         desk.register_source("commitments", _("Commitments"), commitment_items, order=20)
         desk.register_source("follow_ups", _("Follow-up actions"), due_follow_ups, order=30)
         desk.register_source(

@@ -17,10 +17,8 @@ from passerelle.core.desk import Attention
 from . import agreements
 from .commitments import VERDICT_LABELS, check_all
 from .models import Activity
-from .vocabulary import AgreementStatus, Kind
+from .vocabulary import AgreementStatus, Kind, LinkRelation
 
-#: Days before an agreement's end at which the desk says so, from the farthest.
-EXPIRY_THRESHOLDS = (180, 90, 30)
 SEVERITY = {"due": "info", "late": "warning", "broken": "danger"}
 
 
@@ -62,32 +60,62 @@ def _due(by: str | None) -> datetime.date | None:
     return datetime.date(int(by[:4]), 12, 31) if len(by) == 4 else datetime.date.fromisoformat(by)
 
 
+#: Days before an agreement's end at which it is reminded, and the desk's severity then
+#: (CiviCRM's scheduled reminders: 180, 90 and 30 days before an end).
+THRESHOLDS = ((30, "danger"), (90, "warning"), (180, "info"))
+#: How long after its end an agreement still in force, and not renewed, stays on the desk.
+ENDED_GRACE_DAYS = 90
+
+
+def expiry_threshold(days_left: int) -> tuple[str, str] | None:
+    """The threshold reached ``days_left`` days before an end, and its severity; None when
+    the end is further than the first threshold or longer past than the grace."""
+    if days_left < -ENDED_GRACE_DAYS:
+        return None
+    if days_left < 0:
+        return "ended", "danger"
+    for days, severity in THRESHOLDS:
+        if days_left <= days:
+            return str(days), severity
+    return None
+
+
 def agreement_items(user, today: datetime.date) -> Iterator[Attention]:
-    """Agreements in force whose end is within 180, 90 or 30 days; renewal decisions due."""
+    """Agreements in force, not renewed, that end within 180 days or ended less than 90
+    days ago with no step recorded since; renewal decisions due by the notice period."""
+    earliest = today - datetime.timedelta(days=ENDED_GRACE_DAYS)
+    horizon = today + datetime.timedelta(days=THRESHOLDS[-1][0])
     rows = (
         Activity.objects.restrict(user, "view")
         .filter(kind=Kind.AGREEMENT, status__in=(AgreementStatus.SIGNED, AgreementStatus.ACTIVE))
-        .exclude(end="")
-        .filter(end__gte=today.isoformat()[:4])
+        # partial dates sort as text: a coarse window in SQL, the exact one below
+        .filter(end__gte=str(earliest.year), end__lte=horizon.isoformat())
+        .exclude(links_in__relation=LinkRelation.RENEWS)
         .order_by("end", "pk")
     )
     for agreement in rows:
-        term = agreements.term(agreement, today)
-        if term.expires_in is None:
+        try:
+            term = agreements.term(agreement, today)
+        except ValueError:  # a date the record's own validation refuses: not ours to judge
             continue
-        reached = [t for t in EXPIRY_THRESHOLDS if term.expires_in <= t]
-        if reached:
-            step = min(reached)
+        reached = expiry_threshold((term.end - today).days) if term.end else None
+        if reached is not None:
+            threshold, severity = reached
+            days = (term.end - today).days
+            label = (
+                _("%(agreement)s expires in %(days)d days: decide on its renewal.")
+                if days >= 0
+                else _("%(agreement)s ended on %(end)s: renew it or record its expiry.")
+            )
             yield Attention(
                 source="agreements",
                 key=f"agreement:{agreement.pk}:expires",
-                label=_("%(agreement)s expires in %(days)d days.")
-                % {"agreement": agreement, "days": term.expires_in},
+                label=label % {"agreement": agreement, "days": days, "end": term.end.isoformat()},
                 url=_url(agreement),
                 due=term.end,
-                severity="danger" if step == 30 else "warning" if step == 90 else "info",
+                severity=severity,
                 owner_id=agreement.owner_id,
-                threshold=str(step),
+                threshold=threshold,
             )
         if term.decision_by and term.decision_by - today <= datetime.timedelta(days=90):
             yield Attention(

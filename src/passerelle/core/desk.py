@@ -59,29 +59,21 @@ Source = Callable[[AnyUser, datetime.date], Iterable[Attention]]
 @dataclass(frozen=True)
 class DeskSource:
     """A registered source: its name, its heading on the desk (lazy, translated) and the
-    function that lists its items for a user on a day. A *fallback* source holds its name
-    only until a source of the same name that is not a fallback is registered."""
+    function that lists its items for a user on a day."""
 
     name: str
     heading: object
     items: Source
     order: int = 100
-    fallback: bool = False
 
 
 _sources: dict[str, DeskSource] = {}
 
 
-def register_source(
-    name: str, heading: object, items: Source, *, order: int = 100, fallback: bool = False
-) -> None:
+def register_source(name: str, heading: object, items: Source, *, order: int = 100) -> None:
     """Put a source on the desk. Registering a name again replaces it (an app's
-    ``ready()`` may run twice in tests), except that a ``fallback`` never replaces a source
-    that is not one: whichever app starts first, the richer source wins."""
-    current = _sources.get(name)
-    if fallback and current is not None and not current.fallback:
-        return
-    _sources[name] = DeskSource(name, heading, items, order, fallback)
+    ``ready()`` may run twice in tests)."""
+    _sources[name] = DeskSource(name, heading, items, order)
 
 
 def unregister_source(name: str) -> None:
