@@ -43,6 +43,7 @@ class Grammatical(models.Model):
         max_length=1,
         choices=Gender.choices,
         blank=True,
+        db_default="",
         help_text=_("Le CIRC is masculine, la Région feminine. Blank: from the French name."),
     )
     number_fr = models.CharField(
@@ -50,6 +51,7 @@ class Grammatical(models.Model):
         max_length=1,
         choices=Number.choices,
         blank=True,
+        db_default="",
         help_text=_("Plural names take les and aux (les Pays-Bas)."),
     )
     elision_fr = models.CharField(
@@ -57,6 +59,7 @@ class Grammatical(models.Model):
         max_length=3,
         choices=YesNo.choices,
         blank=True,
+        db_default="",
         help_text=_("Yes: l’ and d’ before the name (l’Institut Weizmann)."),
     )
     article_fr = models.CharField(
@@ -64,6 +67,7 @@ class Grammatical(models.Model):
         max_length=3,
         choices=YesNo.choices,
         blank=True,
+        db_default="",
         help_text=_("Yes: le, la, les before the name (le CIRC); no: none (Lyon, Oncocat)."),
     )
 
