@@ -118,7 +118,7 @@ def test_weizmann_agreement_has_three_parties_and_three_key_areas(exported):
     parties = {name for name, role in _roles(agreement) if role == "party"}
     assert parties == {
         "Auvergne-Rhône-Alpes Region",
-        "Weizmann Institute",
+        "Weizmann Institute of Science",
         "CLARA cancer cluster",
     }
     areas = [
@@ -156,7 +156,7 @@ def test_symposium_and_seventh_scientific_days(exported):
     assert {name for name, role in _roles(symposium) if role == "co_organizer"} == {
         "CLARA cancer cluster",
         "Grand Sud-Ouest cancer cluster",
-        "Catalonia Bioengineering Institute",
+        "Institute for Bioengineering of Catalonia",
     }
     days = _activity(exported, "7th CLARA Scientific Days")
     assert days["edition"] == 7
@@ -195,7 +195,7 @@ def test_china_program_and_its_actions(exported):
     agreement = next(a for a in part_of_program if a["kind"] == "agreement")
     assert agreement["signed_on"] == "2013"
     assert {name for name, role in _roles(agreement)} == {
-        "Lyon Cancer Research Center",
+        "Cancer Research Center of Lyon",
         "Shanghai Cancer Institute",
     }
 

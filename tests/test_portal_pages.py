@@ -172,7 +172,7 @@ def test_network_data(client, demo):
     assert document["nodes"][0]["name"] == "CLARA cancer cluster"
     assert nodes["CLARA cancer cluster"]["group"] == "region"
     assert nodes["French National Cancer Institute"]["group"] == "france"
-    assert nodes["Weizmann Institute"]["group"] == "abroad"
+    assert nodes["Weizmann Institute of Science"]["group"] == "abroad"
     strongest = document["links"][0]
     assert {strongest["source"], strongest["target"]} == {
         "CLARA cancer cluster",
