@@ -212,8 +212,8 @@ DEMO = [
         "and CLARA",
         "en",
         "The Auvergne-Rhône-Alpes Region, the Weizmann Institute of Science in Rehovot, "
-        "Israel, and the CLARA cancer cluster signed this partnership agreement, in three key areas: "
-        "development of joint scientific projects; joint scientific conferences, held "
+        "Israel, and the CLARA cancer cluster signed this partnership agreement, in three key "
+        "areas: development of joint scientific projects; joint scientific conferences, held "
         "alternately in France and in Israel; and researcher, physician and student exchanges.",
     ),
     (
