@@ -43,6 +43,7 @@ class Grammatical(models.Model):
         max_length=1,
         choices=Gender.choices,
         blank=True,
+        default="",
         db_default="",
         help_text=_("Le CIRC is masculine, la Région feminine. Blank: from the French name."),
     )
@@ -51,6 +52,7 @@ class Grammatical(models.Model):
         max_length=1,
         choices=Number.choices,
         blank=True,
+        default="",
         db_default="",
         help_text=_("Plural names take les and aux (les Pays-Bas)."),
     )
@@ -59,6 +61,7 @@ class Grammatical(models.Model):
         max_length=3,
         choices=YesNo.choices,
         blank=True,
+        default="",
         db_default="",
         help_text=_("Yes: l’ and d’ before the name (l’Institut Weizmann)."),
     )
@@ -67,6 +70,7 @@ class Grammatical(models.Model):
         max_length=3,
         choices=YesNo.choices,
         blank=True,
+        default="",
         db_default="",
         help_text=_("Yes: le, la, les before the name (le CIRC); no: none (Lyon, Oncocat)."),
     )
