@@ -89,7 +89,9 @@ class Grammatical(models.Model):
         inferred = grammar.infer(
             self.french_name() if lang == "fr" else text, kind=self.kind_for_grammar()
         )
-        english = grammar.infer(text, kind=self.kind_for_grammar()).article_en
+        english = (
+            False if lang == "fr" else grammar.infer(text, kind=self.kind_for_grammar()).article_en
+        )
         return grammar.NounPhrase(
             text=text,
             gender=self.gender_fr or inferred.gender,
