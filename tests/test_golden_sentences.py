@@ -130,7 +130,7 @@ DEMO = [
         "International symposium on clinical applications of nanotechnology in cancer",
         "en",
         "This symposium was jointly organized by the CLARA cancer cluster, the Grand Sud-Ouest "
-        "cancer cluster and the Catalonia Bioengineering Institute (IBEC).",
+        "cancer cluster and the Institute for Bioengineering of Catalonia (IBEC).",
     ),
     (
         "International symposium on clinical applications of nanotechnology in cancer",
@@ -197,7 +197,7 @@ DEMO = [
         "Partnership agreement between the Lyon Cancer Research Center (CRCL) and the Shanghai "
         "Cancer Institute",
         "en",
-        "The Lyon Cancer Research Center (CRCL) and the Shanghai Cancer Institute signed this "
+        "The Cancer Research Center of Lyon (CRCL) and the Shanghai Cancer Institute signed this "
         "partnership agreement in 2013.",
     ),
     (
@@ -211,9 +211,9 @@ DEMO = [
         "Partnership agreement between the Auvergne-Rhône-Alpes Region, the Weizmann Institute "
         "and CLARA",
         "en",
-        "The Auvergne-Rhône-Alpes Region, the Weizmann Institute in Rehovot, Israel, and the "
-        "CLARA cancer cluster signed this partnership agreement, in three key areas: "
-        "development of joint scientific projects; joint scientific conferences, held "
+        "The Auvergne-Rhône-Alpes Region, the Weizmann Institute of Science in Rehovot, "
+        "Israel, and the CLARA cancer cluster signed this partnership agreement, in three key "
+        "areas: development of joint scientific projects; joint scientific conferences, held "
         "alternately in France and in Israel; and researcher, physician and student exchanges.",
     ),
     (

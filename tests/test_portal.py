@@ -45,8 +45,8 @@ SEED_FACTS = [
     # Weizmann agreement and its key areas
     "Productive collaboration between the Weizmann Institute (Israel) and the "
     "Auvergne-Rhône-Alpes Region",
-    "The Auvergne-Rhône-Alpes Region, the Weizmann Institute in Rehovot, Israel, and CLARA "
-    "signed this partnership agreement",
+    "The Auvergne-Rhône-Alpes Region, the Weizmann Institute of Science in Rehovot, Israel, "
+    "and CLARA signed this partnership agreement",
     "in three key areas",
     "development of joint scientific projects",
     "joint scientific conferences, held alternately in France and in Israel",
@@ -62,8 +62,8 @@ SEED_FACTS = [
     "in Lyon",
     # symposium and Scientific Days
     "An international symposium with Spanish clusters",
-    "jointly organized by CLARA, the Grand Sud-Ouest cancer cluster and the Catalonia "
-    "Bioengineering Institute (IBEC)",
+    "jointly organized by CLARA, the Grand Sud-Ouest cancer cluster and the Institute for "
+    "Bioengineering of Catalonia (IBEC)",
     "nanotechnology",
     "during the 7th CLARA Scientific Days, with BioNanoMed and Oncocat",
     "nanomedicine and oncology",
@@ -74,7 +74,7 @@ SEED_FACTS = [
     "Three Franco-Chinese seminars have been held, alternately in Shanghai and Lyon",
     "cancer stem cells",
     "exchanges of PhD students, physicians, Master's students and residents",
-    "The Lyon Cancer Research Center (CRCL) and the Shanghai Cancer Institute signed this "
+    "The Cancer Research Center of Lyon (CRCL) and the Shanghai Cancer Institute signed this "
     "partnership agreement in 2013",
 ]
 

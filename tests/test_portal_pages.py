@@ -274,8 +274,8 @@ def test_the_introduction_is_the_seed_page_s_own(client, demo, text_of):
 
 
 def test_staff_order_hide_and_feature(client, demo):
-    SectionSetting.objects.create(key="events", position=0)
-    SectionSetting.objects.create(key="delegations", shown=False)
+    SectionSetting.objects.update_or_create(key="events", defaults={"position": 0})
+    SectionSetting.objects.update_or_create(key="delegations", defaults={"shown": False})
     sections = client.get("/en/international-relations.json").json()["sections"]
     keys = [s["key"] for s in sections]
     assert keys[0] == "events" and "delegations" not in keys
@@ -389,7 +389,7 @@ def test_long_lists_link_to_the_rest_in_html(client, demo, text_of):
     organization = text_of(client.get(f"/en/organizations/{clara.uid}/"))
     assert "All 37 activities" in organization
     relations = client.get("/en/international-relations/").content.decode()
-    assert "All the activities of “Symposia and events”" in relations
+    assert "All the activities of “An international symposium with Spanish clusters”" in relations
     assert 'href="/en/international-relations/events/"' in relations
     french = text_of(client.get("/fr/chronologie/"))
     assert "Les 26 activités de 2011" in french

@@ -166,49 +166,51 @@ def number_of(text: str) -> str:
     return PLURAL if len(word) > 3 and word.endswith(("s", "x")) and word[-2] != "u" else SINGULAR
 
 
+_ENGLISH_COMMON = {
+    "Institute",
+    "Center",
+    "Centre",
+    "Agency",
+    "Commission",
+    "Region",
+    "cluster",
+    "Cluster",
+    "Network",
+    "Observatory",
+    "Council",
+    "Foundation",
+    "Organization",
+    "Organisation",
+    "Society",
+    "Association",
+    "Hospital",
+    "Hospitals",
+    "Hospices",
+    "Laboratory",
+    "Ministry",
+    "Office",
+    "Union",
+    "League",
+    "Consortium",
+    "Community",
+    "region",
+    "Republic",
+    "Kingdom",
+    "States",
+    "Islands",
+    "Emirates",
+    "Netherlands",
+    "Philippines",
+}
+
+
 def _english_article(text: str) -> bool:
     words = _plain(text).split()
     if not words:
         return False
     if words[-1] in ("University", "College", "School", "Inc.", "Ltd", "GmbH", "SA"):
         return words[0] == "University"
-    common = {
-        "Institute",
-        "Center",
-        "Centre",
-        "Agency",
-        "Commission",
-        "Region",
-        "cluster",
-        "Cluster",
-        "Network",
-        "Observatory",
-        "Council",
-        "Foundation",
-        "Organization",
-        "Organisation",
-        "Society",
-        "Association",
-        "Hospital",
-        "Hospitals",
-        "Hospices",
-        "Laboratory",
-        "Ministry",
-        "Office",
-        "Union",
-        "League",
-        "Consortium",
-        "Community",
-        "region",
-        "Republic",
-        "Kingdom",
-        "States",
-        "Islands",
-        "Emirates",
-        "Netherlands",
-        "Philippines",
-    }
-    return any(word.strip(",()") in common for word in words)
+    return any(word.strip(",()") in _ENGLISH_COMMON for word in words)
 
 
 def infer(text: str, *, kind: str = "") -> NounPhrase:

@@ -24,7 +24,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from passerelle.activities.models import Activity, Participation
-from passerelle.activities.vocabulary import Kind, Role
+from passerelle.activities.vocabulary import Category, Kind, Role
 from passerelle.core import grammar as g
 from passerelle.core.grammar import NounPhrase
 from passerelle.core.visibility import is_public
@@ -52,6 +52,8 @@ EXCHANGED = {
     "resident": gettext_lazy("residents"),
 }
 SIGNED = {"signed", "active", "expired", "terminated", "renewed"}
+CATEGORY_LABELS = dict(Category.choices)
+KIND_LABELS = dict(Kind.choices)
 
 
 def language() -> str:
@@ -82,6 +84,8 @@ class Voice:
     def __init__(self, lang: str | None = None) -> None:
         self.lang = lang or language()
         self.introduced: set[tuple[str, int]] = set()
+        # a page names the same few records and kinds hundreds of times: infer once each
+        self._phrases: dict[tuple, NounPhrase] = {}
 
     # -- names
 
@@ -90,7 +94,7 @@ class Voice:
         self.introduced.add(("organization", organization.pk))
         name, acronym = organization.display_name, organization.shown_acronym
         if not first:
-            return organization.noun_phrase(_link(organization, acronym or name), self.lang)
+            return self._phrase(organization, _link(organization, acronym or name))
         asides = [escape(acronym)] if acronym and acronym not in name else []
         description = organization.description
         if description:
@@ -106,7 +110,13 @@ class Voice:
             and place.name not in name
         ):
             text += self.located(place)
-        return organization.noun_phrase(text, self.lang)
+        return self._phrase(organization, text)
+
+    def _phrase(self, record, text: str) -> NounPhrase:
+        key = (type(record).__name__, record.pk, text)
+        if key not in self._phrases:
+            self._phrases[key] = record.noun_phrase(text, self.lang)
+        return self._phrases[key]
 
     def located(self, place) -> str:
         """ " in Rehovot, Israel" / " de Rehovot (Israël)"."""
@@ -137,9 +147,13 @@ class Voice:
 
     def noun(self, activity: Activity) -> NounPhrase:
         """What the activity is, as a common noun: "collaborative project", "séminaire"."""
-        label = str(activity.get_category_display() if activity.category else "")
-        label = (label or str(activity.get_kind_display())).replace("'", "’")
-        return g.infer(label, kind="topic")
+        key = ("noun", activity.category, activity.kind)
+        if key not in self._phrases:
+            label = str(
+                CATEGORY_LABELS.get(activity.category) or KIND_LABELS.get(activity.kind, "")
+            )
+            self._phrases[key] = g.infer(label.replace("'", "’"), kind="topic")
+        return self._phrases[key]
 
     def title(self, activity: Activity, *, lowered: bool = True) -> NounPhrase:
         """An activity's title as a name in a sentence: the 7th CLARA Scientific Days."""

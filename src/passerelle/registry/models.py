@@ -182,18 +182,24 @@ class Organization(Grammatical, Record):
         _("acronym (French)"),
         max_length=50,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("Where French uses its own: CIRC for IARC, CE for EC."),
     )
     description_en = models.CharField(
         _("short description (English)"),
         max_length=200,
         blank=True,
+        default="",
+        db_default="",
         help_text=_(
             "A few words the page may add after the name: “the German reference in "
             "cancer research”."
         ),
     )
-    description_fr = models.CharField(_("short description (French)"), max_length=200, blank=True)
+    description_fr = models.CharField(
+        _("short description (French)"), max_length=200, blank=True, default="", db_default=""
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE

@@ -43,6 +43,8 @@ class Grammatical(models.Model):
         max_length=1,
         choices=Gender.choices,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("Le CIRC is masculine, la Région feminine. Blank: from the French name."),
     )
     number_fr = models.CharField(
@@ -50,6 +52,8 @@ class Grammatical(models.Model):
         max_length=1,
         choices=Number.choices,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("Plural names take les and aux (les Pays-Bas)."),
     )
     elision_fr = models.CharField(
@@ -57,6 +61,8 @@ class Grammatical(models.Model):
         max_length=3,
         choices=YesNo.choices,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("Yes: l’ and d’ before the name (l’Institut Weizmann)."),
     )
     article_fr = models.CharField(
@@ -64,6 +70,8 @@ class Grammatical(models.Model):
         max_length=3,
         choices=YesNo.choices,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("Yes: le, la, les before the name (le CIRC); no: none (Lyon, Oncocat)."),
     )
 
@@ -81,7 +89,9 @@ class Grammatical(models.Model):
         inferred = grammar.infer(
             self.french_name() if lang == "fr" else text, kind=self.kind_for_grammar()
         )
-        english = grammar.infer(text, kind=self.kind_for_grammar()).article_en
+        english = (
+            False if lang == "fr" else grammar.infer(text, kind=self.kind_for_grammar()).article_en
+        )
         return grammar.NounPhrase(
             text=text,
             gender=self.gender_fr or inferred.gender,
