@@ -126,7 +126,7 @@ def test_weizmann_agreement_has_three_parties_and_three_key_areas(exported):
     parties = {name for name, role in _roles(agreement) if role == "party"}
     assert parties == {
         "Auvergne-Rhône-Alpes Region",
-        "Weizmann Institute",
+        "Weizmann Institute of Science",
         "CLARA cancer cluster",
     }
     areas = [

@@ -47,52 +47,63 @@ def composed(title_en: str, lang: str) -> str:
 #: (activity title, language, the sentence as written by hand), from the demo network.
 DEMO = [
     (
-        "European Lymphoma Institute",
+        "CLARA in the European Lymphoma Institute",
         "en",
-        "The CLARA cancer cluster takes part in this international network.",
+        "The CLARA cancer cluster is a member of the European Lymphoma Institute (ELI).",
     ),
     (
-        "European Lymphoma Institute",
+        "CLARA in the European Lymphoma Institute",
         "fr",
-        "Le Cancéropôle Lyon Auvergne-Rhône-Alpes (CLARA) participe à ce réseau international.",
+        "Le Cancéropôle Lyon Auvergne-Rhône-Alpes (CLARA) est membre de l’Institut européen "
+        "du lymphome (ELI).",
+    ),
+    (
+        "CLARA in the World Sarcoma Network",
+        "fr",
+        "Le Cancéropôle Lyon Auvergne-Rhône-Alpes (CLARA) est membre du Réseau mondial du "
+        "sarcome (WSN).",
     ),
     (
         "Identifying biomarkers in lung cancer, with Milan",
         "en",
-        "This collaborative project is coordinated by Pr. C. Brambilla in Grenoble and supported "
-        "by the French National Cancer Institute (INCa), with the CLARA cancer cluster and the "
-        "Cancer research cluster in Milan.",
+        "This collaborative project is coordinated by Pr. C. Brambilla in Grenoble and "
+        "supported by the French National Cancer Institute (INCa), with the CLARA cancer "
+        "cluster and the Cancer research cluster in Milan.",
     ),
     (
         "Identifying biomarkers in lung cancer, with Milan",
         "fr",
-        "Ce projet collaboratif est coordonné par le Pr C. Brambilla à Grenoble et soutenu par "
-        "l’Institut national du cancer (INCa), avec le Cancéropôle Lyon Auvergne-Rhône-Alpes "
-        "(CLARA) et le Cluster de recherche sur le cancer de Milan.",
+        "Ce projet collaboratif est coordonné par le Pr C. Brambilla à Grenoble et soutenu "
+        "par l’Institut national du cancer (INCa), avec le Cancéropôle Lyon Auvergne-Rhône-"
+        "Alpes (CLARA) et le Cluster de recherche sur le cancer de Milan.",
     ),
     (
         "Nano2Life",
         "en",
-        "This flagship program is coordinated by Patrick Boisseau in Grenoble and supported by "
-        "the European Commission (EC).",
+        "This flagship program on nanobiotechnology, nanomedicine and nanotechnology is "
+        "coordinated by Patrick Boisseau in Grenoble and supported by the European Commission"
+        " (EC).",
     ),
     (
         "Nano2Life",
         "fr",
-        "Ce programme phare est coordonné par Patrick Boisseau à Grenoble et soutenu par la "
+        "Ce programme phare sur les nanobiotechnologies, la nanomédecine et les "
+        "nanotechnologies est coordonné par Patrick Boisseau à Grenoble et soutenu par la "
         "Commission européenne (CE).",
     ),
     (
         "European Cancer Observatory",
         "en",
-        "This observatory is coordinated by the International Agency for Research on Cancer "
-        "(IARC) and supported by the CLARA cancer cluster.",
+        "This observatory on cancer epidemiology and cancer registries is coordinated by the "
+        "International Agency for Research on Cancer (IARC) and supported by the CLARA cancer"
+        " cluster.",
     ),
     (
         "European Cancer Observatory",
         "fr",
-        "Cet observatoire est coordonné par le Centre international de recherche sur le cancer "
-        "(CIRC) et soutenu par le Cancéropôle Lyon Auvergne-Rhône-Alpes (CLARA).",
+        "Cet observatoire sur l’épidémiologie des cancers et les registres des cancers est "
+        "coordonné par le Centre international de recherche sur le cancer (CIRC) et soutenu "
+        "par le Cancéropôle Lyon Auvergne-Rhône-Alpes (CLARA).",
     ),
     (
         "Senegalese delegation",
@@ -104,40 +115,41 @@ DEMO = [
     (
         "Senegalese delegation",
         "fr",
-        "Une délégation venue du Sénégal a été accueillie par le Cancéropôle Lyon "
-        "Auvergne-Rhône-Alpes (CLARA) pour étudier l’organisation du système de santé français "
-        "et explorer des partenariats possibles dans le domaine du cancer.",
+        "Une délégation venue du Sénégal a été accueillie par le Cancéropôle Lyon Auvergne-"
+        "Rhône-Alpes (CLARA) pour étudier l’organisation du système de santé français et "
+        "explorer des partenariats possibles dans le domaine du cancer.",
     ),
     (
         "IARC and DKFZ teams together on virally induced cancers",
         "en",
-        "The International Agency for Research on Cancer (IARC) and the German Cancer Research "
-        "Center (DKFZ, the German reference in cancer research) are partners in this "
-        "collaborative project on infectiology. Teams of the two international research centres "
-        "come together in Lyon to speed up advances in the diagnosis, treatment and prevention "
-        "of virally induced cancers.",
+        "The International Agency for Research on Cancer (IARC) and the German Cancer "
+        "Research Center (DKFZ, the German reference in cancer research) are partners in this"
+        " collaborative project on cancer prevention and infectiology. Teams of the two "
+        "international research centres come together in Lyon to speed up advances in the "
+        "diagnosis, treatment and prevention of virally induced cancers.",
     ),
     (
         "IARC and DKFZ teams together on virally induced cancers",
         "fr",
         "Le Centre international de recherche sur le cancer (CIRC) et le Centre allemand de "
-        "recherche sur le cancer (DKFZ, la référence allemande de la recherche sur le cancer) "
-        "sont partenaires de ce projet collaboratif sur l’infectiologie. Les équipes des deux "
-        "centres internationaux de recherche se réunissent à Lyon pour accélérer les progrès du "
-        "diagnostic, du traitement et de la prévention des cancers viro-induits.",
+        "recherche sur le cancer (DKFZ, la référence allemande de la recherche sur le cancer)"
+        " sont partenaires de ce projet collaboratif sur l’infectiologie. Les équipes des "
+        "deux centres internationaux de recherche se réunissent à Lyon pour accélérer les "
+        "progrès du diagnostic, du traitement et de la prévention des cancers viro-induits.",
     ),
     (
         "International symposium on clinical applications of nanotechnology in cancer",
         "en",
-        "This symposium was jointly organized by the CLARA cancer cluster, the Grand Sud-Ouest "
-        "cancer cluster and the Institute for Bioengineering of Catalonia (IBEC).",
+        "This symposium on nanomedicine was jointly organized by the CLARA cancer cluster, "
+        "the Grand Sud-Ouest cancer cluster and the Institute for Bioengineering of Catalonia"
+        " (IBEC).",
     ),
     (
         "International symposium on clinical applications of nanotechnology in cancer",
         "fr",
-        "Ce symposium a été organisé conjointement par le Cancéropôle Lyon Auvergne-Rhône-Alpes "
-        "(CLARA), le Cancéropôle Grand Sud-Ouest et l’Institut de bioingénierie de Catalogne "
-        "(IBEC).",
+        "Ce symposium sur la nanomédecine a été organisé conjointement par le Cancéropôle "
+        "Lyon Auvergne-Rhône-Alpes (CLARA), le Cancéropôle Grand Sud-Ouest et l’Institut de "
+        "bioingénierie de Catalogne (IBEC).",
     ),
     (
         "CLARA Scientific Days",
@@ -153,35 +165,35 @@ DEMO = [
     (
         "Nanomedicine and oncology with Catalonia’s BioNanoMed and Oncocat clusters",
         "en",
-        # CLARA is named in full in the series' sentence, above it on the page
         "This meeting was organized by CLARA during the 7th CLARA Scientific Days, with "
         "BioNanoMed and Oncocat. The event aimed to foster discussions between researchers "
-        "and companies working in the fields of nanomedicine and oncology and to "
-        "develop projects at the European scale.",
+        "and companies working in the fields of nanomedicine and oncology and to develop "
+        "projects at the European scale.",
     ),
     (
         "Nanomedicine and oncology with Catalonia’s BioNanoMed and Oncocat clusters",
         "fr",
-        "Cette rencontre a été organisée par le CLARA pendant les 7es Journées scientifiques du "
-        "CLARA, avec BioNanoMed et Oncocat. "
-        "L’événement visait à favoriser les échanges entre chercheurs et entreprises de la "
-        "nanomédecine et de l’oncologie et à développer des projets à l’échelle européenne.",
+        "Cette rencontre a été organisée par le CLARA pendant les 7es Journées scientifiques "
+        "du CLARA, avec BioNanoMed et Oncocat. L’événement visait à favoriser les échanges "
+        "entre chercheurs et entreprises de la nanomédecine et de l’oncologie et à développer"
+        " des projets à l’échelle européenne.",
     ),
     (
         "Collaborative program between Auvergne-Rhône-Alpes and Shanghai",
         "en",
-        "This cooperation program has been coordinated by the CLARA cancer cluster since 2011. "
-        "It brings together academic teams in the Auvergne-Rhône-Alpes region and their "
-        "counterparts in Shanghai. It includes exchanges of PhD students, physicians, Master's "
-        "students and residents.",
+        "This cooperation program on cancer stem cells has been coordinated by the CLARA "
+        "cancer cluster since 2011. It brings together academic teams in the Auvergne-Rhône-"
+        "Alpes region and their counterparts in Shanghai. It includes exchanges of PhD "
+        "students, physicians, Master's students and residents.",
     ),
     (
         "Collaborative program between Auvergne-Rhône-Alpes and Shanghai",
         "fr",
-        "Ce programme de coopération est coordonné par le Cancéropôle Lyon Auvergne-Rhône-Alpes "
-        "(CLARA) depuis 2011. Il réunit des équipes académiques de la région "
-        "Auvergne-Rhône-Alpes et leurs homologues de Shanghai. Il comprend des échanges de "
-        "doctorants, de médecins, d’étudiants de master et d’internes.",
+        "Ce programme de coopération sur les cellules souches cancéreuses est coordonné par "
+        "le Cancéropôle Lyon Auvergne-Rhône-Alpes (CLARA) depuis 2011. Il réunit des équipes "
+        "académiques de la région Auvergne-Rhône-Alpes et leurs homologues de Shanghai. Il "
+        "comprend des échanges de doctorants, de médecins, d’étudiants de master et "
+        "d’internes.",
     ),
     (
         "Franco-Chinese seminars",
@@ -197,8 +209,8 @@ DEMO = [
         "Partnership agreement between the Lyon Cancer Research Center (CRCL) and the Shanghai "
         "Cancer Institute",
         "en",
-        "The Cancer Research Center of Lyon (CRCL) and the Shanghai Cancer Institute signed this "
-        "partnership agreement in 2013.",
+        "The Cancer Research Center of Lyon (CRCL) and the Shanghai Cancer Institute signed "
+        "this partnership agreement in 2013.",
     ),
     (
         "Partnership agreement between the Lyon Cancer Research Center (CRCL) and the Shanghai "
@@ -212,9 +224,10 @@ DEMO = [
         "and CLARA",
         "en",
         "The Auvergne-Rhône-Alpes Region, the Weizmann Institute of Science in Rehovot, "
-        "Israel, and the CLARA cancer cluster signed this partnership agreement, in three key "
-        "areas: development of joint scientific projects; joint scientific conferences, held "
-        "alternately in France and in Israel; and researcher, physician and student exchanges.",
+        "Israel, and the CLARA cancer cluster signed this partnership agreement, in three key"
+        " areas: development of joint scientific projects; joint scientific conferences, held"
+        " alternately in France and in Israel; and researcher, physician and student "
+        "exchanges.",
     ),
     (
         "Partnership agreement between the Auvergne-Rhône-Alpes Region, the Weizmann Institute "
@@ -486,7 +499,10 @@ def test_what_staff_write_wins_language_by_language(demo, client, text_of):
     assert "Visitors" in english
     french = text_of(client.get("/fr/relations-internationales/"))
     assert "A decade with Shanghai" not in french and "Visitors" not in french
-    assert "Ce programme de coopération est coordonné par le CLARA depuis 2011." in french
+    assert (
+        "Ce programme de coopération sur les cellules souches cancéreuses est coordonné par le "
+        "CLARA depuis 2011." in french
+    )
     assert "Délégations" in french
     assert ActivityWording.objects.get(activity=china).untranslated() == ["fr"]
 

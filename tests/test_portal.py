@@ -176,8 +176,9 @@ def test_json_version_of_the_page(client, demo):
     europe = next(s for s in document["sections"] if s["key"] == "europe")
     nano = next(e for e in europe["entries"] if e["title"] == "Nano2Life")
     assert nano["text"] == (
-        "This flagship program is coordinated by Patrick Boisseau in Grenoble and supported by "
-        "the European Commission (EC)."
+        "This flagship program on nanobiotechnology, nanomedicine and nanotechnology is "
+        "coordinated by Patrick Boisseau in Grenoble and supported by the European Commission "
+        "(EC)."
     )
     china = next(s for s in document["sections"] if s["key"] == "countries")["entries"][0]
     assert any(part["title"] == "Franco-Chinese seminars" for part in china["parts"])

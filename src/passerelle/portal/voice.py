@@ -248,7 +248,9 @@ class Voice:
     def _topics(self, activity: Activity, said: str) -> list[NounPhrase]:
         topics = [t for t in activity.topics.all() if is_public(t)]
         nps = [self.topic(t) for t in topics]
-        return [np for np in nps if plain(np.text) not in said]
+        # nor what the activity's own noun says: no "cooperation program on … cooperation"
+        noun = _words(plain(self.noun(activity).text))
+        return [np for np in nps if plain(np.text) not in said and not _words(np.text) & noun]
 
     def _places(self, activity: Activity, said: str) -> list[NounPhrase]:
         places = [p for p in activity.places.all() if is_public(p) and (p.name or p.region)]
@@ -309,6 +311,9 @@ class Voice:
             else:
                 role = "members" if plural else "a member"
             text = f"{self.subject(members)} {be} {role}"
+            hosts = [self.actor(p) for p in roles.get(Role.HOST, [])]
+            if hosts:  # the network the membership is of: "a member of the WSN"
+                text += f" {g.of_all(hosts)}" if lang == "fr" else f" of {self.names(hosts)}"
         elif participants or members:
             actors = participants or members
             plural = self.plural(actors)
@@ -563,3 +568,8 @@ class Voice:
                 )
                 left_out |= {(a.pk, role, pk) for pk in common for a in group}
         return mark_safe(" ".join(_sentence(s) for s in sentences)), frozenset(left_out)
+
+
+def _words(text: str) -> set[str]:
+    """The telling words of a phrase (six letters or more), to see two phrases repeat one."""
+    return {word for word in re.findall(r"\w+", text.casefold()) if len(word) >= 6}
