@@ -40,7 +40,7 @@ def page(browser, live_server, officer):
 def test_staff_find_and_read_the_milan_program(page, live_server, artifacts):
     page.goto(f"{live_server.url}/en/admin/activities/activity/")
     rows = page.locator("#result_list tbody tr")
-    assert rows.count() == 28
+    assert rows.count() == len(demo_document()["activities"])  # every one, on one page
     page.fill("input[name=q]", "Milan")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -66,7 +66,7 @@ def test_organization_list_at_phone_width_and_in_french(page, live_server, artif
     page.goto(f"{live_server.url}/fr/admin/registry/organization/")
     assert page.locator("html").get_attribute("lang") == "fr"
     body = page.content()
-    assert "Organisations" in body and "Weizmann Institute of Science" in body
+    assert "Organisations" in body and "Institut Weizmann" in body  # its French name
     page.screenshot(path=artifacts / "backoffice-organizations-fr.png", full_page=True)
 
 

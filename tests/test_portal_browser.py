@@ -54,7 +54,7 @@ def test_the_international_relations_page_in_both_languages(reader, live_server,
         page.get_by_role("link", name="Français").click()
     assert page.url.endswith("/fr/relations-internationales/")
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert "Coordonné par Pr C. Brambilla à Grenoble" in page.locator("main").inner_text()
+    assert "coordonné par le Pr C. Brambilla à Grenoble" in page.locator("main").inner_text()
     page.get_by_role("link", name="Haut de page").click()
     assert page.evaluate("window.scrollY") == 0
     page.set_viewport_size({"width": 390, "height": 844})
