@@ -250,7 +250,7 @@ ACTIVITY_TOPICS: dict[str, tuple[str, ...]] = {
 MEMBERSHIPS: dict[str, dict[str, str]] = {
     "eli": {
         "title_en": "CLARA in the European Lymphoma Institute",
-        "title_fr": "Le CLARA au sein de l'Institut européen du lymphome",
+        "title_fr": "Le CLARA au sein de l’Institut européen du lymphome",
     },
     "wsn": {
         "title_en": "CLARA in the World Sarcoma Network",
