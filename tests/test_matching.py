@@ -33,7 +33,8 @@ def test_experts_in_the_region_for_a_theme_come_with_their_reasons(demo):
 
 def test_partners_abroad_for_a_theme(demo):
     found = match("nanomedicine partners in Spain", user=ANONYMOUS, scope="ES")
-    assert set(names(found)[:2]) == {"BioNanoMed", "Oncocat"}
+    # IBEC, in Barcelona and co-organizer of the nanomedicine symposium, may rank among them
+    assert {"BioNanoMed", "Oncocat"} <= set(names(found)[:3]), names(found)
     assert all(s.country == "ES" for s in found.suggestions)
     abroad = match("dependence receptors colon cancer", user=ANONYMOUS, scope="abroad")
     assert names(abroad)[0] == "Cancer research cluster in Lausanne"
