@@ -18,7 +18,7 @@ import argparse
 import random
 
 from .common import HEADER, machine, row, setup_database, timed
-from .imports import DUMP, passerelle
+from .imports import load_scale
 
 
 def main() -> None:
@@ -44,11 +44,7 @@ def main() -> None:
     else:
         engine = setup_database("passerelle_bench_agreements")
         print(f"# {engine}; {machine()}")
-        seconds, _ = passerelle("import-ror", str(DUMP), "--no-progress")
-        print(f"{'import-ror (seconds)':<58} {seconds:10.1f}")
-        passerelle("load-demo")
-        seconds, _ = passerelle("generate", "--scale", args.scale, "--no-progress")
-        print(f"{f'generate --scale {args.scale} (seconds)':<58} {seconds:10.1f}")
+        load_scale(args.scale)
 
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group

@@ -49,6 +49,16 @@ def passerelle(*args: str) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
+def load_scale(scale: str) -> None:
+    """The realistic data set the page benchmarks read: the 51k ROR records, the demo
+    network and ``generate --scale``, each timed and printed."""
+    seconds, _ = passerelle("import-ror", str(DUMP), "--no-progress")
+    print(f"{'import-ror (seconds)':<58} {seconds:10.1f}")
+    passerelle("load-demo")
+    seconds, _ = passerelle("generate", "--scale", scale, "--no-progress")
+    print(f"{f'generate --scale {scale} (seconds)':<58} {seconds:10.1f}")
+
+
 def clear_imported() -> None:
     from django.db import connection
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from .common import HEADER, machine, row, setup_database, timed
-from .imports import DUMP, passerelle
+from .imports import load_scale, passerelle
 
 
 def main() -> None:
@@ -27,11 +27,7 @@ def main() -> None:
     engine = setup_database("passerelle_bench_portal")
     print(f"# {engine}; {machine()}")
 
-    seconds, _ = passerelle("import-ror", str(DUMP), "--no-progress")
-    print(f"{'import-ror (seconds)':<58} {seconds:10.1f}")
-    passerelle("load-demo")
-    seconds, _ = passerelle("generate", "--scale", args.scale, "--no-progress")
-    print(f"{f'generate --scale {args.scale} (seconds)':<58} {seconds:10.1f}")
+    load_scale(args.scale)
 
     from django.db.models import Count
     from django.test import Client
