@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "passerelle.access",
     "passerelle.api",
     "passerelle.search",
+    "passerelle.insights",
     "django_tasks",
     "passerelle.thirdparty.TasksConfig",  # django_tasks_db, named in our languages
     "ninja",
