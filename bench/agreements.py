@@ -17,50 +17,24 @@ from __future__ import annotations
 import argparse
 import random
 
-from .common import HEADER, machine, row, setup_database, timed
-from .imports import load_scale
+from .common import HEADER, row, timed
+from .imports import open_scale
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", default="medium")
-    parser.add_argument("--repeat", type=int, default=50)
-    parser.add_argument("--repeat-all", type=int, default=3)
-    parser.add_argument(
-        "--reuse",
-        default="",
-        help="the data directory of a previous run (SQLite): time again, generate nothing",
-    )
-    args = parser.parse_args()
-    if args.reuse:
-        import os
-
-        os.environ["PASSERELLE_DATA_DIR"] = args.reuse
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "passerelle.settings")
-        import django
-
-        django.setup()
-        print(f"# sqlite3 (reused {args.reuse}); {machine()}")
-    else:
-        engine = setup_database("passerelle_bench_agreements")
-        print(f"# {engine}; {machine()}")
-        load_scale(args.scale)
-
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from passerelle.access.roles import ensure_roles
-    from passerelle.activities.commitments import EVERY_RECORD, check, check_all
+def plant_commitments() -> int:
+    """Three commitments for each agreement of the generated network that has none: yearly
+    joint events alternating between its parties' countries, five exchanges a year, two
+    active joint projects. Returns how many commitments the agreements now have."""
     from passerelle.activities.models import Activity, Commitment, Participation
 
-    agreements = list(Activity.objects.filter(kind="agreement").order_by("pk"))
+    agreements = Activity.objects.filter(kind="agreement", commitments__isnull=True)
     countries: dict[int, list[str]] = {}
     for activity, country in Participation.objects.filter(
-        activity__kind="agreement", role="party", organization__place__isnull=False
+        activity__in=agreements, role="party", organization__place__isnull=False
     ).values_list("activity_id", "organization__place__country"):
         countries.setdefault(activity, []).append(country)
     commitments = []
-    for agreement in agreements:
+    for agreement in agreements.order_by("pk"):
         pair = sorted(set(countries.get(agreement.pk, [])))[:2]
         commitments += [
             Commitment(
@@ -86,14 +60,38 @@ def main() -> None:
                 position=2,
             ),
         ]
-    if not args.reuse:
-        Commitment.objects.bulk_create(commitments, batch_size=2000)
+    Commitment.objects.bulk_create(commitments, batch_size=2000)
+    return Commitment.objects.filter(agreement__kind="agreement").count()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="medium")
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--repeat-all", type=int, default=3)
+    parser.add_argument(
+        "--reuse",
+        default="",
+        help="the data directory of a previous run (SQLite): time again, generate nothing",
+    )
+    args = parser.parse_args()
+    open_scale(args.reuse, "passerelle_bench_agreements", args.scale)
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from passerelle.access.roles import ensure_roles
+    from passerelle.activities.commitments import EVERY_RECORD, check, check_all
+    from passerelle.activities.models import Activity, Participation
+
+    agreements = list(Activity.objects.filter(kind="agreement").order_by("pk"))
+    commitments = plant_commitments()
     ensure_roles()
     editor = get_user_model().objects.get_or_create(username="bench-editor", is_staff=True)[0]
     editor.groups.add(Group.objects.get(name="editor"))
     print(
         f"# {Activity.objects.count():,} activities, {len(agreements):,} agreements, "
-        f"{len(commitments):,} commitments, {Participation.objects.count():,} participations"
+        f"{commitments:,} commitments, {Participation.objects.count():,} participations"
     )
     print(HEADER)
     rng = random.Random(1)

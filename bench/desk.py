@@ -2,20 +2,21 @@
 
 Run: ``.venv/bin/python -m bench.desk [--repeat N] [--scale medium]`` (SQLite), or with
 ``DATABASE_URL=postgres://...``. A throw-away database gets the 51k ROR organizations,
-the demo network and a generated set; then 200 drafts and 200 import conflicts are added
-for the desk to list. Server time through Django's handler, in milliseconds, beside a
-page that reads no data; the reminder run (locmem mail) in seconds. Targets: the desk
-page p95 < 200 ms, the reminder run < 10 s.
+the demo network and a generated set; then 200 drafts, 200 import conflicts and three
+commitments for each agreement (``bench.agreements``) are added for the desk to list.
+Server time through Django's handler, in milliseconds, beside a page that reads no data;
+the reminder run (locmem mail) in seconds. Targets: the desk page p95 < 200 ms, the
+reminder run < 10 s.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import time
 
-from .common import HEADER, machine, row, setup_database, timed
-from .imports import load_scale
+from .agreements import plant_commitments
+from .common import HEADER, row, timed
+from .imports import open_scale
 
 
 def _plant(users: dict, organizations: list) -> None:
@@ -49,18 +50,7 @@ def main() -> None:
         help="the data directory of an earlier SQLite run: time again, without loading",
     )
     args = parser.parse_args()
-    if args.reuse:
-        os.environ["PASSERELLE_DATA_DIR"] = args.reuse
-        os.environ.pop("DATABASE_URL", None)
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "passerelle.settings")
-        import django
-
-        django.setup()
-        print(f"# sqlite3 (reused {args.reuse}); {machine()}")
-    else:
-        engine = setup_database("passerelle_bench_desk")
-        print(f"# {engine}; {machine()}")
-        load_scale(args.scale)
+    open_scale(args.reuse, "passerelle_bench_desk", args.scale)
 
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -91,6 +81,7 @@ def main() -> None:
     organizations = list(Organization.objects.order_by("pk")[:200])
     if not ImportConflict.objects.exists():
         _plant(users, organizations)
+    plant_commitments()
     editor = users["editor"]
     sections = gather(editor, timezone.localdate())
     print("# the editor's desk: " + ", ".join(f"{s.source.name} {s.count}" for s in sections))

@@ -59,6 +59,30 @@ def load_scale(scale: str) -> None:
     print(f"{f'generate --scale {scale} (seconds)':<58} {seconds:10.1f}")
 
 
+def open_scale(reuse: str, name: str, scale: str) -> str:
+    """The database a page benchmark reads, and its line for the output's header: the data
+    directory of an earlier SQLite run (``--reuse``: nothing loaded), or a fresh database
+    ``name`` filled by :func:`load_scale`."""
+    if not reuse:
+        engine = setup_database(name)
+        header = f"# {engine}; {machine()}"
+        print(header, flush=True)
+        load_scale(scale)
+        return header
+    os.environ["PASSERELLE_DATA_DIR"] = reuse
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "passerelle.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # a copy made before the latest migrations
+    header = f"# sqlite3 (reused {reuse}); {machine()}"
+    print(header)
+    return header
+
+
 def clear_imported() -> None:
     from django.db import connection
 

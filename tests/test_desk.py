@@ -12,7 +12,7 @@ from django.utils import timezone
 from passerelle.activities.admin import KIND_INLINES, ActivityAdmin, CommitmentInline
 from passerelle.activities.desk_sources import expiry_threshold
 from passerelle.activities.models import Activity
-from passerelle.core import desk
+from passerelle.core import changes, desk
 from passerelle.core.desk import Attention, register_source
 from passerelle.ingest.models import ImportConflict
 from passerelle.registry.models import Organization
@@ -85,6 +85,36 @@ def test_a_failing_source_does_not_take_the_desk_down(client, users, saved_sourc
     response = _login(client, users["editor"]).get(reverse("admin:index"))
     assert response.status_code == 200
     assert "could not be drawn up" in response.content.decode()
+
+
+def test_a_cached_source_is_asked_again_only_when_records_or_rights_change(
+    client, users, saved_sources
+):
+    asked = []
+
+    def pacts(user, today):
+        asked.append(user.username)
+        readable = Activity.objects.restrict(user, "view").filter(kind="agreement")
+        for pact in readable:
+            yield Attention("pacts", f"pact:{pact.pk}", pact.title_en, "/en/admin/")
+
+    register_source("pacts", "Pacts to watch", pacts, order=1, cached=True)
+    agreement("Open pact", 10)
+    editor, viewer = users["editor"], users["viewer"]
+    assert [i.label for i in desk.gather(editor)[0].items] == ["Open pact"]
+    desk.gather(editor)
+    assert asked == ["door-editor"]  # the second desk is the first's
+    desk.gather(viewer)
+    assert asked == ["door-editor", "door-viewer"]  # another reader: asked for them
+    agreement("Secret pact", 10, visibility="confidential", owner=users["keeper"])
+    assert [i.label for i in desk.gather(editor)[0].items] == ["Open pact"]  # a record changed
+    assert asked.count("door-editor") == 2
+    users["keeper"] = type(editor).objects.get(pk=users["keeper"].pk)
+    assert {i.label for i in desk.gather(users["keeper"])[0].items} == {"Open pact", "Secret pact"}
+    editor.groups.clear()  # rights changed, no record did: not the editor's old list
+    editor = type(editor).objects.get(pk=editor.pk)
+    desk.gather(editor)
+    assert asked.count("door-editor") == 3
 
 
 def test_an_unknown_source_is_a_clear_404(client, users):
@@ -198,14 +228,19 @@ def test_the_desk_costs_the_same_queries_however_much_there_is(client, demo, gro
     Organization.objects.create(name="First draft", kind="university", draft=True)
     index, whole = reverse("admin:index"), reverse("admin:desk")
     _queries(client, index)  # a first page fills caches (content types, the session)
-    before = (_queries(client, index), _queries(client, whole))
+
+    def computed(url):  # a cached source computed afresh, as after any edit
+        changes.records_changed()
+        return _queries(client, url)
+
+    before = (computed(index), computed(whole))
     grow_network(30)
     for n in range(30):
         agreement(f"Pact {n}", n * 5)
         Organization.objects.create(name=f"Draft {n}", kind="university", draft=True)
         org = Organization.objects.create(name=f"Conflicted {n}", kind="university")
         ImportConflict.objects.create(organization=org, field="name", ours="a", theirs="b")
-    after = (_queries(client, index), _queries(client, whole))
+    after = (computed(index), computed(whole))
     assert after[0] <= before[0] and after[1] <= before[1], (before, after)
     # 29 and 28 on SQLite today: the sources' (agreements 1, the commitment checker's,
     # follow-ups, rotations, drafts 6, conflicts 1) and the page's own (session, user,

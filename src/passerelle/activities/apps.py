@@ -17,7 +17,9 @@ class ActivitiesConfig(AppConfig):
 
         changes.watch(self.label)  # cached pages and counts are made of these records
         desk.register_source("agreements", _("Agreements ending"), agreement_items, order=10)
-        desk.register_source("commitments", _("Commitments"), commitment_items, order=20)
+        desk.register_source(
+            "commitments", _("Commitments"), commitment_items, order=20, cached=True
+        )
         desk.register_source("follow_ups", _("Follow-up actions"), due_follow_ups, order=30)
         desk.register_source(
             "series_rotation", _("Editions off their series' rotation"), rotation_items, order=80

@@ -20,11 +20,14 @@ from __future__ import annotations
 import datetime
 import functools
 import itertools
+import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -80,13 +83,44 @@ class Places:
         return " / ".join(str(Country(code)) for code in self.codes)
 
 
-def both(message: str, **values) -> dict[str, str]:
+class Words(MutableMapping):
+    """A sentence in English and French (``words["fr"]``), written in a language the first
+    time it is read there: checking every agreement judges tens of thousands of commitments
+    whose reasons few callers show, and translating each twice was a fifth of the time."""
+
+    __slots__ = ("_message", "_values", "_written")
+
+    def __init__(self, message: str, values: dict, written: dict | None = None):
+        self._message, self._values, self._written = message, values, dict(written or {})
+
+    def __getitem__(self, language: str) -> str:
+        if language not in self._written:
+            if language not in LANGUAGES:
+                raise KeyError(language)
+            with translation.override(language):
+                values = {k: str(v) for k, v in self._values.items()}
+                self._written[language] = _(self._message) % values
+        return self._written[language]
+
+    def __setitem__(self, language: str, sentence: str) -> None:
+        self._written[language] = sentence
+
+    def __delitem__(self, language: str) -> None:
+        raise TypeError("a sentence is written in every language")
+
+    def __iter__(self):
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
+    def copy(self) -> Words:
+        return Words(self._message, self._values, self._written)
+
+
+def both(message: str, **values) -> Words:
     """``message`` in English and French, its values shown in each language."""
-    words = {}
-    for language in LANGUAGES:
-        with translation.override(language):
-            words[language] = _(message) % {k: str(v) for k, v in values.items()}
-    return words
+    return Words(message, values)
 
 
 @functools.lru_cache(maxsize=4096)  # a network's dates are few and repeat
@@ -99,12 +133,12 @@ def _last(text: str) -> datetime.date | None:
     return PartialDate.parse(text).last_day if text else None
 
 
-@dataclass
+@dataclass(slots=True)
 class Observed:
     """An activity that fulfils (or may fulfil) a commitment, with its sources."""
 
     activity_id: int
-    uid: str
+    raw_uid: object  # as the database gave it: made a UUID only for those shown
     title_en: str
     title_fr: str
     date: str
@@ -114,6 +148,10 @@ class Observed:
     people: int | None = None
     person_months: float | None = None
     sources: list[dict] = field(default_factory=list)
+
+    @property
+    def uid(self) -> str:
+        return str(uuid.UUID(str(self.raw_uid)))
 
     def as_json(self) -> dict:
         return {
@@ -137,13 +175,13 @@ class Check:
     agreement: Activity
     commitment: Commitment
     status: str
-    reason: dict[str, str]
+    reason: MutableMapping[str, str]
     observed: list[Observed]
     next_by: str | None = None
     next_country: str | None = None
-    next_text: dict[str, str] = field(default_factory=dict)
-    progress: dict[str, str] = field(default_factory=dict)
-    note: dict[str, str] = field(default_factory=dict)
+    next_text: MutableMapping[str, str] = field(default_factory=dict)
+    progress: MutableMapping[str, str] = field(default_factory=dict)
+    note: MutableMapping[str, str] = field(default_factory=dict)
 
     @property
     def suggested(self) -> list[Observed]:
@@ -166,9 +204,9 @@ class Check:
                 "text_fr": c.text_fr or c.text_en,
             },
             "status": self.status,
-            "reason": self.reason,
-            "progress": self.progress or None,
-            "note": self.note or None,
+            "reason": dict(self.reason),
+            "progress": dict(self.progress) or None,
+            "note": dict(self.note) or None,
             "observed": [o.as_json() for o in self.observed],
             "next_due": {
                 "by": self.next_by,
@@ -197,6 +235,7 @@ class Facts:
     sending: dict[int, set[int]]
     receiving: dict[int, set[int]]
     sources: dict[int, list[dict]]
+    terms: dict[int, Term] = field(default_factory=dict)  # filled as agreements are judged
 
 
 #: Passed as the user by the command line, which reads every record as an administrator.
@@ -225,6 +264,8 @@ def gather(user, agreements: list[Activity]) -> Facts:
     commitments: dict[int, list[Commitment]] = defaultdict(list)
     for c in readable(Commitment, user).filter(agreement_id__in=ids):
         commitments[c.agreement_id].append(c)
+    # an agreement with no commitment the user reads has nothing to observe
+    ids = [pk for pk in ids if pk in commitments]
     parties: dict[int, set[int]] = defaultdict(set)
     in_region: set[int] = set()
     party_rows = (
@@ -295,8 +336,8 @@ def _shared(user, ids: list[int], parties: dict[int, set[int]]) -> dict[int, set
         return shared
     all_parties = set().union(*parties.values()) if parties else set()
     by_org: dict[int, set[int]] = defaultdict(set)
-    for org, activity in rows.filter(organization_id__in=all_parties).values_list(
-        "organization_id", "activity_id"
+    for org, activity in _cursor_rows(
+        rows.filter(organization_id__in=all_parties).values_list("organization_id", "activity_id")
     ):
         by_org[org].add(activity)
     for agreement_id, orgs in parties.items():
@@ -312,21 +353,26 @@ def _shared(user, ids: list[int], parties: dict[int, set[int]]) -> dict[int, set
 def _read_activities(
     user, activities_read, wanted, commitments, parties, in_region, links, candidates
 ):
-    status_field = hasattr(Activity, "exchange_status")
     columns = ["pk", "uid", "kind", "category", "title_en", "title_fr", "start", "end"]
-    columns += ["exchange_category", "headcount", *(["exchange_status"] if status_field else [])]
-    activities = {
-        row["pk"]: row for row in activities_read.filter(pk__in=wanted).values(*columns).order_by()
-    }
-    found = list(activities)
+    columns += ["exchange_category", "headcount", "exchange_status"]
+    activities = {}
+    for values in _cursor_rows(
+        _within(activities_read, "pk", wanted).values_list(*columns).order_by()
+    ):
+        if values[0] in wanted:
+            row = dict(zip(columns, values, strict=True))
+            row["begun"] = _first(row["start"])
+            activities[values[0]] = row
+    found = set(activities)
     countries_of: dict[int, list[str]] = defaultdict(list)
-    for activity, country in (
-        Activity.places.through.objects.filter(activity_id__in=found)
+    for activity, country in _cursor_rows(
+        _within(Activity.places.through.objects.all(), "activity_id", found)
         .filter(readable_at(_place_model(), user, "place__"))
         .values_list("activity_id", "place__country")
         .order_by("activity_id", "place__country")
     ):
-        countries_of[activity].append(country)
+        if activity in found:
+            countries_of[activity].append(country)
     exchanges = [pk for pk, row in activities.items() if row["kind"] == Kind.EXCHANGE]
     people = dict(
         readable(Participation, user)
@@ -344,18 +390,46 @@ def _read_activities(
     ):
         (sending if role == Role.SENDING else receiving)[activity].add(org)
     sources: dict[int, list[dict]] = defaultdict(list)
-    citations = (
-        readable(Citation, user)
-        .filter(content_type=ContentType.objects.get_for_model(Activity), object_id__in=found)
-        .values_list("object_id", "source__title", "source__url", "quotation")
-        .order_by("object_id", "pk")
+    citations = _within(
+        readable(Citation, user).filter(content_type=ContentType.objects.get_for_model(Activity)),
+        "object_id",
+        found,
     )
-    for activity, title, url, quotation in citations:
-        sources[activity].append({"source": title, "url": url or None, "quotation": quotation})
+    for activity, title, url, quotation in _cursor_rows(
+        citations.values_list("object_id", "source__title", "source__url", "quotation").order_by(
+            "object_id", "pk"
+        )
+    ):
+        if activity in found:
+            sources[activity].append({"source": title, "url": url or None, "quotation": quotation})
     return Facts(
         commitments, parties, in_region, links, candidates, activities, countries_of,
         people, sending, receiving, sources,
     )  # fmt: skip
+
+
+def _cursor_rows(queryset) -> list[tuple]:
+    """The rows of a ``values_list`` queryset (its rule and all) straight from the cursor:
+    for the hundreds of thousands of rows a check of every agreement reads, Django's row
+    iteration costs more than the query. Only for columns that need no conversion."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # an empty ``IN``: Django knows there is no row
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _within(queryset, field: str, ids: set[int]):
+    """``queryset`` narrowed to ``ids``, or, for many ids, not narrowed at all (the caller
+    keeps what it asked for): an ``IN`` of a hundred thousand ids costs more to send and
+    plan than reading the whole of a table's relevant rows."""
+    return queryset.filter(**{f"{field}__in": ids}) if len(ids) <= MANY else queryset
+
+
+#: Above this many ids, a read is not narrowed by an ``IN`` list (see ``_within``).
+MANY = 5000
 
 
 def _place_model():
@@ -406,25 +480,64 @@ def observed_for(agreement: Activity, commitment: Commitment, facts: Facts) -> l
             rejected.add(activity)
         else:
             linked.add(activity)
-    start, end = _first(agreement.start), _last(agreement.end)
-    suggested = linked | facts.candidates.get(agreement.pk, set())
     wanted = {country.code for country in commitment.alternate_countries}
     observed = []
-    for activity in (confirmed | suggested) - rejected:
-        row = facts.activities.get(activity)
-        if row is None or row["kind"] not in kinds:
-            continue
-        if row.get("exchange_status") == "cancelled":
-            continue
-        if activity not in confirmed:
-            begun = _first(row["start"])
-            if begun is not None and ((start and begun < start) or (end and begun > end)):
-                continue
-        if not _fits(commitment, row, facts):
-            continue
-        observed.append(_observed(commitment, row, facts, activity in confirmed, wanted))
+
+    def consider(row: dict, is_confirmed: bool) -> None:
+        if row["kind"] in kinds and _fits(commitment, row, facts):
+            observed.append(_observed(commitment, row, facts, is_confirmed, wanted))
+
+    for activity in confirmed - rejected:
+        row = facts.activities[activity]
+        if row["exchange_status"] != "cancelled":
+            consider(row, True)
+    term = _within_term(agreement, facts)
+    for activity in linked - confirmed - rejected:
+        row = facts.activities[activity]
+        if term.admits(row):
+            consider(row, False)
+    for kind in kinds:
+        for row in term.candidates.get(kind, ()):
+            if row["pk"] not in confirmed and row["pk"] not in rejected and row["pk"] not in linked:
+                consider(row, False)
     observed.sort(key=lambda o: (o.date or "9999", o.activity_id))
     return observed
+
+
+@dataclass
+class Term:
+    """An agreement's term, and the rule's candidates that began within it, by kind: worked
+    out once per agreement and shared by its commitments (a hub's agreement has thousands)."""
+
+    start: datetime.date | None
+    end: datetime.date | None
+    candidates: dict[str, list[dict]] = field(default_factory=dict)
+
+    def admits(self, row: dict) -> bool:
+        """Not cancelled, and begun within the term where its start is known."""
+        if row["exchange_status"] == "cancelled":
+            return False
+        begun = row["begun"]
+        return begun is None or not (
+            (self.start and begun < self.start) or (self.end and begun > self.end)
+        )
+
+
+def _within_term(agreement: Activity, facts: Facts) -> Term:
+    term = facts.terms.get(agreement.pk)
+    if term is None:
+        term = Term(_first(agreement.start), _last(agreement.end))
+        start, end, rows, by_kind = term.start, term.end, facts.activities, term.candidates
+        for activity in facts.candidates.get(agreement.pk, ()):  # Term.admits, inlined: a
+            row = rows.get(activity)  # hub's agreements have hundreds of thousands in all
+            if row is None or row["exchange_status"] == "cancelled":
+                continue
+            begun = row["begun"]
+            if begun is not None and ((start and begun < start) or (end and begun > end)):
+                continue
+            by_kind.setdefault(row["kind"], []).append(row)
+        facts.terms[agreement.pk] = term
+    return term
 
 
 def _fits(commitment: Commitment, row: dict, facts: Facts) -> bool:
@@ -450,7 +563,7 @@ def _observed(commitment, row, facts, confirmed, wanted: set[str]) -> Observed:
         if people and begun and ended and len(row["start"]) == 10:  # known to the day
             person_months = round(people * ((ended - begun).days + 1) / 30.44, 1)
     return Observed(
-        row["pk"], str(row["uid"]), row["title_en"], row["title_fr"], row["start"], row["end"],
+        row["pk"], row["uid"], row["title_en"], row["title_fr"], row["start"], row["end"],
         country, confirmed, people, person_months, facts.sources.get(row["pk"], []),
     )  # fmt: skip
 
@@ -583,7 +696,7 @@ def _counted(result: Check, total_so_far: float, today, *, what: str, this_year=
             "%(done)s of %(count)s %(what)s this year.", done=_n(current), count=c.count, what=label
         )
         result.status = "on_track" if current >= c.count else "due"
-        result.reason = dict(result.progress)
+        result.reason = result.progress.copy()
         result.next_by = str(today.year)
         result.next_text = both(
             "%(left)s more %(what)s by the end of %(year)s.",
@@ -598,7 +711,7 @@ def _counted(result: Check, total_so_far: float, today, *, what: str, this_year=
         count=c.count,
         what=label,
     )
-    result.reason = dict(result.progress)
+    result.reason = result.progress.copy()
     if total_so_far >= c.count:
         result.status = "met"
         return
@@ -671,7 +784,7 @@ def _projects(result: Check, today) -> None:
     result.progress = both(
         "%(done)s of %(count)s active joint projects.", done=len(active), count=c.count
     )
-    result.reason = dict(result.progress)
+    result.reason = result.progress.copy()
     result.status = "on_track" if len(active) >= c.count else "due"
     if result.status == "due":
         result.next_text = both(

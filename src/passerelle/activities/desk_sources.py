@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Iterator
 
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from passerelle.core.desk import Attention
@@ -27,7 +28,8 @@ def _url(agreement) -> str:
 
 
 def commitment_items(user, today: datetime.date) -> Iterator[Attention]:
-    """Commitments due, late or broken, and fulfilments the rule suggests, to confirm."""
+    """Commitments due, late or broken, and those with fulfilments the rule suggests, to
+    confirm or reject on the agreement's page."""
     for result in check_all(user, today=today):
         a, c = result.agreement, result.commitment
         if result.status in SEVERITY:
@@ -42,12 +44,26 @@ def commitment_items(user, today: datetime.date) -> Iterator[Attention]:
                 owner_id=a.owner_id,
                 threshold=result.status,
             )
-        for observed in result.suggested:
+        suggested = result.suggested
+        if suggested:  # one item per commitment: a hub's agreement may have hundreds
             yield Attention(
                 source="commitments",
-                key=f"commitment:{c.pk}:suggested:{observed.activity_id}",
-                label=_("Does «%(activity)s» fulfil «%(commitment)s»? Confirm or reject.")
-                % {"activity": observed.title_en, "commitment": c},
+                key=f"commitment:{c.pk}:suggested",
+                label=ngettext(
+                    "%(agreement)s — %(commitment)s: %(count)d activity found by the rule "
+                    "awaits confirmation (%(first)s).",
+                    "%(agreement)s — %(commitment)s: %(count)d activities found by the rule "
+                    "await confirmation (first: %(first)s).",
+                    len(suggested),
+                )
+                % {
+                    "agreement": a,
+                    "commitment": c,
+                    "count": len(suggested),
+                    "first": suggested[0].title_fr
+                    if get_language() == "fr" and suggested[0].title_fr
+                    else suggested[0].title_en,
+                },
                 url=_url(a),
                 owner_id=a.owner_id,
                 threshold="suggested",

@@ -12,14 +12,17 @@ records' own ``restrict(user, "view")``.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from .changes import content_version
 from .users import AnyUser
 
 logger = logging.getLogger(__name__)
@@ -59,21 +62,28 @@ Source = Callable[[AnyUser, datetime.date], Iterable[Attention]]
 @dataclass(frozen=True)
 class DeskSource:
     """A registered source: its name, its heading on the desk (lazy, translated) and the
-    function that lists its items for a user on a day."""
+    function that lists its items for a user on a day.
+
+    A ``cached`` source's items are kept until the records change (``core.changes``): say
+    so only of a source that reads nothing but the watched apps' records and its user's
+    rights (the commitment checker, which reads every agreement's activities, is one)."""
 
     name: str
     heading: object
     items: Source
     order: int = 100
+    cached: bool = False
 
 
 _sources: dict[str, DeskSource] = {}
 
 
-def register_source(name: str, heading: object, items: Source, *, order: int = 100) -> None:
+def register_source(
+    name: str, heading: object, items: Source, *, order: int = 100, cached: bool = False
+) -> None:
     """Put a source on the desk. Registering a name again replaces it (an app's
     ``ready()`` may run twice in tests)."""
-    _sources[name] = DeskSource(name, heading, items, order)
+    _sources[name] = DeskSource(name, heading, items, order, cached)
 
 
 def unregister_source(name: str) -> None:
@@ -119,13 +129,41 @@ def gather(user: AnyUser, today: datetime.date | None = None) -> list[DeskSectio
     sections = []
     for source in desk_sources():
         try:
-            items = sorted(source.items(user, today), key=_sort_key)
+            items = _items(source, user, today)
         except Exception:
             logger.exception("desk source %s failed", source.name)
             sections.append(DeskSection(source, [], failed=True))
             continue
         sections.append(DeskSection(source, items))
     return sections
+
+
+def _items(source: DeskSource, user: AnyUser, today: datetime.date) -> list[Attention]:
+    if not source.cached:
+        return sorted(source.items(user, today), key=_sort_key)
+    key = ":".join(
+        ("desk", source.name, _reader_key(user), get_language() or "", today.isoformat(),
+         content_version())
+    )  # fmt: skip
+    items = cache.get(key)
+    if items is None:
+        items = sorted(source.items(user, today), key=_sort_key)
+        cache.set(key, items, timeout=CACHE_SECONDS)
+    return items
+
+
+#: How long a cached source's items are kept at most when no record changes.
+CACHE_SECONDS = 3600
+
+
+def _reader_key(user: AnyUser) -> str:
+    """What decides what ``user`` reads besides the records' own readers (which are
+    records, and renew the change clock): who they are, and their rights."""
+    if not getattr(user, "is_authenticated", False):
+        return "public"
+    rights = ",".join(sorted(user.get_all_permissions()))
+    digest = hashlib.blake2b(rights.encode(), digest_size=8).hexdigest()
+    return f"{user.pk}-{int(user.is_active)}{int(user.is_staff)}{int(user.is_superuser)}-{digest}"
 
 
 def days_word(days: int) -> str:
