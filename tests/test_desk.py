@@ -117,6 +117,34 @@ def test_a_cached_source_is_asked_again_only_when_records_or_rights_change(
     assert asked.count("door-editor") == 3
 
 
+def test_after_an_edit_a_cached_source_shows_its_last_list_while_a_task_renews_it(
+    client, users, saved_sources, monkeypatch
+):
+    asked, queued = [], []
+
+    def pacts(user, today):
+        asked.append(user.username)
+        titles = Activity.objects.restrict(user, "view").filter(kind="agreement")
+        return [Attention("pacts", f"pact:{p.pk}", f"Watch {p.title_en}", "/") for p in titles]
+
+    register_source("pacts", "Pacts to watch", pacts, order=1, cached=True)
+    agreement("Open pact", 10)
+    _login(client, users["editor"]).get(reverse("admin:index"))  # the first desk waits
+    worker = type("Queue", (), {"enqueue": staticmethod(lambda *task: queued.append(task))})
+    monkeypatch.setattr(desk, "draw_up_desk_source", worker)
+    agreement("Second pact", 10)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Watch Second pact" not in page and "the list is being brought up to date" in page
+    client.get(reverse("admin:index"))
+    mine = [task for task in queued if task[0] == "pacts"]
+    assert asked == ["door-editor"] and len(mine) == 1  # asked once per version
+    monkeypatch.undo()
+    for task in queued:  # the worker's turn
+        desk.draw_up_desk_source.call(*task)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Watch Second pact" in page and "being brought up to date" not in page
+
+
 def test_an_unknown_source_is_a_clear_404(client, users):
     response = _login(client, users["viewer"]).get(reverse("admin:desk") + "?source=nope")
     assert response.status_code == 404

@@ -17,10 +17,12 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from .changes import content_version
 from .users import AnyUser
@@ -111,6 +113,8 @@ class DeskSection:
     source: DeskSource
     items: list[Attention]
     failed: bool = False
+    #: For a cached source shown from an earlier version of the records: when it was drawn up.
+    as_of: datetime.datetime | None = None
 
     @property
     def count(self) -> int:
@@ -129,31 +133,68 @@ def gather(user: AnyUser, today: datetime.date | None = None) -> list[DeskSectio
     sections = []
     for source in desk_sources():
         try:
-            items = _items(source, user, today)
+            items, as_of = _items(source, user, today)
         except Exception:
             logger.exception("desk source %s failed", source.name)
             sections.append(DeskSection(source, [], failed=True))
             continue
-        sections.append(DeskSection(source, items))
+        sections.append(DeskSection(source, items, as_of=as_of))
     return sections
 
 
-def _items(source: DeskSource, user: AnyUser, today: datetime.date) -> list[Attention]:
+def _items(
+    source: DeskSource, user: AnyUser, today: datetime.date
+) -> tuple[list[Attention], datetime.datetime | None]:
+    """A source's items, and for a cached source shown from an earlier version of the
+    records, the time they were drawn up (None when they are current).
+
+    A cached source is drawn up once per records' version: after an edit, the desk shows
+    the last list with its time at once, and a task draws up the new one (checking every
+    agreement of a large network takes seconds, and staff edit all day). Only a reader's
+    very first desk waits for it."""
     if not source.cached:
-        return sorted(source.items(user, today), key=_sort_key)
-    key = ":".join(
-        ("desk", source.name, _reader_key(user), get_language() or "", today.isoformat(),
-         content_version())
-    )  # fmt: skip
-    items = cache.get(key)
-    if items is None:
-        items = sorted(source.items(user, today), key=_sort_key)
-        cache.set(key, items, timeout=CACHE_SECONDS)
+        return sorted(source.items(user, today), key=_sort_key), None
+    key = _cache_key(source.name, user, today)
+    version = content_version()
+    kept = cache.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[2], None
+    if kept is not None and getattr(user, "pk", None) is not None:
+        if cache.add(f"{key}:asked:{version}", True, timeout=CACHE_SECONDS):
+            draw_up_desk_source.enqueue(source.name, user.pk, get_language(), today.isoformat())
+        kept = cache.get(key, kept)  # an immediate task may have drawn it up already
+        return kept[2], (None if kept[0] == version else kept[1])
+    return draw_up(source, user, today), None
+
+
+def draw_up(source: DeskSource, user: AnyUser, today: datetime.date) -> list[Attention]:
+    """Ask a cached source for its items and keep them under the records' version read
+    before asking (a change meanwhile makes them stale, not wrong)."""
+    version = content_version()
+    items = sorted(source.items(user, today), key=_sort_key)
+    key = _cache_key(source.name, user, today)
+    cache.set(key, (version, timezone.now(), items), timeout=CACHE_SECONDS)
     return items
 
 
-#: How long a cached source's items are kept at most when no record changes.
-CACHE_SECONDS = 3600
+@task()
+def draw_up_desk_source(name: str, user_pk: int, language: str, today: str) -> int:
+    """Draw up a cached source's items for one reader after the records changed, on the
+    task queue (settings.TASKS): the reader's next desk shows them. Returns their count."""
+    source = _sources.get(name)
+    user = get_user_model().objects.filter(pk=user_pk, is_active=True).first()
+    if source is None or user is None:
+        return 0
+    with translation.override(language):
+        return len(draw_up(source, user, datetime.date.fromisoformat(today)))
+
+
+def _cache_key(name: str, user: AnyUser, today: datetime.date) -> str:
+    return ":".join(("desk", name, _reader_key(user), get_language() or "", today.isoformat()))
+
+
+#: How long a cached source's items are kept at most.
+CACHE_SECONDS = 24 * 3600
 
 
 def _reader_key(user: AnyUser) -> str:

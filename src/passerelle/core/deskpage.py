@@ -44,6 +44,7 @@ def _shown(section: DeskSection, limit: int, today) -> dict:
         "heading": section.source.heading,
         "count": section.count,
         "failed": section.failed,
+        "as_of": section.as_of,
         "severity": section.severity,
         "items": items,
         "more": section.count - len(items),
