@@ -106,6 +106,22 @@ def main() -> None:
     ):
         client.get(url)
         print(row(name, timed(lambda url=url: client.get(url), args.repeat), baseline))
+    from passerelle.core.changes import records_changed
+
+    def after_an_edit():
+        records_changed()
+        client.get("/en/admin/")
+
+    print(
+        row(
+            "desk: the index right after an edit (last list shown, renewal queued)",
+            timed(after_an_edit, args.repeat),
+            baseline,
+        )
+    )
+    commitments = next(s for s in desk.desk_sources() if s.name == "commitments")
+    drawn = timed(lambda: desk.draw_up(commitments, editor, timezone.localdate()), 3)
+    print(row("the renewal's work: the commitments source drawn up, editor", drawn))
     viewer = Client()
     viewer.force_login(users["viewer"])
     viewer.get("/en/admin/")

@@ -584,3 +584,149 @@ def test_staff_correct_what_the_name_suggests(db):
     assert g.a(lyon.noun_phrase("Havre", "fr")) == "au Havre"
     clara = Organization(name="CLARA", gender_fr="m")
     assert g.definite(clara.noun_phrase("CLARA", "fr")) == "le CLARA"
+
+
+@pytest.fixture
+def more(made):
+    """The constructions ``made`` lacks: a delegation with no host, one sent by no one
+    named, an exchange with no organization, partners only, participants only, an agreement
+    signed on a day in two key areas, a series with no numbered edition, a meeting abroad,
+    two funders, members of a network."""
+    hcl = made["hcl"]
+    ucbl = Organization.objects.get(acronym="UCBL")
+    dana = Organization.objects.get(name="Dana-Farber Cancer Institute")
+    eortc = Organization.objects.get(acronym="EORTC")
+    grenoble = Place.objects.create(name_en="Grenoble", country="FR", visibility="public")
+    tokyo = Place.objects.create(
+        name_en="Tokyo", name_fr="Tokyo", country="JP", visibility="public"
+    )
+    activity(
+        "Dutch delegation", "delegation", "study_visit", direction="incoming",
+        delegation_country="NL", title_fr="Délégation néerlandaise",
+        purpose_en="To study the cancer registries of the region.",
+        purpose_fr="Étudier les registres des cancers de la région.",
+    )  # fmt: skip
+    activity(
+        "Mission to Japan", "delegation", "official_visit", direction="outgoing",
+        delegation_country="JP", title_fr="Mission au Japon",
+        purpose_en="To visit the National Cancer Center.",
+        purpose_fr="Visiter le Centre national du cancer.",
+    )  # fmt: skip
+    activity(
+        "Physicians in exchange", "exchange", "mobility", exchange_category="physician",
+        headcount=2, start="2015", title_fr="Médecins en échange",
+    )  # fmt: skip
+    partners = activity(
+        "Boston–Lyon sarcoma project", "project", "collaborative_project", start="2018",
+        title_fr="Projet Boston–Lyon sur les sarcomes",
+    )  # fmt: skip
+    take(partners, hcl, "partner")
+    take(partners, dana, "partner")
+    congress = activity(
+        "Lymphoma conference", "event", "conference", start="2019",
+        title_fr="Conférence sur le lymphome",
+    )  # fmt: skip
+    take(congress, ucbl, "participant")
+    pact = activity(
+        "Boston memorandum", "agreement", "memorandum", status="signed",
+        signed_on="2016-03-03", title_fr="Protocole de Boston",
+    )  # fmt: skip
+    take(pact, hcl, "party")
+    take(pact, dana, "party")
+    for position, (en, fr) in enumerate(
+        (("joint research projects", "projets de recherche communs"),
+         ("physician exchanges", "échanges de médecins"))
+    ):  # fmt: skip
+        Commitment.objects.create(
+            agreement=pact, area="other", text_en=en, text_fr=fr, position=position
+        )
+    schools = activity(
+        "Grenoble summer schools", "event", "event_series",
+        title_fr="Écoles d’été de Grenoble",
+    )  # fmt: skip
+    schools.places.set([grenoble])
+    take(schools, ucbl, "organizer")
+    meeting = activity(
+        "Sarcoma meeting", "event", "meeting", start="2017-06-12",
+        title_fr="Réunion sur les sarcomes",
+    )  # fmt: skip
+    meeting.places.set([tokyo])
+    take(meeting, dana, "organizer")
+    funded = activity(
+        "Sarcoma cohort", "program", "collaborative_project", start="2012", end="2015",
+        title_fr="Cohorte sarcomes",
+    )  # fmt: skip
+    take(funded, ucbl, "coordinator")
+    take(funded, eortc, "funder")
+    take(funded, dana, "funder")
+    members = activity(
+        "Membership of the EORTC network", "membership", "network_membership", start="2010",
+        title_fr="Adhésion au réseau de l’EORTC",
+    )  # fmt: skip
+    take(members, hcl, "member")
+    take(members, ucbl, "member")
+    take(members, eortc, "host")
+
+
+MORE = [
+    ("Dutch delegation", "en",
+     "A delegation came from the Netherlands to study the cancer registries of the region."),
+    ("Dutch delegation", "fr",
+     "Une délégation est venue des Pays-Bas pour étudier les registres des cancers de la "
+     "région."),
+    ("Mission to Japan", "en", "A delegation went to Japan to visit the National Cancer Center."),
+    ("Mission to Japan", "fr",
+     "Une délégation s’est rendue au Japon pour visiter le Centre national du cancer."),
+    ("Physicians in exchange", "en", "Two physicians took part in this exchange in 2015."),
+    ("Physicians in exchange", "fr", "Deux médecins ont pris part à cet échange en 2015."),
+    ("Boston–Lyon sarcoma project", "en",
+     "The Hospices Civils de Lyon (HCL) and the Dana-Farber Cancer Institute in Boston, "
+     "United States, have been partners in this collaborative project since 2018."),
+    ("Boston–Lyon sarcoma project", "fr",
+     "Les Hospices Civils de Lyon (HCL) et l’Institut Dana-Farber de Boston (États-Unis) "
+     "sont partenaires de ce projet collaboratif depuis 2018."),
+    ("Lymphoma conference", "en",
+     "Claude Bernard University Lyon 1 (UCBL) took part in this conference in 2019."),
+    ("Lymphoma conference", "fr",
+     "L’Université Claude Bernard Lyon 1 (UCBL) a participé à cette conférence en 2019."),
+    ("Boston memorandum", "en",
+     "The Hospices Civils de Lyon (HCL) and the Dana-Farber Cancer Institute in Boston, "
+     "United States, signed this memorandum of understanding on 3 March 2016, in two key "
+     "areas: joint research projects; and physician exchanges."),
+    ("Boston memorandum", "fr",
+     "Les Hospices Civils de Lyon (HCL) et l’Institut Dana-Farber de Boston (États-Unis) ont "
+     "signé ce protocole d’accord le 3 mars 2016, dans deux domaines clés : projets de "
+     "recherche communs ; échanges de médecins."),
+    ("Grenoble summer schools", "en",
+     "The Grenoble summer schools are organized by Claude Bernard University Lyon 1 (UCBL)."),
+    ("Grenoble summer schools", "fr",
+     "Les Écoles d’été de Grenoble sont organisées par l’Université Claude Bernard Lyon 1 "
+     "(UCBL)."),
+    ("Sarcoma meeting", "en",
+     "This meeting was organized by the Dana-Farber Cancer Institute in Tokyo, Japan, on "
+     "12 June 2017."),
+    ("Sarcoma meeting", "fr",
+     "Cette rencontre a été organisée par l’Institut Dana-Farber à Tokyo (Japon) le 12 juin "
+     "2017."),
+    ("Sarcoma cohort", "en",
+     "This collaborative project was coordinated by Claude Bernard University Lyon 1 (UCBL) "
+     "and funded by the European Organisation for Research and Treatment of Cancer (EORTC) "
+     "and the Dana-Farber Cancer Institute from 2012 to 2015."),
+    ("Sarcoma cohort", "fr",
+     "Ce projet collaboratif a été coordonné par l’Université Claude Bernard Lyon 1 (UCBL) et "
+     "financé par l’Organisation européenne pour la recherche et le traitement du cancer "
+     "(EORTC) et l’Institut Dana-Farber de 2012 à 2015."),
+    ("Membership of the EORTC network", "en",
+     "The Hospices Civils de Lyon (HCL) and Claude Bernard University Lyon 1 (UCBL) have been "
+     "members of the European Organisation for Research and Treatment of Cancer (EORTC) "
+     "since 2010."),
+    ("Membership of the EORTC network", "fr",
+     "Les Hospices Civils de Lyon (HCL) et l’Université Claude Bernard Lyon 1 (UCBL) sont "
+     "membres de l’Organisation européenne pour la recherche et le traitement du cancer "
+     "(EORTC) depuis 2010."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("title", "lang", "expected"), MORE)
+def test_more_constructions_read_as_written_by_hand(more, title, lang, expected):
+    assert composed(title, lang) == expected

@@ -115,10 +115,12 @@ class DeskSection:
     failed: bool = False
     #: For a cached source shown from an earlier version of the records: when it was drawn up.
     as_of: datetime.datetime | None = None
+    #: How many items there are, where ``items`` holds only the first of them.
+    total: int | None = None
 
     @property
     def count(self) -> int:
-        return len(self.items)
+        return len(self.items) if self.total is None else self.total
 
     @property
     def severity(self) -> str:
@@ -126,45 +128,59 @@ class DeskSection:
         return self.items[0].severity if self.items else "info"
 
 
-def gather(user: AnyUser, today: datetime.date | None = None) -> list[DeskSection]:
+def gather(
+    user: AnyUser, today: datetime.date | None = None, *, whole: bool = True
+) -> list[DeskSection]:
     """Every source's items for ``user`` on ``today``. A source that fails is shown as
-    failed (and logged) rather than taking the desk down with it."""
+    failed (and logged) rather than taking the desk down with it. ``whole=False`` (the
+    desk's pages): a cached source may give only its first :data:`HEAD` items, with the
+    count of them all."""
     today = today or timezone.localdate()
     sections = []
     for source in desk_sources():
         try:
-            items, as_of = _items(source, user, today)
+            items, as_of, total = _items(source, user, today, whole)
         except Exception:
             logger.exception("desk source %s failed", source.name)
             sections.append(DeskSection(source, [], failed=True))
             continue
-        sections.append(DeskSection(source, items, as_of=as_of))
+        sections.append(DeskSection(source, items, as_of=as_of, total=total))
     return sections
 
 
-def _items(
-    source: DeskSource, user: AnyUser, today: datetime.date
-) -> tuple[list[Attention], datetime.datetime | None]:
-    """A source's items, and for a cached source shown from an earlier version of the
-    records, the time they were drawn up (None when they are current).
+#: How many of a cached source's items the desk's pages read (the whole desk shows as many).
+HEAD = 500
+
+
+def _items(source: DeskSource, user: AnyUser, today: datetime.date, whole: bool) -> tuple:
+    """A source's items, for a cached source shown from an earlier version of the records
+    the time they were drawn up (None when they are current), and their count when only the
+    first are given.
 
     A cached source is drawn up once per records' version: after an edit, the desk shows
     the last list with its time at once, and a task draws up the new one (checking every
     agreement of a large network takes seconds, and staff edit all day). Only a reader's
-    very first desk waits for it."""
+    very first desk waits for it. The first :data:`HEAD` items are kept apart from the
+    rest: a desk page unpickles those, not the tens of thousands a large network may have."""
     if not source.cached:
-        return sorted(source.items(user, today), key=_sort_key), None
+        return sorted(source.items(user, today), key=_sort_key), None, None
     key = _cache_key(source.name, user, today)
     version = content_version()
+    if whole:
+        kept = cache.get(f"{key}:whole")
+        if kept is not None and kept[0] == version:
+            return kept[1], None, None
+        return draw_up(source, user, today), None, None
     kept = cache.get(key)
     if kept is not None and kept[0] == version:
-        return kept[2], None
+        return kept[3], None, kept[2]
     if kept is not None and getattr(user, "pk", None) is not None:
         if cache.add(f"{key}:asked:{version}", True, timeout=CACHE_SECONDS):
             draw_up_desk_source.enqueue(source.name, user.pk, get_language(), today.isoformat())
         kept = cache.get(key, kept)  # an immediate task may have drawn it up already
-        return kept[2], (None if kept[0] == version else kept[1])
-    return draw_up(source, user, today), None
+        return kept[3], (None if kept[0] == version else kept[1]), kept[2]
+    items = draw_up(source, user, today)
+    return items[:HEAD], None, len(items)
 
 
 def draw_up(source: DeskSource, user: AnyUser, today: datetime.date) -> list[Attention]:
@@ -173,7 +189,8 @@ def draw_up(source: DeskSource, user: AnyUser, today: datetime.date) -> list[Att
     version = content_version()
     items = sorted(source.items(user, today), key=_sort_key)
     key = _cache_key(source.name, user, today)
-    cache.set(key, (version, timezone.now(), items), timeout=CACHE_SECONDS)
+    head = (version, timezone.now(), len(items), items[:HEAD])
+    cache.set_many({key: head, f"{key}:whole": (version, items)}, timeout=CACHE_SECONDS)
     return items
 
 

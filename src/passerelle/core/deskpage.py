@@ -15,13 +15,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .desk import SEVERITIES, DeskSection, days_word, gather
+from .desk import HEAD, SEVERITIES, DeskSection, days_word, gather
 from .signals import desk_opened
 
 #: How many items of each source the index shows before "all of them".
 INDEX_ITEMS = 5
 #: How many items of one source the desk page shows at most (the rest is counted).
-PAGE_ITEMS = 500
+PAGE_ITEMS = HEAD
 SEVERITY_LABELS = {
     "info": _("to do"),
     "warning": _("important"),
@@ -56,7 +56,7 @@ def desk_context(request: HttpRequest, limit: int, only: str = "") -> dict:
     today = timezone.localdate()
     sections = [
         _shown(section, limit, today)
-        for section in gather(request.user, today)
+        for section in gather(request.user, today, whole=False)
         if not only or section.source.name == only
     ]
     desk_opened.send(sender=None, request=request)

@@ -195,14 +195,38 @@ class Voice:
         word = "sur" if self.lang == "fr" else "on"
         return f" {word} {self.names(topics)}"
 
-    def where(self, places: list[NounPhrase], alternating: bool) -> str:
+    def where(
+        self, places: list[tuple[NounPhrase, str]], alternating: bool, followed: bool = False
+    ) -> str:
+        """ " in Lyon", " in Tokyo, Japan" (a city abroad with its country, as an
+        organization abroad is introduced), ", alternately in Shanghai and Lyon". ``places``
+        are (city, country code); ``followed``: more of the sentence comes after."""
         if not places:
             return ""
+        named = [  # the cities an event alternates between are named alone
+            (city, code if code and code != HOME_COUNTRY and not alternating else "")
+            for city, code in places
+        ]
         if self.lang == "fr":
-            listed = g.join([g.in_place(p, "fr") for p in places], "fr")
+            listed = g.join(
+                [
+                    g.in_place(city, "fr") + (f" ({g.country(code, 'fr').text})" if code else "")
+                    for city, code in named
+                ],
+                "fr",
+            )
             return f", en alternance {listed}" if alternating else f" {listed}"
-        listed = g.join([p.text for p in places], "en")
-        return f", alternately in {listed}" if alternating else f" in {listed}"
+        if alternating:
+            return f", alternately in {g.join([city.text for city, _code in named], 'en')}"
+        listed = g.join(
+            [
+                city.text + (f", {g.country(code, 'en').text}" if code else "")
+                for city, code in named
+            ],
+            "en",
+        )
+        abroad = any(code for _city, code in named)
+        return f" in {listed}" + ("," if abroad and followed else "")
 
     # -- the entry
 
@@ -252,10 +276,15 @@ class Voice:
         noun = _words(plain(self.noun(activity).text))
         return [np for np in nps if plain(np.text) not in said and not _words(np.text) & noun]
 
-    def _places(self, activity: Activity, said: str) -> list[NounPhrase]:
+    def _places(self, activity: Activity, said: str) -> list[tuple[NounPhrase, str]]:
+        """The activity's public places not already said, each with its country's code."""
         places = [p for p in activity.places.all() if is_public(p) and (p.name or p.region)]
-        nps = [p.noun_phrase(escape(p.name or p.region), self.lang) for p in places]
-        return [np for np in nps if activity.alternating or plain(np.text) not in said]
+        nps = [
+            (p.noun_phrase(escape(p.name or p.region), self.lang), p.country.code) for p in places
+        ]
+        return [
+            (np, code) for np, code in nps if activity.alternating or plain(np.text) not in said
+        ]
 
     def _tense(self, activity: Activity) -> str:
         if activity.kind == Kind.EVENT or activity.end:
@@ -338,8 +367,10 @@ class Voice:
         else:
             return ""
         said += " " + plain(text)
-        text += self.where(self._places(activity, said), activity.alternating)
-        return text + self._when(activity, tense)
+        when = self._when(activity, tense)
+        return (
+            text + self.where(self._places(activity, said), activity.alternating, bool(when)) + when
+        )
 
     def series(self, activity, roles, children, said: str) -> str:
         """Three Franco-Chinese seminars have been held, alternately in Shanghai and Lyon."""
@@ -500,10 +531,9 @@ class Voice:
                 ("ont envoyé" if self.plural(sending) else "a envoyé") if lang == "fr" else "sent"
             )
             return f"{self.names(sending)} {verb} {count} {who} {target}{when}".replace("  ", " ")
-        if lang == "fr":
-            return (
-                f"{count} {who} ont pris part à {g.demonstrative(self.noun(activity), lang)}{when}"
-            )
+        if lang == "fr":  # "cet échange", as the English says "this exchange", whatever its kind
+            exchange = g.NounPhrase("échange", gender=g.MASCULINE, elides=True)
+            return f"{count} {who} ont pris part à {g.demonstrative(exchange, lang)}{when}"
         return f"{(count + ' ') if count else ''}{who} took part in this exchange{when}"
 
     def exchanges(self, activity: Activity, children: list[Activity]) -> str:
