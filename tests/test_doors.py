@@ -156,6 +156,7 @@ SITE_DOORS = {
     "app_list": (("registry",), "", ALL),
     "search": ((), "?s=zyxq", ALL),
     "desk": ((), "", ALL),  # the desk whole (core/deskpage.py); the index leads with it
+    "figures": ((), "", ALL),  # the figures of what each reads (insights/figures_admin.py)
 }
 #: Every admin action, with where test_door_writes.py plays it.
 ACTIONS = {
