@@ -78,7 +78,7 @@ def test_collaboration_types_by_the_countries_taking_part(small):
 
 
 def test_new_lasting_and_lost_partners(small):
-    orgs, found = small
+    _orgs, found = small
     Activity.objects.filter(pk=found["secret"].pk).update(visibility="public")
     rows = {r[0]: r for r in partners_by_year(None, Filters()).rows}
     # year, partners, new, lasting, lost, countries, new countries
@@ -90,14 +90,14 @@ def test_new_lasting_and_lost_partners(small):
 
 
 def test_a_confidential_record_is_never_counted_in_public_figures(small):
-    orgs, found = small
+    _orgs, _found = small
     public = {t.key: t for t in all_figures(None, Filters())}
     staff = {t.key: t for t in all_figures(_admin(), Filters())}
     assert public["activities"].total("total") == 3
     assert staff["activities"].total("total") == 4
     # CNIO takes part publicly only in one 2024 activity; the secret one is not counted
-    public_2024 = [r for r in public["partners"].rows if r[0] == 2024][0]
-    staff_2024 = [r for r in staff["partners"].rows if r[0] == 2024][0]
+    public_2024 = next(r for r in public["partners"].rows if r[0] == 2024)
+    staff_2024 = next(r for r in staff["partners"].rows if r[0] == 2024)
     assert public_2024[1] == 2 and staff_2024[1] == 2
     assert public["collaboration"].total("bilateral") == 1
     assert staff["collaboration"].total("bilateral") == 2  # the secret one: Lyon and Madrid

@@ -16,6 +16,7 @@ same file.
 from __future__ import annotations
 
 import io
+import re
 import threading
 from dataclasses import dataclass
 
@@ -168,4 +169,13 @@ def _render(table, category, categories, series, values, stacked) -> str:
         finally:
             pyplot.close(figure)
     text = out.getvalue()
-    return text[text.index("<svg") :]  # no XML declaration: it is inlined in HTML
+    text = text[text.index("<svg") :]  # no XML declaration: it is inlined in HTML
+    return _own_ids(text, table.key)
+
+
+def _own_ids(svg: str, key: str) -> str:
+    """Each chart's ids prefixed with its figure's key: a page inlines ten charts, and
+    matplotlib numbers every chart's ids from 1."""
+    svg = re.sub(r'\bid="([^"]+)"', rf'id="{key}-\1"', svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{key}-\1"', svg)
+    return re.sub(r"url\(#([^)]+)\)", rf"url(#{key}-\1)", svg)
