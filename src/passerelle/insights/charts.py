@@ -98,7 +98,7 @@ def describe(table: Table) -> str:
             f"{_header(table, s)} {number_format(_plain(values[s][n]), use_l10n=True)}"
             for s in series
         )
-        parts.append(f"{name}: {said}")
+        parts.append(_("%(category)s: %(values)s") % {"category": name, "values": said})
     return _("Chart of %(title)s, by %(category)s. %(values)s.") % {
         "title": table.title,
         "category": _header(table, category).lower(),

@@ -26,6 +26,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from passerelle.activities.agreements import effective_status
@@ -205,6 +206,15 @@ def activities(user: AnyUser | None, filters: Filters, *, period: bool = True) -
     return found
 
 
+def running(found: QuerySet, filters: Filters) -> QuerySet:
+    """The activities whose term overlaps the period (agreements run over years)."""
+    if filters.last_year is not None:
+        found = found.filter(start__lt=str(filters.last_year + 1))
+    if filters.first_year is not None:
+        found = found.filter(Q(end="") | Q(end__gte=str(filters.first_year)))
+    return found
+
+
 def _of_kind(filters: Filters, kind: str) -> Filters:
     """The filters for one kind's figure: that kind, or none at all when the filters ask
     for another kind (an agreements table filtered on events is empty, not all agreements)."""
@@ -239,12 +249,14 @@ def activities_by_year(user: AnyUser | None, filters: Filters) -> Table:
 
 
 def agreements_by_state(user: AnyUser | None, filters: Filters, today=None) -> Table:
-    """Agreements by the state their dates make (activities.agreements.effective_status),
-    grouped by the database on the few fields that decide it."""
+    """Agreements in the period by the state their dates make on ``today``
+    (activities.agreements.effective_status), grouped by the database on the few fields
+    that decide it. An agreement is in the period when its term overlaps it, not only
+    when it starts in it: a funder asks which agreements ran that year."""
     today = today or datetime.date.today()
+    found = running(activities(user, _of_kind(filters, Kind.AGREEMENT), period=False), filters)
     groups = (
-        activities(user, _of_kind(filters, Kind.AGREEMENT))
-        .values("status", "start", "end", "renews_automatically")
+        found.values("status", "start", "end", "renews_automatically")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -260,7 +272,10 @@ def agreements_by_state(user: AnyUser | None, filters: Filters, today=None) -> T
         ["state", "agreements"],
         [str(_("State")), str(_("Agreements"))],
         [[s, states[s]] for s in AgreementStatus.values if states[s]],
-        str(_("The state as the dates make it on %(day)s.") % {"day": today.isoformat()}),
+        str(
+            _("Agreements whose term overlaps the period, in the state the dates make on %(day)s.")
+            % {"day": formats.date_format(today, "SHORT_DATE_FORMAT")}
+        ),
         {"state": _choice(AgreementStatus.choices)},
     )
 
@@ -279,7 +294,7 @@ def commitments_by_verdict(user: AnyUser | None, filters: Filters, today=None) -
     """The commitment checker's verdicts (activities.commitments.check), counted."""
     from passerelle.activities.commitments import VERDICT_LABELS
 
-    agreements = activities(user, _of_kind(filters, Kind.AGREEMENT))
+    agreements = running(activities(user, _of_kind(filters, Kind.AGREEMENT), period=False), filters)
     verdicts = Counter(
         c.status for c in check(_reader(user), agreements.order_by("pk"), today=today)
     )

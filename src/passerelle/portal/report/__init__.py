@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from passerelle.activities.commitments import check, verdict_label
@@ -44,6 +45,7 @@ class Report:
     version: str
     made_at: datetime.datetime
     headline: list[str] = field(default_factory=list)  # the year against the one before
+    comparison: list[tuple[str, object, object]] = field(default_factory=list)
     sections: list[dict] = field(default_factory=list)
     figures: list[tuple[Table, Chart | None]] = field(default_factory=list)
     before: dict[str, Table] = field(default_factory=dict)
@@ -68,11 +70,13 @@ def _build(year: int, language: str, today: datetime.date) -> Report:
         Filters(first_year=year, last_year=year),
         Filters(first_year=year - 1, last_year=year - 1),
     )
+    dated = {"agreements", "commitments"}  # judged as at the year's end, not today
     for key, compute in FIGURES.items():
-        table = compute(None, this)
+        table = compute(None, this, today) if key in dated else compute(None, this)
         report.figures.append((table, draw(table)))
         if key in COMPARED:
             report.before[key] = compute(None, last)
+    report.comparison = _comparison(report)
     report.headline = _headline(report, year)
     activities = list(with_section_fields(_of_year(year)).order_by("start", "pk"))
     entries = compose(activities)
@@ -128,6 +132,35 @@ def _headline(report: Report, year: int) -> list[str]:
         now, before = _count(figures[key], column), _count(report.before[key], column)
         values = {"now": now, "before": before, "year": year, "last": year - 1}
         lines.append(ngettext(one, many, now) % values)
+    return lines
+
+
+#: The lines of the comparison table: (figure, column).
+COMPARISON = (
+    ("activities", "total"),
+    ("events", "events"),
+    ("events", "editions"),
+    ("delegations", "incoming"),
+    ("delegations", "outgoing"),
+    ("delegations", "follow_ups_closed"),
+    ("partners", "partners"),
+    ("partners", "new"),
+    ("partners", "lost"),
+    ("partners", "countries"),
+    ("sources", "sourced"),
+)
+
+
+def _comparison(report: Report) -> list[tuple[str, object, object]]:
+    """(what, this year, the year before) for the figures a funder compares."""
+    figures = {t.key: t for t, _chart in report.figures}
+    lines = []
+    for key, column in COMPARISON:
+        table = figures[key]
+        label = table.headers[table.columns.index(column)]
+        if key == "activities":
+            label = _("Activities")
+        lines.append((label, _count(table, column), _count(report.before[key], column)))
     return lines
 
 
