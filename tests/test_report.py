@@ -15,8 +15,6 @@ from passerelle.portal.models import Report
 from passerelle.portal.report import build
 from passerelle.portal.report.render import render
 
-from .conftest import ARTIFACTS
-
 YEAR = 2024
 
 
@@ -39,13 +37,12 @@ def year(demo):
     return [Activity.objects.get(pk=a.pk) for a in chosen]
 
 
-def _pdf_text(content: bytes, name: str) -> str:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.pdf"
+def _pdf_text(content: bytes, name: str, artifacts) -> str:
+    path = artifacts / f"{name}.pdf"
     path.write_bytes(content)
     if shutil.which("pdftoppm"):  # pages to look at (test-artifacts/)
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "50", str(path), str(ARTIFACTS / name)], check=True
+            ["pdftoppm", "-png", "-r", "50", str(path), str(artifacts / name)], check=True
         )
     return subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
@@ -53,10 +50,12 @@ def _pdf_text(content: bytes, name: str) -> str:
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (.ci/run installs it)")
-def test_the_pdf_holds_the_years_facts_in_both_languages(year):
+def test_the_pdf_holds_the_years_facts_in_both_languages(year, artifacts):
     for lang in ("en", "fr"):
         report = build(YEAR, lang)
-        text = " ".join(_pdf_text(render(report, "pdf"), f"report-{YEAR}-{lang}").split())
+        text = " ".join(
+            _pdf_text(render(report, "pdf"), f"report-{YEAR}-{lang}", artifacts).split()
+        )
         for activity in year:
             title = activity.title_fr if lang == "fr" and activity.title_fr else activity.title_en
             assert " ".join(title.split())[:30] in text
