@@ -97,7 +97,8 @@ def describe(table: Table) -> str:
         said = ", ".join(
             f"{_header(table, s)} {number_format(_plain(values[s][n]), use_l10n=True)}"
             for s in series
-        )
+            if values[s][n] or len(series) == 1  # a stack's empty parts are not said
+        ) or number_format(0)
         parts.append(_("%(category)s: %(values)s") % {"category": name, "values": said})
     return _("Chart of %(title)s, by %(category)s. %(values)s.") % {
         "title": table.title,
@@ -127,7 +128,7 @@ def _render(table, category, categories, series, values, stacked) -> str:
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     settings = {
         "svg.fonttype": "none",  # text stays text: translatable, searchable, small
@@ -136,7 +137,9 @@ def _render(table, category, categories, series, values, stacked) -> str:
         "font.size": 9,
     }
     with matplotlib.rc_context(settings):
-        width = max(4.5, min(9.0, 1.2 + 0.55 * len(categories) * (1 if stacked else len(series))))
+        legend = len(series) > 1
+        bars = len(categories) * (1 if stacked else len(series))
+        width = max(4.5, min(9.0, 1.2 + 0.55 * bars)) + (1.8 if legend else 0)
         figure, axes = pyplot.subplots(figsize=(width, 3.0))
         try:
             positions = list(range(len(categories)))
@@ -156,13 +159,15 @@ def _render(table, category, categories, series, values, stacked) -> str:
                     bottom = [b + v for b, v in zip(bottom, values[name], strict=True)]
             axes.set_xticks(positions, [str(c) for c in categories])
             axes.tick_params(axis="x", labelrotation=30 if len(categories) > 6 else 0)
+            counts = all(float(v).is_integer() for name in series for v in values[name])
+            axes.yaxis.set_major_locator(MaxNLocator(integer=counts))
             axes.yaxis.set_major_formatter(
                 FuncFormatter(lambda v, _p: number_format(_plain(v), use_l10n=True))
             )
             axes.set_xlabel(_header(table, category))
             axes.spines[["top", "right"]].set_visible(False)
-            if len(series) > 1:
-                axes.legend(frameon=False, fontsize=8)
+            if legend:  # beside the bars, never over them
+                axes.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
             figure.tight_layout()
             out = io.StringIO()
             figure.savefig(out, format="svg", metadata={"Date": None})

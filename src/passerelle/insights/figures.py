@@ -27,6 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from passerelle.activities.agreements import effective_status
@@ -241,7 +242,7 @@ def activities_by_year(user: AnyUser | None, filters: Filters) -> Table:
         "activities",
         str(_("Activities per year, by kind")),
         ["year", *kinds, "total"],
-        [str(_("Year")), *(str(Kind(k).label) for k in kinds), str(_("Total"))],
+        [str(_("Year")), *(str(capfirst(Kind(k).label)) for k in kinds), str(_("Total"))],
         [[y, *(rows[y][k] for k in kinds), sum(rows[y].values())] for y in years],
         str(_("By the year the activity starts.")),
         {"year": _year_label},
@@ -412,7 +413,10 @@ def exchanges(user: AnyUser | None, filters: Filters) -> Table:
 
     found = []
     if filters.kind in ("", Kind.EXCHANGE):
-        found = exchange_figures(_reader(user), FigureFilters(country=filters.country))
+        one_year = filters.first_year if filters.first_year == filters.last_year else None
+        found = exchange_figures(
+            _reader(user), FigureFilters(year=one_year, country=filters.country)
+        )
     rows = [
         [
             r.year,
@@ -642,7 +646,7 @@ def collaboration_by_year(user: AnyUser | None, filters: Filters) -> Table:
         "collaboration",
         str(_("Activities by collaboration type")),
         ["year", *COLLABORATION_TYPES],
-        [str(_("Year")), *(str(COLLABORATION_LABELS[t]) for t in COLLABORATION_TYPES)],
+        [str(_("Year")), *(str(capfirst(COLLABORATION_LABELS[t])) for t in COLLABORATION_TYPES)],
         [[y, *(counts[y][t] for t in COLLABORATION_TYPES)] for y in order],
         str(
             _(
