@@ -63,6 +63,10 @@ def test_the_pdf_holds_the_years_facts_in_both_languages(year, artifacts):
         started = {"en": "3 activities began in 2024", "fr": "3 activités ont commencé en 2024"}
         assert started[lang] in text
         assert report.version in text
+        assert report.commitments, "the demo's public agreements have commitments"
+        for told in report.commitments:  # each with its verdict
+            assert " ".join(told["agreement"].split())[:25] in text
+            assert told["verdict"] in text
 
 
 def test_the_xlsx_reads_back_the_command_and_the_page_keep_it(year, tmp_path, client):

@@ -29,7 +29,7 @@ from passerelle.activities.vocabulary import Kind
 from passerelle.core.changes import content_version
 from passerelle.core.visibility import public, public_participations
 from passerelle.insights.charts import Chart, draw
-from passerelle.insights.figures import FIGURES, Filters, Table
+from passerelle.insights.figures import FIGURES, Filters, Table, running
 
 from ..composition import compose, section_of, with_section_fields
 from ..models import SECTIONS
@@ -117,8 +117,8 @@ def _headline(report: Report, year: int) -> list[str]:
         (
             "partners",
             "new",
-            "%(now)d new partner abroad (%(before)d the year before).",
-            "%(now)d new partners abroad (%(before)d the year before).",
+            "%(now)d new partner outside the region (%(before)d the year before).",
+            "%(now)d new partners outside the region (%(before)d the year before).",
         ),
         (
             "partners",
@@ -166,13 +166,9 @@ def _comparison(report: Report) -> list[tuple[str, object, object]]:
 
 def _commitments(year: int, today: datetime.date) -> list[dict]:
     """Each public agreement in force during the year, its commitments judged."""
-    agreements = (
-        public(Activity.objects.filter(kind=Kind.AGREEMENT))
-        .exclude(start__gte=str(year + 1))
-        .exclude(end__lt=str(year))
-        .exclude(status__in=("draft", "under_review"))
-        .order_by("start", "pk")
-    )
+    agreements = running(
+        public(Activity.objects.filter(kind=Kind.AGREEMENT)), Filters(year, year)
+    ).exclude(status__in=("draft", "under_review"))
     told = []
     for result in check(None, agreements, today=today):
         told.append(
@@ -201,7 +197,8 @@ def _commitments(year: int, today: datetime.date) -> list[dict]:
 
 
 def _new_partners(year: int) -> list[str]:
-    """Organizations abroad first taking part (publicly) in an activity this year."""
+    """Organizations outside the region first taking part (publicly) in an activity this
+    year, as the partners' figure counts them."""
     ties = public_participations(
         Participation.objects.filter(organization__in_region=False)
     ).exclude(organization=None)
