@@ -22,6 +22,7 @@ def main() -> None:
     parser.add_argument("--scale", default="medium")
     parser.add_argument("--year", type=int, default=0, help="the report's year (the busiest)")
     parser.add_argument("--reuse", default="", help="a data directory (a copy): no loading")
+    parser.add_argument("--report-only", action="store_true", help="time the report alone")
     args = parser.parse_args()
     if args.reuse:
         os.environ["PASSERELLE_DATA_DIR"] = args.reuse
@@ -51,8 +52,6 @@ def main() -> None:
 
     from passerelle.activities.models import Activity, Participation
     from passerelle.insights.figures import FIGURES, Filters
-    from passerelle.portal.report import build
-    from passerelle.portal.report.render import render
 
     setup_test_environment()
     translation.activate("en")
@@ -75,14 +74,17 @@ def main() -> None:
         f"# {Activity.objects.count()} activities, {Participation.objects.count()} "
         f"participations; the report's year {year}"
     )
-    print(HEADER)
+    print(HEADER, flush=True)
     client = Client()
     client.get("/en/admin/login/")
     baseline = timed(lambda: client.get("/en/admin/login/"), args.repeat * 4)
     print(row("baseline: a page that reads no data (admin login)", baseline))
+    if args.report_only:
+        _report(year, baseline, max(1, args.repeat // 2))
+        return
     for key, compute in FIGURES.items():
         times = timed(lambda compute=compute: compute(None, Filters()), args.repeat)
-        print(row(f"figure {key}, public, every year", times, baseline))
+        print(row(f"figure {key}, public, every year", times, baseline), flush=True)
     for key, compute in FIGURES.items():
         times = timed(lambda compute=compute: compute(admin, Filters()), args.repeat)
         print(row(f"figure {key}, administrator, every year", times, baseline))
@@ -112,18 +114,19 @@ def main() -> None:
             baseline,
         )
     )
-    runs = max(2, args.repeat // 2)
+    _report(year, baseline, max(2, args.repeat // 2))
+
+
+def _report(year: int, baseline: list[float], runs: int) -> None:
+    from passerelle.portal.report import build
+    from passerelle.portal.report.render import render
+
     print(row(f"report {year}: build (data)", timed(lambda: build(year, "en"), runs), baseline))
     report = build(year, "fr")
+    print(f"# the report of {year}: {len(report.appendix)} activities in the appendix", flush=True)
     for kind in ("html", "xlsx", "pdf"):
-        print(
-            row(
-                f"report {year}: render {kind} (fr)",
-                timed(lambda kind=kind: render(report, kind), runs),
-                baseline,
-            )
-        )
-    print(f"# the report of {year}: {len(report.appendix)} activities in the appendix")
+        times = timed(lambda kind=kind: render(report, kind), runs)
+        print(row(f"report {year}: render {kind} (fr)", times, baseline), flush=True)
 
 
 if __name__ == "__main__":
