@@ -156,6 +156,8 @@ SITE_DOORS = {
     "app_list": (("registry",), "", ALL),
     "search": ((), "?s=zyxq", ALL),
     "desk": ((), "", ALL),  # the desk whole (core/deskpage.py); the index leads with it
+    "figures": ((), "", ALL),  # the figures of what each reads (insights/figures_admin.py)
+    "annual-report": ((), "", ALL),  # the form; a report tells public records only
 }
 #: Every admin action, with where test_door_writes.py plays it.
 ACTIONS = {

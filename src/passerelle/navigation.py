@@ -69,6 +69,12 @@ def sidebar(request: HttpRequest) -> list[dict]:
                     "admin:activities_activity_exchange_figures",
                     "activities.view_activity",
                 ),
+                {
+                    "title": _("Figures"),
+                    "icon": "monitoring",
+                    "link": reverse("admin:figures"),
+                    "permission": lambda request: request.user.is_staff,
+                },
                 _model("menu_book", "core", "source"),
                 _model("format_quote", "core", "citation"),
             ],

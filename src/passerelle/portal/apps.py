@@ -11,4 +11,7 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from passerelle.core import changes
 
+        from .report import admin_page
+
         changes.watch(self.label)  # the portal's texts are part of its pages
+        admin_page.install()  # the back office's annual report page

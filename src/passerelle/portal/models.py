@@ -6,6 +6,7 @@ versioned like records, so that a change to the public page can be traced and un
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -155,3 +156,40 @@ class Introduction(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.text.split("\n\n") if p.strip()]
+
+
+class Report(models.Model):
+    """An annual report as it was made: a snapshot of one version of the records.
+
+    It keeps the file itself, the records' version it was made from (core.changes) and
+    when and by whom, so that what was sent to a funder can be shown again as it was.
+    """
+
+    class Format(models.TextChoices):
+        HTML = "html", "HTML"
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "XLSX"
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    version = models.CharField(_("records' version"), max_length=40)
+    made_at = models.DateTimeField(_("made at"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(_("file"))
+
+    class Meta:
+        verbose_name = _("annual report")
+        verbose_name_plural = _("annual reports")
+        ordering = ["-made_at"]
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.language}, {self.format})"

@@ -9,7 +9,7 @@ from django.urls import URLPattern, path
 from django.utils.text import format_lazy
 from django.utils.translation import pgettext_lazy
 
-from . import views
+from . import figures, views
 
 app_name = "portal"
 
@@ -87,6 +87,12 @@ urlpatterns = [
     *page(pgettext_lazy("URL path", "map"), views.partnership_map, "map"),
     *page(pgettext_lazy("URL path", "network"), views.partnership_network, "network"),
     *page(timeline, views.timeline, "timeline"),
+    *page(pgettext_lazy("URL path", "figures"), figures.figures_page, "figures"),
+    path(
+        format_lazy("{}/<slug:key>.csv", pgettext_lazy("URL path", "figures")),
+        figures.figure_csv,
+        name="figure-csv",
+    ),
     *page(pgettext_lazy("URL path", "search"), views.search, "search"),
     *paged(format_lazy("{}/<int:year>", timeline), views.timeline_year, "timeline-year"),
     *paged(
