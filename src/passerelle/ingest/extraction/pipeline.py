@@ -1,0 +1,170 @@
+"""From a text to proposals: organizations, people, places, dates, topics and activities.
+
+The proposals are in the shape of ``shared/extraction/README.md`` (what an
+annotated development text holds too, so that one scorer reads both), with
+more keys each: the sentence and the character offsets it comes from, and the
+existing record it matches, with the resolver's score and reasons.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from passerelle.core.text import fold
+
+from .dates import DateMention, find_dates
+from .gazetteer import Gazetteer, Known, gazetteer, tokenize
+from .language import LANGUAGES, detect_language
+from .mentions import Mention, find_mentions
+from .reading import Document, ExtractionError
+from .rules import Activity, sentence_activities
+from .sentences import Sentence, split_sentences
+
+_ROLE = re.compile(
+    r"^\s*(?:,|\(|–|-)\s*(?P<role>(?:the |le |la |l')?(?:vice[- ])?(?:director|directrice|"
+    r"directeur|president|presidente|head|chair|chairman|chairwoman|dean|ceo|coordinator|"
+    r"coordinatrice|coordinateur|professor|professeur|professeure|researcher|chercheur|"
+    r"chercheuse|oncologist|oncologue|manager|responsable|chef|minister|ministre|ambassador|"
+    r"ambassadeur|ambassadrice|consul|secretary|secretaire|founder|fondateur|fondatrice|"
+    r"deputy|general|delegate|delegue|deleguee|scientific|medical|chief|principal|"
+    r"haematologist|hematologue|surgeon|chirurgien|physician|medecin|lead|leader)"
+    r"[^,;()]{0,90})",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Extraction:
+    text: str
+    language: str
+    published: str
+    sentences: list[Sentence]
+    mentions: list[Mention]
+    dates: list[DateMention]
+    topics: list[tuple[int, int, Known]]
+    activities: list[Activity]
+    title: str = ""
+    groups: dict[str, dict] = field(default_factory=dict)  # organization key -> group
+
+    def as_json(self) -> dict:
+        from .output import as_json
+
+        return as_json(self)
+
+
+def extract_document(
+    document: Document,
+    *,
+    language: str | None = None,
+    use_model: bool = True,
+    known: Gazetteer | None = None,
+) -> Extraction:
+    """Every proposal a document gives (nothing is written)."""
+    text = document.text
+    if not text.strip():
+        raise ExtractionError(_("%(name)s has no text to read") % {"name": document.name or "text"})
+    if language is None:
+        language = detect_language(text)
+        if language is None:
+            raise ExtractionError(
+                _("cannot tell the language of %(name)s: give it (fr or en)")
+                % {"name": document.name or "the text"}
+            )
+    if language not in LANGUAGES:
+        raise ExtractionError(
+            _("unknown language %(language)s: use fr or en") % {"language": language}
+        )
+    known = known or gazetteer()
+    entities: list[tuple[int, int, str]] = []
+    parsed: dict[int, str] = {}
+    if language == "fr" and use_model:
+        from .nlp import parse_french
+
+        entities, parsed = parse_french(text)
+    tokens = tokenize(text)
+    mentions = find_mentions(text, tokens, known, entities)
+    sentences = split_sentences(text)
+    dates = find_dates(text, document.published)
+    topics = known.find_topics(tokens)
+    topic_spans = [(tokens[i][1], tokens[j - 1][2], k) for i, j, k in topics]
+    activities: list[Activity] = []
+    previous: list[Mention] = []
+    for sentence in sentences:
+        inside = [m for m in mentions if sentence.start <= m.start < sentence.end]
+        found = sentence_activities(
+            sentence,
+            inside,
+            [d for d in dates if sentence.start <= d.start < sentence.end],
+            previous,
+            {k: v for k, v in parsed.items() if sentence.start <= k < sentence.end},
+        )
+        activities.extend(found)
+        actors = [m for m in inside if m.type in ("organization", "person")]
+        if actors:
+            previous = [m for m in actors if m.type == "organization"][:1] or actors[:1]
+    extraction = Extraction(
+        text=text,
+        language=language,
+        published=document.published,
+        sentences=sentences,
+        mentions=mentions,
+        dates=dates,
+        topics=topic_spans,
+        activities=[a for a in activities if a.participants],
+        title=document.title,
+    )
+    _place_organizations(extraction)
+    _describe_people(extraction)
+    return extraction
+
+
+def _place_organizations(extraction: Extraction) -> None:
+    """"the Weizmann Institute in Rehovot, Israel", "(Israel)": where the text places it."""
+    places = [m for m in extraction.mentions if m.type == "place"]
+    text = extraction.text
+    for mention in extraction.mentions:
+        if mention.type != "organization":
+            continue
+        following = [p for p in places if 0 <= p.start - mention.end <= 14]
+        if not following:
+            continue
+        gap = text[mention.end : following[0].start]
+        if not re.fullmatch(r"\s*(?:\(|,|in|at|à|a|en|based in|de|du|\))?\s*", gap):
+            continue
+        first = following[0]
+        if first.city:
+            mention.city = first.city
+            mention.country = first.country
+        else:
+            mention.country = first.country
+        after = [p for p in places if 0 <= p.start - first.end <= 3 and not p.city]
+        if first.city and after:
+            mention.country = after[0].country
+
+
+def _describe_people(extraction: Extraction) -> None:
+    text = extraction.text
+    for mention in extraction.mentions:
+        if mention.type != "person":
+            continue
+        role = _ROLE.match(text[mention.end : mention.end + 120])
+        mention.kind = ""
+        if role:
+            mention.kind = role.group("role").strip().rstrip(")")
+            mention.aliases = [
+                m.text
+                for m in extraction.mentions
+                if m.type == "organization"
+                and mention.end <= m.start <= mention.end + role.end() + 2
+            ]
+
+
+def language_of(text: str) -> str | None:
+    return detect_language(text)
+
+
+def folded(text: str) -> str:
+    return fold(text)
