@@ -44,7 +44,7 @@ HEADS = {
     "sas": "company", "pharma": "company", "therapeutics": "company", "biotech": "company",
     "pharmaceuticals": "company", "laboratories": "company", "ag": "company",
     "krebsforschungszentrum": "institute", "krebsforchungszentrum": "institute",
-    "observatory": "other", "observatoire": "other", "ihu": "institute", "irccs": "hospital",
+    "ihu": "institute", "irccs": "hospital",
     "medical": None, "cancer": None,
 }  # fmt: skip
 #: Lower-case words allowed inside a name between capitalized ones.
@@ -206,15 +206,29 @@ def _named_organizations(tokens: list[tuple[str, int, int]]):
                 break
             j += 1
         start, end = i, last_cap + 1
+        tail = end
+        while tail < n and tail - end < 3 and key_of(tokens[tail][0]) in _LOWER_HEAD_WORDS:
+            tail += 1
+        if tail > end and key_of(tokens[tail - 1][0]) in ("cluster", "clusters", "network"):
+            end = tail
         while start < end and key_of(tokens[start][0]) in OPENERS:
             start += 1
         words = [key_of(t[0]) for t in tokens[start:end]]
+        capitals = [w for w, t in zip(words, tokens[start:end], strict=True) if _capitalized(t[0])]
+        if len(capitals) == 1 and (capitals[0] in _ADJECTIVES or countries_of_word(capitals[0])):
+            i = max(last_cap + 1, i + 1)
+            continue  # "European cancer research clusters", "Spanish clusters"
         kinds = [HEADS[w] for w in words if w in HEADS and HEADS[w]]
         if kinds and end - start >= 2 and words[-1] not in CONNECTORS:
             yield start, end, kinds[0]
         elif kinds and end - start == 1 and words[0] in ("inserm", "cnrs", "chu", "hcl", "ihu"):
             yield start, end, kinds[0]
         i = max(last_cap + 1, i + 1)
+
+
+_ADJECTIVES = {"european", "international", "national", "regional", "global", "europeen",
+               "europeens", "europeennes", "international", "internationaux", "two", "three"}  # fmt: skip
+_LOWER_HEAD_WORDS = {"cancer", "research", "cluster", "clusters", "network", "biotech"}
 
 
 def _acronyms(text, tokens, taken, take, span, mentions) -> None:

@@ -101,6 +101,8 @@ def extract_document(
             previous,
             {k: v for k, v in parsed.items() if sentence.start <= k < sentence.end},
         )
+        if not found and activities and _ORDINAL_OPENER.match(sentence.text):
+            found = _continued(activities[-1], sentence, inside)
         activities.extend(found)
         actors = [m for m in inside if m.type in ("organization", "person")]
         if actors:
@@ -113,12 +115,75 @@ def extract_document(
         mentions=mentions,
         dates=dates,
         topics=topic_spans,
-        activities=[a for a in activities if a.participants],
+        activities=_merge_repeats([a for a in activities if a.participants]),
         title=document.title,
     )
     _place_organizations(extraction)
     _describe_people(extraction)
     return extraction
+
+
+_ORDINAL_OPENER = re.compile(
+    r"^(?:the (?:first|second|third|fourth|last|other)|le premier|la premi[eè]re|le second|"
+    r"la seconde|le deuxi[eè]me|la deuxi[eè]me|le troisi[eè]me|la troisi[eè]me|l'autre)\b",
+    re.IGNORECASE,
+)
+
+
+def _continued(previous: Activity, sentence: Sentence, inside: list[Mention]) -> list[Activity]:
+    """"Two projects… The first, with Milan, … (coordinated by X)": one more of the same."""
+    from .rules import _COORDINATED, _fold_same_length
+
+    folded = _fold_same_length(sentence.text)
+    coordinated = _COORDINATED.search(folded)
+    roles = [
+        (m, "coordinator" if coordinated and m.start - sentence.start > coordinated.end()
+         else "partner")
+        for m in inside
+        if m.type in ("organization", "person")
+    ]  # fmt: skip
+    supporters = [(m, r) for m, r in previous.participants if r in ("supporter", "funder")]
+    if not roles:
+        return []
+    return [
+        Activity(
+            kind=previous.kind,
+            label=sentence.text[:120],
+            sentence=sentence,
+            start=sentence.start,
+            end=sentence.end,
+            participants=[*roles, *supporters],
+            details=sentence.text[:300],
+            category=previous.category,
+        )
+    ]
+
+
+def _merge_repeats(activities: list[Activity]) -> list[Activity]:
+    """A heading and the sentence under it state one activity: keep the sentence's."""
+    kept: list[Activity] = []
+    for activity in activities:
+        if kept:
+            last = kept[-1]
+            same = last.kind == activity.kind and 0 < activity.sentence.start - last.sentence.end < 200
+            shared = {_actor_key(m) for m, _r in last.participants} & {
+                _actor_key(m) for m, _r in activity.participants
+            }
+            if same and shared and _is_heading(last.sentence):
+                kept[-1] = activity
+                continue
+        kept.append(activity)
+    return kept
+
+
+def _actor_key(mention: Mention) -> str:
+    return mention.known.key if mention.known else fold(mention.text)
+
+
+def _is_heading(sentence: Sentence) -> bool:
+    from .rules import _heading
+
+    return _heading(sentence)
 
 
 def _place_organizations(extraction: Extraction) -> None:

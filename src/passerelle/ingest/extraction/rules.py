@@ -44,7 +44,8 @@ _EVENT = re.compile(
     r"\b(?:symposi(?:um|a)|symposiums|seminars?|seminaires?|colloques?|conferences?|congress|"
     r"congres|workshops?|ateliers?|forums?|summits?|sommets?|journees|scientific days|"
     r"meetings?|rencontres?|webinars?|webinaires?|summer schools?|ecoles? d'ete|"
-    r"days|hackathons?|masterclass(?:es)?)\b"
+    r"days|hackathons?|masterclass(?:es)?|(?:dedicated |special |joint )?events?|"
+    r"evenements?)\b"
 )
 _EXCHANGE = re.compile(
     r"\b(?:exchanges?|echanges?|mobilit(?:y|ies|e|es)|fellowships?|internships?|"
@@ -55,8 +56,11 @@ _EXCHANGE_WHO = re.compile(
     r"internes?|researchers?|chercheurs?|scientists?|postdoc\w*|clinicians?|cliniciens?|"
     r"nurses?|infirmi\w+|master'?s?|young researchers?|jeunes chercheurs?|staff)\b"
 )
-_PROJECT = re.compile(r"\b(?:projects?|projets?)\b")
-_PROGRAM = re.compile(r"\b(?:programs?|programmes?)\b")
+_PROJECT = re.compile(
+    r"\b(?:projects?|projets?|(?:have|has|had|ont) come together|joined forces|teamed up|"
+    r"joignent leurs forces|unissent leurs forces|s'associent|se sont associes)\b"
+)
+_PROGRAM = re.compile(r"\b(?:programs?|programmes?|observator(?:y|ies)|observatoires?)\b")
 _FUNDING = re.compile(
     r"\b(?:grants?|funding|financement|subventions?|funded by|finance(?:e|s)? par|"
     r"awarded|prize|prix)\b"
@@ -131,7 +135,8 @@ def _triggers(folded: str) -> list[tuple[int, int, str, re.Match]]:
     for item in found:  # one activity per stretch: "signing of a partnership agreement"
         if kept and item[0] < kept[-1][1]:
             continue
-        if kept and item[2] == kept[-1][2] and item[0] - kept[-1][1] < 40:
+        edition = item[2] == "event" and item[3].group("ordinal")
+        if kept and item[2] == kept[-1][2] and item[0] - kept[-1][1] < 40 and not edition:
             continue  # "projects … project" in one clause
         if kept and {item[2], kept[-1][2]} <= {"project", "program", "funding"}:
             if item[0] - kept[-1][1] < 25:
@@ -185,19 +190,111 @@ def sentence_activities(
         roles = _roles(folded, start, end, kind, region, base)
         if not roles:
             subject = [m for m in actors if m.start - base < triggers[0][0]]
-            pool = subject or actors or previous_actors
+            pool = subject or (previous_actors if not _heading(sentence) else []) or actors
             default = _default_role(kind)
             roles = [(m, parsed.get(m.start, default) if parsed else default) for m in pool]
         activity.participants = _unique(roles)
         in_region = [d for d in dates if clause <= d.start - base < stop and d.value]
-        in_sentence = [d for d in dates if d.value]
+        in_sentence = [d for d in dates if d.value] if len(triggers) == 1 else []
         activity.date = (in_region or in_sentence or [None])[0]
         located = [p for p in places if clause <= p.start - base < stop and p.city]
         if located:
             activity.location = located[0].city
         _details(activity, folded, text, start, stop)
-        activities.append(activity)
+        activities.extend(_refine(activity, folded, text, start, stop, previous_actors))
     return activities
+
+
+def _heading(sentence: Sentence) -> bool:
+    """A title line: no closing punctuation, a few words."""
+    return not sentence.text.rstrip().endswith((".", "!", "?", ":", ";")) and (
+        len(sentence.text.split()) <= 14
+    )
+
+
+_SUPPORTS = re.compile(r"\b(?:supports?|soutient|soutiennent|funds|finance|financent)\b")
+
+
+def _refine(activity: Activity, folded: str, text: str, start: int, stop: int, previous):
+    """What the wording says beyond the trigger: a network joined is a membership, one
+    activity per item of "programs …: A (coordinated by X) and B (…)", the series of an
+    edition, the supporter that "supports" it."""
+    base = activity.sentence.start
+    supports = _SUPPORTS.search(folded[:start])
+    if supports:
+        activity.participants = [
+            (m, "supporter" if m.start - base < supports.start() else role)
+            for m, role in activity.participants
+        ]
+    networks = [m for m, _r in activity.participants if m.kind == "network"]
+    if activity.kind == "project" and networks and len(networks) == len(activity.participants):
+        if re.search(r"\b(?:part|participat\w*|member\w*|membre|joined|rejoint)\b", folded):
+            members = [m for m in previous if m.type == "organization"][:1]
+            split = []
+            for network in networks:
+                split.append(
+                    Activity(
+                        kind="network_membership",
+                        label=network.text,
+                        sentence=activity.sentence,
+                        start=network.start,
+                        end=network.end,
+                        participants=[(network, "host"), *((m, "member") for m in members)],
+                        details=activity.details,
+                        category="network_membership",
+                    )
+                )
+            return split
+    colon = text.find(":", start, stop if stop > start else len(text))
+    if activity.kind in ("program", "project") and colon != -1:
+        items = re.split(r",\s+|\s+and\s+|\s+et\s+", text[colon + 1 :].strip().rstrip("."))
+        items = [i for i in items if i[:1].isupper()]
+        heads = [(m, r) for m, r in activity.participants if m.start - base < colon]
+        if len(items) >= 2:
+            split = []
+            cursor = colon + 1
+            for item in items:
+                at = text.find(item, cursor)
+                cursor = at + len(item)
+                inside = [
+                    (m, "coordinator" if _COORDINATED.search(folded, at, at + len(item)) else r)
+                    for m, r in activity.participants
+                    if at <= m.start - base < at + len(item) and not text[m.start - base :].startswith(item.split()[0])
+                ]
+                name = re.split(r"\s*\(", item)[0].strip()
+                split.append(
+                    Activity(
+                        kind=activity.kind,
+                        label=name,
+                        sentence=activity.sentence,
+                        start=base + at,
+                        end=base + at + len(name),
+                        participants=[*heads, *inside],
+                        details=item,
+                        date=activity.date,
+                    )
+                )
+            return [a for a in split if a.participants]
+    if activity.kind == "event" and activity.edition:
+        series = re.search(r"edition (?:of |de |du |des )?(?:its |the |la |le |les |ses )?(.+)",
+                           text[start:stop])  # fmt: skip
+        if series:
+            name = series.group(1).strip().rstrip(".,")
+            return [
+                activity,
+                Activity(
+                    kind="event",
+                    label=name,
+                    sentence=activity.sentence,
+                    start=activity.start,
+                    end=activity.end,
+                    participants=[(m, r) for m, r in activity.participants if r == "organizer"]
+                    or activity.participants[:1],
+                    details=name,
+                    category="event_series",
+                ),
+            ]
+    return [activity]
 
 
 def _fold_same_length(text: str) -> str:
