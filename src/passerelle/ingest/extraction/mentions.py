@@ -147,13 +147,13 @@ def find_mentions(
                                kind=best.kind))  # fmt: skip
         elif any(k.type == "place" for k in candidates):
             places.append((i, j, [k for k in candidates if k.type == "place"]))
-    # 2. people by their titles, then by a known given name
-    _people(text, tokens, taken, take, span)
-    # 3. names that carry their kind
+    # 2. people by their titles, 3. names that carry their kind, then people by given name
+    _people(text, tokens, taken, take, span, titled=True)
     for i, j, kind in _named_organizations(tokens):
         if free(i, j):
             start, end, surface = span(i, j)
             take(i, j, Mention("organization", start, end, surface, "rule", kind=kind))
+    _people(text, tokens, taken, take, span, titled=False)
     # 4. an acronym in parentheses after a name is its alias; other acronyms are names
     _acronyms(text, tokens, taken, take, span, mentions)
     # 5. places: known cities outside names, countries and demonyms
@@ -290,7 +290,7 @@ def _countries(text, tokens, taken, take, span) -> None:
         i += length
 
 
-def _people(text, tokens, taken, take, span) -> None:
+def _people(text, tokens, taken, take, span, *, titled: bool) -> None:
     given = first_names()
     n = len(tokens)
     i = 0
@@ -300,7 +300,7 @@ def _people(text, tokens, taken, take, span) -> None:
         start = i
         if title and word == "M" and not (i + 1 < n and tokens[i + 1][0] == "."):
             title = None
-        if title:
+        if title and titled:
             j = i + 1
             if j < n and tokens[j][0] == ".":
                 j += 1
@@ -314,7 +314,7 @@ def _people(text, tokens, taken, take, span) -> None:
                     take(start, j, Mention("person", s, e, surface, "rule", title=title))
                 i = j
                 continue
-        if _capitalized(word) and fold(word) in given and not taken[i]:
+        if not titled and _capitalized(word) and fold(word) in given and not taken[i]:
             j = _name_run(tokens, i)
             if j - i >= 2 and not any(taken[i:j]):
                 words = [key_of(t[0]) for t in tokens[i:j]]

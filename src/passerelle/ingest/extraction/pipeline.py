@@ -31,7 +31,7 @@ _ROLE = re.compile(
     r"ambassadeur|ambassadrice|consul|secretary|secretaire|founder|fondateur|fondatrice|"
     r"deputy|general|delegate|delegue|deleguee|scientific|medical|chief|principal|"
     r"haematologist|hematologue|surgeon|chirurgien|physician|medecin|lead|leader)"
-    r"[^,;()]{0,90})",
+    r"[^,;()\n.]{0,90})",
     re.IGNORECASE,
 )
 
@@ -92,8 +92,11 @@ def extract_document(
     topic_spans = [(tokens[i][1], tokens[j - 1][2], k) for i, j, k in topics]
     activities: list[Activity] = []
     previous: list[Mention] = []
+    previous_paragraph = -1
     for sentence in sentences:
         inside = [m for m in mentions if sentence.start <= m.start < sentence.end]
+        if sentence.paragraph != previous_paragraph and not _PRONOUN_OPENER.match(sentence.text):
+            previous = []  # a new paragraph starts afresh, unless "It …" goes on
         found = sentence_activities(
             sentence,
             inside,
@@ -107,6 +110,7 @@ def extract_document(
         actors = [m for m in inside if m.type in ("organization", "person")]
         if actors:
             previous = [m for m in actors if m.type == "organization"][:1] or actors[:1]
+        previous_paragraph = sentence.paragraph
     extraction = Extraction(
         text=text,
         language=language,
@@ -123,6 +127,13 @@ def extract_document(
     return extraction
 
 
+#: A sentence that goes on about the actor of an earlier paragraph.
+_PRONOUN_OPENER = re.compile(
+    r"^(?:it|they|its|their|the (?:cluster|institute|centre|center|network|university)|"
+    r"il|elle|ils|elles|le (?:cluster|canceropole|cancéropôle|centre|réseau|reseau)|"
+    r"l'institut|l'université)\b",
+    re.IGNORECASE,
+)
 _ORDINAL_OPENER = re.compile(
     r"^(?:the (?:first|second|third|fourth|last|other)|le premier|la premi[eè]re|le second|"
     r"la seconde|le deuxi[eè]me|la deuxi[eè]me|le troisi[eè]me|la troisi[eè]me|l'autre)\b",
@@ -215,10 +226,13 @@ def _describe_people(extraction: Extraction) -> None:
     for mention in extraction.mentions:
         if mention.type != "person":
             continue
-        role = _ROLE.match(text[mention.end : mention.end + 120])
+        from .rules import _fold_same_length
+
+        role = _ROLE.match(_fold_same_length(text[mention.end : mention.end + 120]))
         mention.kind = ""
         if role:
-            mention.kind = role.group("role").strip().rstrip(")")
+            role_text = text[mention.end + role.start("role") : mention.end + role.end("role")]
+            mention.kind = role_text.strip().rstrip(")")
             mention.aliases = [
                 m.text
                 for m in extraction.mentions

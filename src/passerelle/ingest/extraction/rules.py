@@ -86,8 +86,7 @@ _ORGANIZED = re.compile(r"\b(?:organi[sz]\w*|co-organi[sz]\w*|jointly|conjointem
 _ALTERNATELY = re.compile(
     r"\b(?:alternately|in turn|alternativement|en alternance|tour a tour)\s+"
     r"(?:in|en|a|au|aux)?\s*(?P<a>[^,;.]+?)\s+(?:and|et)\s+(?:in |en |a |au |aux )?"
-    r"(?P<b>[A-Z][\w-]+(?: [A-Z][\w-]+)?)",
-    re.IGNORECASE,
+    r"(?P<b>[\w-]+)",
 )
 _EDITION = re.compile(r"\b(?P<n>\d+)(?:st|nd|rd|th|e|eme|ere|re)\s+edition\b")
 
@@ -138,6 +137,10 @@ def _triggers(folded: str) -> list[tuple[int, int, str, re.Match]]:
         edition = item[2] == "event" and item[3].group("ordinal")
         if kept and item[2] == kept[-1][2] and item[0] - kept[-1][1] < 40 and not edition:
             continue  # "projects … project" in one clause
+        if kept and kept[-1][2] in ("program", "project") and item[2] == "exchange":
+            if item[0] - kept[-1][1] <= 4:  # "programme d'échanges": the exchange it is
+                kept[-1] = item
+                continue
         if kept and {item[2], kept[-1][2]} <= {"project", "program", "funding"}:
             if item[0] - kept[-1][1] < 25:
                 continue  # "collaborative program … projects"
@@ -311,6 +314,13 @@ def _label(text: str, start: int, end: int, kind: str, match: re.Match) -> str:
         before = text[max(0, noun_start - 30) : noun_start].split()
         qualifier = before[-1] if before and before[-1].isalpha() and before[-1].islower() else ""
         words = text[noun_start:noun_end]
+        after = re.match(
+            r"(?:-cadre| de partenariat| de coopération| de cooperation| de collaboration|"
+            r" of understanding| d'intention)",
+            text[noun_end:],
+        )
+        if after:
+            words += after.group()
         if qualifier and qualifier not in ("a", "an", "the", "un", "une", "of", "de", "d'"):
             return f"{qualifier} {words}"
         return words
@@ -382,11 +392,11 @@ def _details(activity: Activity, folded: str, text: str, start: int, stop: int) 
         edition = _EDITION.search(folded)
         if edition:
             activity.edition = int(edition.group("n"))
-        alternately = _ALTERNATELY.search(text[start:] if start else text)
+        alternately = _ALTERNATELY.search(folded, start)
         if alternately:
             activity.alternately = [
-                alternately.group("a").strip(),
-                alternately.group("b").strip(),
+                text[alternately.start("a") : alternately.end("a")].strip(),
+                text[alternately.start("b") : alternately.end("b")].strip(),
             ]
         for word, category in (
             ("symposi", "symposium"),
