@@ -98,7 +98,10 @@ def _match_people(gold: list[dict], pred: list[dict]) -> dict[int, int]:
 def _place_keys(places: list[dict], country_only: bool) -> list[tuple]:
     keys = []
     for place in places:
-        key = ("" if country_only else norm(place.get("city")), (place.get("country") or "").upper())
+        key = (
+            "" if country_only else norm(place.get("city")),
+            (place.get("country") or "").upper(),
+        )
         if key not in keys:
             keys.append(key)
     return keys
@@ -141,10 +144,13 @@ def score_text(gold: dict, pred: dict) -> dict:
         gold_actor.setdefault(norm(person.get("name")), f"person:{g}")
         gold_actor.setdefault(" ".join(person_key(person.get("name") or "")), f"person:{g}")
     g_acts, p_acts = gold.get("activities", []), pred.get("activities", [])
-    g_sets = [{gold_actor.get(norm(n), f"?{norm(n)}") for n in a.get("participants", [])}
-              for a in g_acts]  # fmt: skip
-    p_sets = [{actor_of[norm(n)] for n in a.get("participants", []) if norm(n) in actor_of}
-              for a in p_acts]  # fmt: skip
+    g_sets = [
+        {gold_actor.get(norm(n), f"?{norm(n)}") for n in a.get("participants", [])} for a in g_acts
+    ]
+    p_sets = [
+        {actor_of[norm(n)] for n in a.get("participants", []) if norm(n) in actor_of}
+        for a in p_acts
+    ]
     unresolved = sum(1 for s in p_sets if not s)
     for variant, same in (
         ("activities", lambda a, b: a == b),
@@ -194,11 +200,13 @@ def score(pairs: list[tuple[str, dict, dict]]) -> dict:
             attributes["activity date"][1] += result[name][1]
         unresolved += result["unresolved_activities"]
     table = {
-        scope: {kind: dict(zip(("p", "r", "f1"), counts.prf(), strict=True))
-                | {"tp": counts.tp, "fp": counts.fp, "fn": counts.fn}
-                for kind, counts in kinds.items()}
+        scope: {
+            kind: dict(zip(("p", "r", "f1"), counts.prf(), strict=True))
+            | {"tp": counts.tp, "fp": counts.fp, "fn": counts.fn}
+            for kind, counts in kinds.items()
+        }
         for scope, kinds in totals.items()
-    }  # fmt: skip
+    }
     return {
         "scores": table,
         "attributes": {k: (a / n if n else None, n) for k, (a, n) in attributes.items()},
@@ -221,7 +229,9 @@ def print_table(title: str, result: dict) -> None:
     for name, (value, n) in result["attributes"].items():
         if value is not None:
             print(f"  {name} accuracy over matched pairs: {value:.3f} (n={n})")
-    print(f"  predicted activities with no resolvable participant: {result['unresolved_activities']}")
+    print(
+        f"  predicted activities with no resolvable participant: {result['unresolved_activities']}"
+    )
 
 
 def development_set() -> list[dict]:
@@ -242,9 +252,11 @@ def _predict(entry: dict, use_model: bool = True) -> dict:
     from passerelle.ingest.extraction import extract
 
     return extract(
-        entry["text"], language=entry["language"], published=entry.get("published") or "",
+        entry["text"],
+        language=entry["language"],
+        published=entry.get("published") or "",
         use_model=use_model,
-    ).as_json()  # fmt: skip
+    ).as_json()
 
 
 def seed_gold() -> dict:
@@ -252,19 +264,36 @@ def seed_gold() -> dict:
     from passerelle.activities.models import Activity
     from passerelle.registry.models import Organization, Person, Place
 
-    kinds = {"research_institute": "institute", "cancer_centre": "hospital",
-             "international": "agency"}  # fmt: skip
+    kinds = {
+        "research_institute": "institute",
+        "cancer_centre": "hospital",
+        "international": "agency",
+    }
     organizations = []
     for org in Organization.objects.prefetch_related("names").select_related("place"):
         forms = {org.name, org.name_en, org.name_fr, org.acronym, org.acronym_fr}
         forms |= {n.value for n in org.names.all()}
         forms.discard("")
         forms.discard(None)
-        organizations.append({"name": org.name, "aliases": sorted(forms - {org.name}),
-                              "city": None, "country": None,
-                              "kind": kinds.get(org.kind, org.kind), "_id": str(org.uid)})  # fmt: skip
-    people = [{"name": f"{p.given_name} {p.family_name}".strip(), "title": None,
-               "affiliations": [], "role": None} for p in Person.objects.all()]  # fmt: skip
+        organizations.append(
+            {
+                "name": org.name,
+                "aliases": sorted(forms - {org.name}),
+                "city": None,
+                "country": None,
+                "kind": kinds.get(org.kind, org.kind),
+                "_id": str(org.uid),
+            }
+        )
+    people = [
+        {
+            "name": f"{p.given_name} {p.family_name}".strip(),
+            "title": None,
+            "affiliations": [],
+            "role": None,
+        }
+        for p in Person.objects.all()
+    ]
     places = [{"city": p.name_en or None, "country": p.country.code} for p in Place.objects.all()]
     activities = []
     for activity in Activity.objects.prefetch_related(
@@ -279,11 +308,22 @@ def seed_gold() -> dict:
                 participants.append(f"{person.given_name} {person.family_name}".strip())
         if participants:  # the README: an activity counts when a participant is named
             kind = "network_membership" if activity.kind == "membership" else activity.kind
-            activities.append({"kind": kind, "label": activity.title_en,
-                               "date": activity.start or None, "participants": participants,
-                               "location": None, "details": ""})  # fmt: skip
-    return {"organizations": organizations, "people": people, "places": places,
-            "activities": activities}  # fmt: skip
+            activities.append(
+                {
+                    "kind": kind,
+                    "label": activity.title_en,
+                    "date": activity.start or None,
+                    "participants": participants,
+                    "location": None,
+                    "details": "",
+                }
+            )
+    return {
+        "organizations": organizations,
+        "people": people,
+        "places": places,
+        "activities": activities,
+    }
 
 
 def speed(entries: list[dict], rounds: int = 5) -> None:
@@ -300,7 +340,10 @@ def speed(entries: list[dict], rounds: int = 5) -> None:
     model_cpu = time.process_time() - started
     print(f"\nmachine: {machine()}")
     print(f"French model load: {LOAD_SECONDS.get('fr', 0):.2f} s wall, {model_cpu:.2f} s CPU")
-    for use_model, label in ((False, "rule path (gazetteer + rules)"), (True, "with the French parse")):
+    for use_model, label in (
+        (False, "rule path (gazetteer + rules)"),
+        (True, "with the French parse"),
+    ):
         times = []
         for _ in range(rounds):
             for entry in entries:
@@ -312,8 +355,10 @@ def speed(entries: list[dict], rounds: int = 5) -> None:
         times.sort()
         median = statistics.median(times)
         p95 = times[int(0.95 * (len(times) - 1))]
-        print(f"{label}: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms CPU per text, "
-              f"{1 / median:.1f} texts/s per core (n={len(times)})")  # fmt: skip
+        print(
+            f"{label}: median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms CPU per text, "
+            f"{1 / median:.1f} texts/s per core (n={len(times)})"
+        )
 
 
 def main() -> None:
@@ -340,7 +385,7 @@ def main() -> None:
         if candidate.exists():
             seed_text = candidate
             break
-    from passerelle.demo import network  # noqa: F401  (the demo's own copy of the page)
+    from passerelle.demo import network
 
     demo_copy = Path(network.__file__).with_name("international-relations.txt")
     text = (seed_text if seed_text.exists() else demo_copy).read_text(encoding="utf-8")
@@ -355,13 +400,17 @@ def _show(entry: dict, predicted: dict) -> None:
     g = {norm(o["name"]) for o in gold["organizations"]}
     for o in gold["organizations"]:
         forms = {norm(f) for f in [o["name"], *o.get("aliases", [])]}
-        if not any(forms & {norm(f) for f in [p["name"], *p.get("aliases", [])]}
-                   for p in predicted["organizations"]):  # fmt: skip
+        if not any(
+            forms & {norm(f) for f in [p["name"], *p.get("aliases", [])]}
+            for p in predicted["organizations"]
+        ):
             print("  missed org:", o["name"])
     for p in predicted["organizations"]:
         forms = {norm(f) for f in [p["name"], *p.get("aliases", [])]}
-        if not any(forms & {norm(f) for f in [o["name"], *o.get("aliases", [])]}
-                   for o in gold["organizations"]):  # fmt: skip
+        if not any(
+            forms & {norm(f) for f in [o["name"], *o.get("aliases", [])]}
+            for o in gold["organizations"]
+        ):
             print("  extra org:", p["name"])
     del g
     gp = {person_key(p["name"]) for p in gold["people"]}

@@ -52,10 +52,10 @@ CONNECTORS = {"of", "for", "on", "de", "du", "des", "d'", "la", "le", "l'", "&",
               "della", "der", "fur", "für", "und", "en", "et", "and"}  # fmt: skip
 #: Capitalized at the start of a sentence without being part of a name.
 OPENERS = {"the", "le", "la", "les", "l'", "at", "in", "with", "since", "a", "an", "both", "by",
-           "for", "from", "to", "this", "these", "au", "aux", "a", "en", "avec", "depuis", "pour",
+           "for", "from", "to", "this", "these", "au", "aux", "en", "avec", "depuis", "pour",
            "par", "chez", "during", "lors", "on", "of", "and", "et", "un", "une", "des", "du",
            "de", "d'", "its", "their", "his", "her", "our", "ce", "cette", "ces", "sa", "son",
-           "ses", "leur", "leurs", "as", "after", "apres", "after", "while", "when", "then",
+           "ses", "leur", "leurs", "as", "after", "apres", "while", "when", "then",
            "teams", "today", "aujourd'hui"}  # fmt: skip
 TITLES = {
     "pr": "Pr.", "prof": "Pr.", "professor": "Pr.", "professeur": "Pr.", "professeure": "Pr.",
@@ -218,16 +218,16 @@ def _named_organizations(tokens: list[tuple[str, int, int]]):
         if len(capitals) == 1 and (capitals[0] in _ADJECTIVES or countries_of_word(capitals[0])):
             i = max(last_cap + 1, i + 1)
             continue  # "European cancer research clusters", "Spanish clusters"
-        kinds = [HEADS[w] for w in words if w in HEADS and HEADS[w]]
-        if kinds and end - start >= 2 and words[-1] not in CONNECTORS:
-            yield start, end, kinds[0]
-        elif kinds and end - start == 1 and words[0] in ("inserm", "cnrs", "chu", "hcl", "ihu"):
+        kinds = [HEADS[w] for w in words if HEADS.get(w)]
+        if (kinds and end - start >= 2 and words[-1] not in CONNECTORS) or (
+            kinds and end - start == 1 and words[0] in ("inserm", "cnrs", "chu", "hcl", "ihu")
+        ):
             yield start, end, kinds[0]
         i = max(last_cap + 1, i + 1)
 
 
 _ADJECTIVES = {"european", "international", "national", "regional", "global", "europeen",
-               "europeens", "europeennes", "international", "internationaux", "two", "three"}  # fmt: skip
+               "europeens", "europeennes", "internationaux", "two", "three"}  # fmt: skip
 _LOWER_HEAD_WORDS = {"cancer", "research", "cluster", "clusters", "network", "biotech"}
 
 

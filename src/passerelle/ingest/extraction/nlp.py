@@ -73,9 +73,11 @@ def _matcher(nlp):
                         "LEFT_ID": "verb",
                         "REL_OP": ">",
                         "RIGHT_ID": "object",
-                        "RIGHT_ATTRS": {"DEP": {"IN": ["obj", "nsubj:pass"]},
-                                        "LEMMA": {"IN": sorted(objects)}},
-                    },  # fmt: skip
+                        "RIGHT_ATTRS": {
+                            "DEP": {"IN": ["obj", "nsubj:pass"]},
+                            "LEMMA": {"IN": sorted(objects)},
+                        },
+                    },
                     {
                         "LEFT_ID": "verb",
                         "REL_OP": ">",
@@ -96,7 +98,7 @@ def parse_french(text: str):
     doc = nlp(text)
     entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     roles: dict[int, str] = {}
-    for match_id, (verb, _object, subject) in _MODELS["fr_matcher"](doc):
+    for match_id, (_verb, _object, subject) in _MODELS["fr_matcher"](doc):
         role = FRENCH_VERBS[nlp.vocab.strings[match_id]][1]
         head = doc[subject]
         for token in head.subtree:  # the subject's whole phrase, "le CLARA et l'IBEC"

@@ -33,9 +33,7 @@ def resolver():
 
 
 def _where(extraction, start: int, end: int) -> dict:
-    sentence = next(
-        (s for s in extraction.sentences if s.start <= start < s.end + 1), None
-    )
+    sentence = next((s for s in extraction.sentences if s.start <= start < s.end + 1), None)
     where = {"start": start, "end": end, "text": extraction.text[start:end]}
     if sentence is not None:
         where |= {"sentence": sentence.text, "sentence_start": sentence.start,

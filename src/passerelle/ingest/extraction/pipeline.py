@@ -142,7 +142,7 @@ _ORDINAL_OPENER = re.compile(
 
 
 def _continued(previous: Activity, sentence: Sentence, inside: list[Mention]) -> list[Activity]:
-    """"Two projects… The first, with Milan, … (coordinated by X)": one more of the same."""
+    """ "Two projects… The first, with Milan, … (coordinated by X)": one more of the same."""
     from .rules import _COORDINATED, _fold_same_length
 
     folded = _fold_same_length(sentence.text)
@@ -176,7 +176,9 @@ def _merge_repeats(activities: list[Activity]) -> list[Activity]:
     for activity in activities:
         if kept:
             last = kept[-1]
-            same = last.kind == activity.kind and 0 < activity.sentence.start - last.sentence.end < 200
+            same = (
+                last.kind == activity.kind and 0 < activity.sentence.start - last.sentence.end < 200
+            )
             shared = {_actor_key(m) for m, _r in last.participants} & {
                 _actor_key(m) for m, _r in activity.participants
             }
@@ -198,7 +200,7 @@ def _is_heading(sentence: Sentence) -> bool:
 
 
 def _place_organizations(extraction: Extraction) -> None:
-    """"the Weizmann Institute in Rehovot, Israel", "(Israel)": where the text places it."""
+    """ "the Weizmann Institute in Rehovot, Israel", "(Israel)": where the text places it."""
     places = [m for m in extraction.mentions if m.type == "place"]
     text = extraction.text
     for mention in extraction.mentions:

@@ -210,7 +210,11 @@ def countries_of_word(word: str) -> list[str]:
         for part in head.split("-"):
             code = COMBINING.get(part)
             if code is None:
-                return [demonyms()[key.replace("-", " ")]] if key.replace("-", " ") in demonyms() else []
+                return (
+                    [demonyms()[key.replace("-", " ")]]
+                    if key.replace("-", " ") in demonyms()
+                    else []
+                )
             if code:
                 codes.append(code)
         tail_code = demonyms().get(tail)

@@ -103,9 +103,7 @@ def decode(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             pass
     if b"\x00" in data[:4096]:
-        raise ExtractionError(
-            _("%(name)s is not a text file (binary content)") % {"name": name}
-        )
+        raise ExtractionError(_("%(name)s is not a text file (binary content)") % {"name": name})
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -323,9 +321,7 @@ def _read_docx(data: bytes, name: str) -> Document:
                 found = re.search(r"<dcterms:created[^>]*>([^<]+)<", core)
                 published = _iso_date(found.group(1)) if found else ""
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
-        raise ExtractionError(
-            _("%(name)s is not a readable .docx file") % {"name": name}
-        ) from None
+        raise ExtractionError(_("%(name)s is not a readable .docx file") % {"name": name}) from None
     paragraphs = []
     for paragraph in root.iter(f"{_W}p"):
         words = "".join(node.text or "" for node in paragraph.iter(f"{_W}t"))

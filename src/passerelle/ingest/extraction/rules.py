@@ -78,9 +78,7 @@ _SUPPORTED = re.compile(
     r"\b(?:supported|funded|financed|sponsored|backed|soutenue?s?|financee?s?|"
     r"subventionnee?s?) (?:by|par)\b|\bwith (?:the )?support of\b|\bavec le soutien d"
 )
-_HOSTS = re.compile(
-    r"\b(?:host\w*|receiv\w*|welcom\w*|accueil\w*|recu|recue|recus|re[cç]u\w*)\b"
-)
+_HOSTS = re.compile(r"\b(?:host\w*|receiv\w*|welcom\w*|accueil\w*|recu|recue|recus|re[cç]u\w*)\b")
 _FROM = re.compile(r"\b(?:from|de|du|des|d')\b")
 _ORGANIZED = re.compile(r"\b(?:organi[sz]\w*|co-organi[sz]\w*|jointly|conjointement)\b")
 _ALTERNATELY = re.compile(
@@ -137,13 +135,12 @@ def _triggers(folded: str) -> list[tuple[int, int, str, re.Match]]:
         edition = item[2] == "event" and item[3].group("ordinal")
         if kept and item[2] == kept[-1][2] and item[0] - kept[-1][1] < 40 and not edition:
             continue  # "projects … project" in one clause
-        if kept and kept[-1][2] in ("program", "project") and item[2] == "exchange":
-            if item[0] - kept[-1][1] <= 4:  # "programme d'échanges": the exchange it is
-                kept[-1] = item
-                continue
-        if kept and {item[2], kept[-1][2]} <= {"project", "program", "funding"}:
-            if item[0] - kept[-1][1] < 25:
-                continue  # "collaborative program … projects"
+        gap = item[0] - kept[-1][1] if kept else 0
+        if kept and kept[-1][2] in ("program", "project") and item[2] == "exchange" and gap <= 4:
+            kept[-1] = item  # "programme d'échanges": the exchange it is
+            continue
+        if kept and {item[2], kept[-1][2]} <= {"project", "program", "funding"} and gap < 25:
+            continue  # "collaborative program … projects"
         kept.append(item)
     return kept
 
@@ -167,7 +164,7 @@ def sentence_activities(
     places = [m for m in mentions if m.type == "place"]
     activities = []
     bounds = []
-    for index, (start, end, kind, match) in enumerate(triggers):
+    for index, (start, end, _kind, _match) in enumerate(triggers):
         clause = max(
             (m.end() for m in re.finditer(r"[;:]|, (?=\w)", text[:start])),
             default=0,
@@ -230,24 +227,25 @@ def _refine(activity: Activity, folded: str, text: str, start: int, stop: int, p
             for m, role in activity.participants
         ]
     networks = [m for m, _r in activity.participants if m.kind == "network"]
-    if activity.kind == "project" and networks and len(networks) == len(activity.participants):
-        if re.search(r"\b(?:part|participat\w*|member\w*|membre|joined|rejoint)\b", folded):
-            members = [m for m in previous if m.type == "organization"][:1]
-            split = []
-            for network in networks:
-                split.append(
-                    Activity(
-                        kind="network_membership",
-                        label=network.text,
-                        sentence=activity.sentence,
-                        start=network.start,
-                        end=network.end,
-                        participants=[(network, "host"), *((m, "member") for m in members)],
-                        details=activity.details,
-                        category="network_membership",
-                    )
+    joined = re.search(r"\b(?:part|participat\w*|member\w*|membre|joined|rejoint)\b", folded)
+    only_networks = networks and len(networks) == len(activity.participants)
+    if activity.kind == "project" and only_networks and joined:
+        members = [m for m in previous if m.type == "organization"][:1]
+        split = []
+        for network in networks:
+            split.append(
+                Activity(
+                    kind="network_membership",
+                    label=network.text,
+                    sentence=activity.sentence,
+                    start=network.start,
+                    end=network.end,
+                    participants=[(network, "host"), *((m, "member") for m in members)],
+                    details=activity.details,
+                    category="network_membership",
                 )
-            return split
+            )
+        return split
     colon = text.find(":", start, stop if stop > start else len(text))
     if activity.kind in ("program", "project") and colon != -1:
         items = re.split(r",\s+|\s+and\s+|\s+et\s+", text[colon + 1 :].strip().rstrip("."))
@@ -262,7 +260,8 @@ def _refine(activity: Activity, folded: str, text: str, start: int, stop: int, p
                 inside = [
                     (m, "coordinator" if _COORDINATED.search(folded, at, at + len(item)) else r)
                     for m, r in activity.participants
-                    if at <= m.start - base < at + len(item) and not text[m.start - base :].startswith(item.split()[0])
+                    if at <= m.start - base < at + len(item)
+                    and not text[m.start - base :].startswith(item.split()[0])
                 ]
                 name = re.split(r"\s*\(", item)[0].strip()
                 split.append(
@@ -354,9 +353,7 @@ def _roles(folded: str, start: int, end: int, kind: str, region: list[Mention], 
         at = mention.start - base
         role = default
         if kind == "delegation":
-            if hosts and at < hosts.start():
-                role = "host"
-            elif at < start:
+            if (hosts and at < hosts.start()) or at < start:
                 role = "host"
             else:
                 role = "visitor" if _FROM.search(folded[max(0, at - 8) : at]) else "host"
@@ -419,7 +416,9 @@ def _details(activity: Activity, folded: str, text: str, start: int, stop: int) 
         if purpose:
             activity.details = purpose.group(1).strip()[:200]
     if activity.kind == "agreement":
-        areas = re.search(r"\b(?:in|on|dans|sur)\s+(?:the )?(?:\w+ )?(?:key )?(?:areas?|domaines?)\b", folded)
+        areas = re.search(
+            r"\b(?:in|on|dans|sur)\s+(?:the )?(?:\w+ )?(?:key )?(?:areas?|domaines?)\b", folded
+        )
         if areas:
             activity.details = text[areas.start() :][:200]
     if not activity.details:
