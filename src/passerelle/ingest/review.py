@@ -247,6 +247,7 @@ def accept(proposal: Proposal, user: AnyUser) -> Outcome:
 
 
 def _source(submission: Submission, user: AnyUser) -> Source:
+    submission.refresh_from_db(fields=["source"])  # another proposal of it may have made it
     if submission.source_id:
         return submission.source
     source = Source(
@@ -362,6 +363,11 @@ def _create_activity(proposal: Proposal, user: AnyUser) -> Activity:
         activity.title_en = title[:300]
     else:
         activity.title_en = title[:300]
+    if kind == "agreement":
+        signed = any(w in fold(proposal.sentence) for w in ("sign", "conclu", "renew", "renouvel"))
+        activity.status = "signed" if signed else "under_review"
+        if signed:
+            activity.signed_on = data.get("date") or ""
     if kind == "event" and data.get("edition"):
         activity.edition = data["edition"]
     category = data.get("category") or ""

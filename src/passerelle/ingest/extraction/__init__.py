@@ -19,9 +19,10 @@ def extract(
     text: str, *, language: str | None = None, published: str = "", use_model: bool = True
 ) -> Extraction:
     """The proposals of a pasted text."""
-    return extract_document(
-        Document(text=text, published=published), language=language, use_model=use_model
-    )
+    from .reading import published_in_text
+
+    document = Document(text=text, published=published or published_in_text(text))
+    return extract_document(document, language=language, use_model=use_model)
 
 
 def extract_path(

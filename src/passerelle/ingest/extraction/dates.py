@@ -61,7 +61,8 @@ def find_dates(text: str, published: str = "") -> list[DateMention]:
                 continue
             groups = match.groupdict()
             month_word = groups.get("month")
-            if month_word in _NOT_MONTH and not (groups.get("year") or groups.get("day")):
+            anchored = groups.get("year") or groups.get("day") or groups.get("rel")
+            if month_word in _NOT_MONTH and not anchored:
                 continue
             if month_word and text[start : start + 1].islower() and month_word == "may":
                 continue  # "may" the verb
