@@ -46,12 +46,15 @@ class SubmissionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["title"].required = False
-        self.fields["text"].required = False
+        for name in ("title", "text"):
+            if name in self.fields:
+                self.fields[name].required = False
         self.document: Document | None = None
 
     def clean(self):
         data = super().clean()
+        if self.instance.pk:  # a submission's title, address or date corrected
+            return data
         upload = data.get("upload")
         try:
             if upload:

@@ -62,6 +62,8 @@ TITLES = {
     "dr": "Dr.", "docteur": "Dr.", "doctor": "Dr.", "docteure": "Dr.", "mr": "Mr", "m": "Mr",
     "monsieur": "Mr", "mrs": "Ms", "ms": "Ms", "mme": "Ms", "madame": "Ms", "miss": "Ms",
 }  # fmt: skip
+NOT_PEOPLE = {"symposium", "symposia", "congress", "conference", "prize", "award", "lecture",
+              "program", "programme", "days", "forum", "summit", "initiative", "fund"}  # fmt: skip
 PARTICLES = {"de", "van", "von", "da", "di", "du", "le", "la", "del", "der", "ben", "el", "al"}
 
 
@@ -193,6 +195,11 @@ def _named_organizations(tokens: list[tuple[str, int, int]]):
     i = 0
     n = len(tokens)
     while i < n:
+        lower_head = _lower_head(tokens, i)
+        if lower_head:
+            yield i, lower_head[0], lower_head[1]
+            i = lower_head[0]
+            continue
         if not _capitalized(tokens[i][0]) or not tokens[i][0][:1].isalpha():
             i += 1
             continue
@@ -202,6 +209,8 @@ def _named_organizations(tokens: list[tuple[str, int, int]]):
             word = tokens[j][0]
             if _capitalized(word) and word[:1].isalpha():
                 last_cap = j
+            elif key_of(word) in ("and", "et") and _and_inside(tokens, i, j):
+                pass
             elif key_of(word) not in CONNECTORS or key_of(word) in ("and", "et"):
                 break
             j += 1
@@ -226,6 +235,48 @@ def _named_organizations(tokens: list[tuple[str, int, int]]):
         i = max(last_cap + 1, i + 1)
 
 
+#: French names that begin with a lower-case common noun: "hôpital de la Pitié-Salpêtrière".
+_LOWER_STARTS = {"institut", "hopital", "centre", "universite", "faculte", "laboratoire",
+                 "ecole", "clinique", "fondation", "groupe", "reseau"}  # fmt: skip
+
+
+def _lower_head(tokens, i: int) -> tuple[int, str] | None:
+    """(end, kind) of a name opened by a lower-case head and closed by capitalized words."""
+    word = tokens[i][0]
+    if not word.islower() or key_of(word) not in _LOWER_STARTS:
+        return None
+    j = i + 1
+    while (
+        j < len(tokens) and j - i <= 6 and tokens[j][0].islower() and tokens[j][0].isalpha()
+    ) or (j < len(tokens) and key_of(tokens[j][0]) in ("d'", "l'")):
+        j += 1
+    if j >= len(tokens) or j == i + 1 or not _capitalized(tokens[j][0]):
+        return None
+    if key_of(tokens[j - 1][0]) not in CONNECTORS:
+        return None  # "centre ville Lyon": the capital must follow "de", "du", "des"
+    while j < len(tokens) and (_capitalized(tokens[j][0]) and tokens[j][0][:1].isalpha()):
+        j += 1
+    return j, HEADS.get(key_of(word)) or "other"
+
+
+def _and_inside(tokens, start: int, at: int) -> bool:
+    """ "Ministry of Science and Technology": an "and" between two words after "of"."""
+    words = [key_of(t[0]) for t in tokens[start:at]]
+    after_of = any(
+        w in HEADS and k + 1 < len(words) and words[k + 1] in ("of", "for", "de", "du", "des")
+        for k, w in enumerate(words)
+    )
+    nxt = tokens[at + 1][0] if at + 1 < len(tokens) else ""
+    following = tokens[at + 2][0] if at + 2 < len(tokens) else ""
+    return (
+        after_of
+        and _capitalized(tokens[at - 1][0])
+        and _capitalized(nxt)
+        and key_of(nxt) not in HEADS
+        and not _capitalized(following)
+    )
+
+
 _ADJECTIVES = {"european", "international", "national", "regional", "global", "europeen",
                "europeens", "europeennes", "internationaux", "two", "three"}  # fmt: skip
 _LOWER_HEAD_WORDS = {"cancer", "research", "cluster", "clusters", "network", "biotech"}
@@ -237,6 +288,8 @@ def _acronyms(text, tokens, taken, take, span, mentions) -> None:
     for k, (word, _s, _e) in enumerate(tokens):
         if taken[k] or not _is_acronym(word):
             continue
+        if "-" in word and all(_is_acronym(part) for part in word.split("-")):
+            continue  # "FUSCC-CRIKU symposium", "JCOG-EORTC": a joint thing, named by both
         previous = tokens[k - 1][0] if k else ""
         owner = None
         if previous == "(" and k >= 2:
@@ -300,10 +353,16 @@ def _people(text, tokens, taken, take, span, *, titled: bool) -> None:
         start = i
         if title and word == "M" and not (i + 1 < n and tokens[i + 1][0] == "."):
             title = None
+        if title and word == "M" and i + 3 < n and _INITIAL.match(tokens[i + 2][0]):
+            title = None  # "M.D. Anderson": initials, not "Monsieur"
         if title and titled:
             j = i + 1
             if j < n and tokens[j][0] == ".":
                 j += 1
+            while j < n and _capitalized(tokens[j][0]) and key_of(tokens[j][0]) in TITLES:
+                j += 1  # "Prof. Dr. Otmar Wiestler"
+                if j < n and tokens[j][0] == ".":
+                    j += 1
             if key_of(word) == "assoc" or (j < n and key_of(tokens[j][0]) in ("prof", "professor")):
                 pass
             name_start = j
@@ -318,7 +377,7 @@ def _people(text, tokens, taken, take, span, *, titled: bool) -> None:
             j = _name_run(tokens, i)
             if j - i >= 2 and not any(taken[i:j]):
                 words = [key_of(t[0]) for t in tokens[i:j]]
-                if not any(w in HEADS or w in country_names() for w in words):
+                if not any(w in HEADS or w in NOT_PEOPLE or w in country_names() for w in words):
                     s, e, surface = span(i, j)
                     take(i, j, Mention("person", s, e, surface, "rule"))
                     i = j

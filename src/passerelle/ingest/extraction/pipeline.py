@@ -122,6 +122,7 @@ def extract_document(
         activities=_merge_repeats([a for a in activities if a.participants]),
         title=document.title,
     )
+    _trim_countries(extraction)
     _place_organizations(extraction)
     _describe_people(extraction)
     return extraction
@@ -185,6 +186,15 @@ def _merge_repeats(activities: list[Activity]) -> list[Activity]:
             if same and shared and _is_heading(last.sentence):
                 kept[-1] = activity
                 continue
+            same_paragraph = last.sentence.paragraph == activity.sentence.paragraph
+            if activity.kind == last.kind == "delegation" and same_paragraph:
+                before = activity.sentence.text[: activity.start - activity.sentence.start]
+                if re.search(r"\b(?:the|this|that|la|cette|le|ce)\s*$", before, re.IGNORECASE):
+                    known = {_actor_key(m) for m, _r in last.participants}
+                    last.participants += [
+                        (m, r) for m, r in activity.participants if _actor_key(m) not in known
+                    ]  # "the delegation" again: the one just named
+                    continue
         kept.append(activity)
     return kept
 
@@ -221,6 +231,25 @@ def _place_organizations(extraction: Extraction) -> None:
         after = [p for p in places if 0 <= p.start - first.end <= 3 and not p.city]
         if first.city and after:
             mention.country = after[0].country
+
+
+_TRAILING_COUNTRY = re.compile(r"\s+(?:du|de la|de l'|des|d'|of)\s*(?P<country>[\w' -]+)$")
+
+
+def _trim_countries(extraction: Extraction) -> None:
+    """ "Fondation Lalla Salma du Maroc": the organization of that country."""
+    from .places import country_names
+
+    for mention in extraction.mentions:
+        if mention.type != "organization" or mention.known is not None:
+            continue
+        found = _TRAILING_COUNTRY.search(mention.text)
+        if found and fold(found.group("country")) in country_names():
+            words = mention.text[: found.start()].split()
+            if len(words) >= 2:
+                mention.country = country_names()[fold(found.group("country"))]
+                mention.text = mention.text[: found.start()]
+                mention.end = mention.start + len(mention.text)
 
 
 def _describe_people(extraction: Extraction) -> None:

@@ -42,7 +42,7 @@ _DELEGATION = re.compile(
 _EVENT = re.compile(
     r"\b(?P<ordinal>\d+)(?:st|nd|rd|th|e|eme|ere|re)\s+(?:edition|edition)\b|"
     r"\b(?:symposi(?:um|a)|symposiums|seminars?|seminaires?|colloques?|conferences?|congress|"
-    r"congres|workshops?|ateliers?|forums?|summits?|sommets?|journees|scientific days|"
+    r"congres|workshops?|ateliers?|forums?|summits?|sommets?|journees?|scientific days|"
     r"meetings?|rencontres?|webinars?|webinaires?|summer schools?|ecoles? d'ete|"
     r"days|hackathons?|masterclass(?:es)?|(?:dedicated |special |joint )?events?|"
     r"evenements?)\b"
@@ -62,11 +62,12 @@ _PROJECT = re.compile(
 )
 _PROGRAM = re.compile(r"\b(?:programs?|programmes?|observator(?:y|ies)|observatoires?)\b")
 _FUNDING = re.compile(
-    r"\b(?:grants?|funding|financement|subventions?|funded by|finance(?:e|s)? par|"
+    r"\b(?:grants?|funding|financement|subventions?|funded by|finance(?:e|s)? par|bourses?|"
     r"awarded|prize|prix)\b"
 )
 _MEMBERSHIP = re.compile(
-    r"\b(?:member(?:s|ship)? of|membres? (?:du|de|des)|joined|a rejoint|ont rejoint|rejoint|"
+    r"\b(?:member(?:s|ship)?(?: \w+)? of|membres?(?: \w+)? (?:du|de|des)|joined|a rejoint|"
+    r"ont rejoint|rejoint|"
     r"adhere\w*|adhesion)\b"
 )
 _BETWEEN = re.compile(r"\b(?:between|entre)\b")
