@@ -230,7 +230,7 @@ class ProposalAdmin(RestrictedAdmin, ModelAdmin):
     def sentence_cut(self, obj):
         return obj.sentence[:120] + ("…" if len(obj.sentence) > 120 else "")
 
-    def _review(self, request, queryset, decide, verb: str):
+    def _review(self, request, queryset, decide, accepted: bool):
         done = 0
         for proposal in queryset.select_related("submission"):
             if proposal.status != Proposal.Status.PENDING:
@@ -254,16 +254,17 @@ class ProposalAdmin(RestrictedAdmin, ModelAdmin):
             else:
                 done += 1
         if done:
-            self.message_user(
-                request,
-                _("%(count)d proposals %(verb)s.") % {"count": done, "verb": verb},
-                messages.SUCCESS,
+            message = (
+                ngettext("%(count)d proposal accepted.", "%(count)d proposals accepted.", done)
+                if accepted
+                else ngettext("%(count)d proposal rejected.", "%(count)d proposals rejected.", done)
             )
+            self.message_user(request, message % {"count": done}, messages.SUCCESS)
 
     @admin.action(description=_("Accept the selected proposals"), permissions=["change"])
     def accept_selected(self, request, queryset):
-        self._review(request, queryset, accept, _("accepted"))
+        self._review(request, queryset, accept, True)
 
     @admin.action(description=_("Reject the selected proposals"), permissions=["change"])
     def reject_selected(self, request, queryset):
-        self._review(request, queryset, reject, _("rejected"))
+        self._review(request, queryset, reject, False)
