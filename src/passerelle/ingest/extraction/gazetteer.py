@@ -218,7 +218,9 @@ class Gazetteer:
                 hit = (i, i + length, candidates)
                 break
             if hit is None and word in self.acronyms:
-                hit = (i, i + 1, self.acronyms[word])
+                candidates = self.acronyms[word]
+                if len(candidates) == 1 or any(k.own for k in candidates):
+                    hit = (i, i + 1, candidates)  # an acronym ambiguous in ROR alone is not taken
             if hit:
                 found.append(hit)
                 i = hit[1]
