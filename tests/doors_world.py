@@ -148,6 +148,14 @@ def plant() -> World:
         organization=org, external_id=secret_ror, digest="0" * 64, values={"name": MARKER}
     )
     from passerelle.ingest.merging import merge
+    from passerelle.ingest.submissions import Proposal, Submission
+
+    submission = Submission.objects.create(
+        title=f"{MARKER} release", text=f"{MARKER} signed an agreement.", language="en", **hidden
+    )
+    proposal = Proposal.objects.create(
+        submission=submission, type="organization", name=f"{MARKER} proposed", fingerprint="x"
+    )
 
     twin = Organization.objects.create(name=f"{MARKER} twin", kind="university", **hidden)
     merged = merge(org, twin)
@@ -175,6 +183,8 @@ def plant() -> World:
         "ingest.importconflict": conflict,
         "ingest.externalrecord": external,
         "ingest.merge": merged,
+        "ingest.submission": submission,
+        "ingest.proposal": proposal,
         "portal.featuredactivity": featured,
         "portal.activitywording": wording,
         "ror": secret_ror,

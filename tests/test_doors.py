@@ -46,6 +46,9 @@ HANGING = {
     "activities.followup",
 }
 IMPORTED = {"ingest.importconflict", "ingest.externalrecord", "ingest.merge"}
+#: The review queue of extraction: texts (records staff add) and their proposals (written by
+#: the extraction, reviewed through actions, never added or deleted by hand).
+REVIEW = {"ingest.submission", "ingest.proposal"}
 EDITORIAL = {"portal.sectionsetting", "portal.introduction"}  # no confidential row: all readable
 #: Their planted rows feature, or word, a confidential activity.
 FEATURED = {"portal.featuredactivity", "portal.activitywording"}
@@ -96,6 +99,12 @@ def expected(label: str, door: str) -> dict[str, int]:
         return ADMIN_ONLY
     if door == "changelist":
         return ALL
+    if label in REVIEW:
+        submission = label == "ingest.submission"
+        return {
+            "add": ADD_RECORD if submission else NOBODY,
+            "delete": DELETE_HIDDEN if submission else NOBODY,
+        }.get(door, HIDDEN)
     if door == "add":
         if label in RECORDS | HANGING:
             return ADD_RECORD
@@ -167,6 +176,8 @@ ACTIONS = {
     "undo_merges": "test_actions_change_only_what_the_role_may",
     "revoke": "administrators only (access.apitoken): ADMIN_ONLY",
     "cleanup_expired_attempts": "administrators only (axes): ADMIN_ONLY",
+    "accept_selected": "test_extraction: test_the_review_queue_* and test_permission_matrix",
+    "reject_selected": "test_extraction: test_the_review_queue_* and test_permission_matrix",
 }
 
 
@@ -216,7 +227,7 @@ def test_every_door_and_every_action_is_in_the_matrix():
 def _is_grouped(label: str) -> bool:
     return any(
         label in group
-        for group in (RECORDS, HANGING, IMPORTED, EDITORIAL, FEATURED, SEARCH, ACCOUNTS)
+        for group in (RECORDS, HANGING, IMPORTED, REVIEW, EDITORIAL, FEATURED, SEARCH, ACCOUNTS)
     )
 
 

@@ -233,3 +233,51 @@ def test_commitment_checks_answer_what_the_role_reads(role, users):
     for state, agreement in records.items():
         response = client.get(f"/api/agreements/{agreement.uid}/commitments", **token)
         assert response.status_code == (200 if state in READS[role] else 404), state
+
+
+#: The review queue of extraction (ingest.submission_admin), per role: the list, the add page,
+#: a submission posted, a proposal's page, and the accept and reject actions on another's text.
+REVIEW_QUEUE = {
+    # role: (list, add page, add posted, proposal page, accepts another's, rejects another's)
+    "anonymous": (302, 302, False, 302, False, False),
+    "viewer": (200, 403, False, 200, False, False),
+    "contributor": (200, 200, True, 200, False, False),
+    "editor": (200, 200, True, 200, True, True),
+    "administrator": (200, 200, True, 200, True, True),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_review_queue_answers_what_the_role_may(role, users):
+    from passerelle.ingest.submissions import Proposal, Submission
+
+    text = "The Institut Curie and the University of Milan signed a partnership agreement."
+    others = Submission.objects.create(title="Another's", text=text, language="en")
+    first = Proposal.objects.create(
+        submission=others, type="organization", name="Institut Curie", fingerprint="a"
+    )
+    second = Proposal.objects.create(
+        submission=others, type="organization", name="University of Milan", fingerprint="b"
+    )
+    client, _token = _client(role, users)
+    wanted = REVIEW_QUEUE[role]
+    proposals = reverse("admin:ingest_proposal_changelist")
+    got = [
+        client.get(reverse("admin:ingest_submission_changelist")).status_code,
+        client.get(reverse("admin:ingest_submission_add")).status_code,
+    ]
+    client.post(reverse("admin:ingest_submission_add"), {"text": text, "title": "Mine"})
+    got.append(Submission.objects.filter(title="Mine").exists())
+    got.append(client.get(reverse("admin:ingest_proposal_change", args=[first.pk])).status_code)
+    client.post(proposals, {"action": "accept_selected", "_selected_action": [first.pk]})
+    client.post(proposals, {"action": "reject_selected", "_selected_action": [second.pk]})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    got += [first.status == "accepted", second.status == "rejected"]
+    assert tuple(got) == wanted
+    if role == "contributor":  # its own text: reviewed, and the record a draft it owns
+        mine = Submission.objects.get(title="Mine")
+        proposal = mine.proposals.get(name="Institut Curie")
+        client.post(proposals, {"action": "accept_selected", "_selected_action": [proposal.pk]})
+        record = Organization.objects.get(name="Institut Curie")
+        assert (record.draft, record.owner) == (True, users["contributor"])

@@ -178,3 +178,6 @@ def _readable_pairs(pairs, user: AnyUser) -> list:
         model.objects.restrict(user, "view").filter(pk__in=pks).values_list("pk", flat=True)
     )
     return [p for p in pairs if p.first.pk in readable and p.second.pk in readable]
+
+
+from . import submission_admin  # noqa: E402, F401  (the review queue registers its admins)

@@ -130,3 +130,8 @@ class Merge(models.Model):
     def __str__(self) -> str:
         kept = self.kept_organization or self.kept_person
         return f"{self.dropped_name} → {kept}"
+
+
+from .submissions import Proposal, Submission  # noqa: E402  (the review queue's models)
+
+__all__ = ["ExternalRecord", "ImportConflict", "Merge", "Proposal", "Submission"]
