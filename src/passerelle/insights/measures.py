@@ -1,0 +1,156 @@
+"""The network's measures, for every actor of a tie graph (insights.graph).
+
+- **degree**: how many partners an actor has; **strength**: how many ties, each counted
+  as many times as the activities it stands for (the sum of its ties' weights).
+- **betweenness**: on how many shortest paths between two other actors it lies. Ties are
+  weighted by shared activities, and a strong tie is a *short* one: each tie's length is
+  1 / weight, so a path through partners of many activities is shorter than one through
+  partners of a single one (Opsahl, Agneessens and Skvoretz 2010 do the same). Above
+  :data:`EXACT_BETWEENNESS` actors, it is estimated from :data:`PIVOTS` source actors
+  drawn with a fixed seed and scaled up (Brandes and Pich 2007): exact betweenness costs
+  one shortest-path tree per actor, minutes on the large set.
+- **constraint** (Burt 1992): how much an actor's ties lead to the same people — high for
+  someone whose partners all work with each other, low for a broker between groups that
+  do not meet; weighted by shared activities. None for an actor with no partner.
+- **communities**: Leiden (Traag, Waltman and van Eck 2019), optimising modularity on the
+  weighted graph, from a fixed seed so that the same records give the same communities;
+  numbered from 1, largest first, with the partition's **modularity**.
+- **brokerage**: the roles of Gould and Fernandez (insights.brokerage), with the region as
+  the group and, the other grouping, the country.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+
+import igraph
+import numpy as np
+
+from .brokerage import GATEKEEPER, REPRESENTATIVE, brokerage
+from .graph import TieGraph
+
+SEED = 1
+#: Up to this many actors, betweenness is exact; above, estimated from PIVOTS sources.
+EXACT_BETWEENNESS = 5000
+PIVOTS = 64
+#: igraph draws its random numbers from one generator for the whole process.
+_RANDOM_LOCK = threading.Lock()
+
+
+@dataclass
+class Measures:
+    """Every actor's measures, in the order of ``tie_graph.actors``."""
+
+    tie_graph: TieGraph
+    degree: list[int]
+    strength: list[int]
+    betweenness: list[float]
+    constraint: list[float | None]
+    community: list[int]
+    modularity: float
+    region_brokerage: np.ndarray  # (actor, role) in brokerage.ROLES's order
+    country_brokerage: np.ndarray
+    betweenness_exact: bool = True
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def order(self) -> list[int]:
+        """Actors' indexes, the brokers of the region's ties abroad first: open two-paths
+        between the region and outside it through the actor, then betweenness, then degree."""
+        bridging = self.region_brokerage[:, GATEKEEPER] + self.region_brokerage[:, REPRESENTATIVE]
+        return sorted(
+            range(len(self.degree)),
+            key=lambda i: (-int(bridging[i]), -self.betweenness[i], -self.degree[i], i),
+        )
+
+
+def _seeded(function, *args, **kwargs):
+    with _RANDOM_LOCK:
+        igraph.set_random_number_generator(random.Random(SEED))
+        try:
+            return function(*args, **kwargs)
+        finally:
+            igraph.set_random_number_generator(random)
+
+
+def weighted_betweenness(graph: igraph.Graph) -> tuple[list[float], bool]:
+    """Betweenness with lengths 1 / weight, exact or estimated (see the module docstring);
+    and whether it is exact."""
+    n = graph.vcount()
+    if graph.ecount() == 0:
+        return [0.0] * n, True
+    lengths = [1.0 / w for w in graph.es["weight"]]
+    if n <= EXACT_BETWEENNESS:
+        return graph.betweenness(directed=False, weights=lengths), True
+    sources = sorted(random.Random(SEED).sample(range(n), PIVOTS))
+    sampled = graph.betweenness(directed=False, weights=lengths, sources=sources)
+    return [value * n / PIVOTS for value in sampled], False
+
+
+def communities(graph: igraph.Graph) -> tuple[list[int], float]:
+    """Leiden communities (modularity, seeded), numbered from 1 by size, and the modularity."""
+    n = graph.vcount()
+    if n == 0:
+        return [], 0.0
+    if graph.ecount() == 0:
+        return list(range(1, n + 1)), 0.0
+    clustering = _seeded(
+        graph.community_leiden, objective_function="modularity", weights="weight", n_iterations=-1
+    )
+    membership = clustering.membership
+    sizes = np.bincount(membership)
+    ranked = sorted(range(sizes.size), key=lambda c: (-int(sizes[c]), c))
+    number = {c: rank + 1 for rank, c in enumerate(ranked)}
+    return [number[c] for c in membership], float(graph.modularity(membership, weights="weight"))
+
+
+def _codes(values: list) -> np.ndarray:
+    """Each value as an integer, equal values equal (an unknown country is its own group)."""
+    seen: dict = {}
+    return np.array([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
+
+
+def measure(tie_graph: TieGraph) -> Measures:
+    """All the measures of one tie graph."""
+    graph = tie_graph.graph
+    seconds: dict[str, float] = {}
+
+    def timed(name, function, *args):
+        start = time.perf_counter()
+        result = function(*args)
+        seconds[name] = round(time.perf_counter() - start, 3)
+        return result
+
+    degree = timed("degree", graph.degree)
+    strength = timed("strength", lambda: [int(s) for s in graph.strength(weights="weight")])
+    betweenness, exact = timed("betweenness", weighted_betweenness, graph)
+    constraint = timed("constraint", lambda: graph.constraint(weights="weight"))
+    constraint = [None if not d or math.isnan(c) else round(c, 6) for c, d in zip(constraint, degree, strict=True)]
+    membership, modularity = timed("communities", communities, graph)
+    actors = tie_graph.actors
+    region = timed(
+        "brokerage by region", brokerage, graph, np.array([a.in_region for a in actors], int)
+    )
+    # an actor of no known country is its own group: it brokers, it is not brokered for
+    country = timed(
+        "brokerage by country",
+        brokerage,
+        graph,
+        _codes([a.country or f"?{i}" for i, a in enumerate(actors)]),
+    )
+    return Measures(
+        tie_graph=tie_graph,
+        degree=degree,
+        strength=strength,
+        betweenness=[round(b, 3) for b in betweenness],
+        constraint=constraint,
+        community=membership,
+        modularity=round(modularity, 6),
+        region_brokerage=region,
+        country_brokerage=country,
+        betweenness_exact=exact,
+        seconds=seconds,
+    )

@@ -1,0 +1,176 @@
+"""Computing the measures once per records' version, and reading them back fast.
+
+A result is keyed by the reader's scope (``public``: what anyone reads; ``staff``: what
+every member of staff reads, see graph.scope_reader) and the year (0 for every year), and
+records the content version (core.changes) it was computed from. :func:`current` is what
+pages call: it never computes. It answers the stored result, fresh or stale, and when the
+records have changed since (or nothing is stored yet) it asks the task queue for a new one
+— once per version, however many readers open the page meanwhile.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from passerelle.core.changes import content_version
+
+from .brokerage import as_mapping
+from .graph import ORGANIZATION, SCOPES, read_network, scope_reader, tie_graph
+from .growth import growth
+from .measures import Measures, measure
+from .models import ActorMeasures, NetworkMeasures
+
+#: Communities described in a summary (the others are counted).
+COMMUNITIES_DESCRIBED = 30
+#: How long a request for recomputation holds before another may be made (a lost worker).
+QUEUED_FOR = 15 * 60
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored result as a page sees it: the row, and whether the records changed since."""
+
+    measures: NetworkMeasures | None
+    stale: bool
+    queued: bool
+
+    @property
+    def age_seconds(self) -> float | None:
+        if self.measures is None:
+            return None
+        return (timezone.now() - self.measures.computed_at).total_seconds()
+
+
+def check_scope(scope: str, year: int = 0) -> None:
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}: use {' or '.join(SCOPES)}")
+    if not (year == 0 or 1000 <= year <= 2999):
+        raise ValueError(f"year {year!r}: give a year such as 2024, or 0 for every year")
+
+
+def _communities(result: Measures) -> list[dict]:
+    actors = result.tie_graph.actors
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, community in enumerate(result.community):
+        members[community].append(i)
+    described = []
+    for number in sorted(members)[:COMMUNITIES_DESCRIBED]:
+        rows = members[number]
+        countries = Counter(actors[i].country for i in rows if actors[i].country)
+        central = sorted(rows, key=lambda i: (-result.degree[i], i))[:5]
+        described.append(
+            {
+                "number": number,
+                "size": len(rows),
+                "organizations": sum(actors[i].kind == ORGANIZATION for i in rows),
+                "in_region": sum(actors[i].in_region for i in rows),
+                "countries": countries.most_common(5),
+                "central": [actors[i].key for i in central],
+            }
+        )
+    return described
+
+
+def summary(result: Measures, network, year: int) -> dict:
+    graph = result.tie_graph.graph
+    return {
+        "actors": graph.vcount(),
+        "organizations": sum(a.kind == ORGANIZATION for a in result.tie_graph.actors),
+        "ties": graph.ecount(),
+        "activities": result.tie_graph.activities,
+        "modularity": result.modularity,
+        "communities": max(result.community, default=0),
+        "described": _communities(result),
+        "betweenness_exact": result.betweenness_exact,
+        "home_country": network.home_country,
+        "growth": growth(network) if year == 0 else [],
+        "timings": result.seconds,
+    }
+
+
+def compute(scope: str, year: int = 0) -> NetworkMeasures:
+    """Compute and store the measures of one scope and year (replacing the stored ones)."""
+    check_scope(scope, year)
+    version = content_version()  # read first: a change during the work leaves it stale
+    started = time.perf_counter()
+    network = read_network(scope_reader(scope))
+    read = time.perf_counter() - started
+    graph = tie_graph(network, year or None)
+    result = measure(graph)
+    facts = summary(result, network, year)
+    facts["timings"] = {"read": round(read, 3), **facts["timings"]}
+    rows = []
+    for rank, i in enumerate(result.order()):
+        actor = graph.actors[i]
+        is_org = actor.kind == ORGANIZATION
+        rows.append(
+            ActorMeasures(
+                rank=rank,
+                organization_id=actor.pk if is_org else None,
+                person_id=None if is_org else actor.pk,
+                country=actor.country,
+                in_region=actor.in_region,
+                degree=result.degree[i],
+                strength=result.strength[i],
+                betweenness=result.betweenness[i],
+                constraint=result.constraint[i],
+                community=result.community[i],
+                brokerage=as_mapping(result.region_brokerage[i]),
+                country_brokerage=as_mapping(result.country_brokerage[i]),
+            )
+        )
+    with transaction.atomic():
+        NetworkMeasures.objects.filter(scope=scope, year=year).delete()
+        stored = NetworkMeasures.objects.create(
+            scope=scope,
+            year=year,
+            version=version,
+            computed_at=timezone.now(),
+            summary=facts,
+        )
+        for row in rows:
+            row.measures = stored
+        ActorMeasures.objects.bulk_create(rows, batch_size=BATCH)
+        stored.seconds = round(time.perf_counter() - started, 3)
+        stored.summary["timings"]["total"] = stored.seconds
+        stored.save(update_fields=["seconds", "summary"])
+    return stored
+
+
+def _queued_key(scope: str, year: int, version: str) -> str:
+    return f"insights:queued:{scope}:{year}:{version}"
+
+
+def current(scope: str, year: int = 0) -> Stored:
+    """The stored result for a page, never computed here; a new one is asked for when the
+    records changed since it was computed."""
+    check_scope(scope, year)
+    stored = NetworkMeasures.objects.filter(scope=scope, year=year).first()
+    version = content_version()
+    if stored is not None and stored.version == version:
+        return Stored(stored, stale=False, queued=False)
+    queued = request_recomputation(scope, year, version)
+    if queued:  # an immediate backend has computed it already
+        fresh = NetworkMeasures.objects.filter(scope=scope, year=year, version=version).first()
+        if fresh is not None:
+            return Stored(fresh, stale=False, queued=False)
+    return Stored(stored, stale=True, queued=True)
+
+
+def request_recomputation(scope: str, year: int, version: str | None = None) -> bool:
+    """Ask the queue for the measures of this version, unless already asked; whether asked
+    now."""
+    from .tasks import compute_measures
+
+    version = version or content_version()
+    if not cache.add(_queued_key(scope, year, version), True, timeout=QUEUED_FOR):
+        return False
+    compute_measures.enqueue(scope, year)
+    return True
