@@ -48,12 +48,16 @@ def _pairs(count: np.ndarray) -> np.ndarray:
     return count * (count - 1) // 2
 
 
-def _closed_pairs(graph: igraph.Graph, groups: np.ndarray) -> np.ndarray:
+def triangles_of(graph: igraph.Graph) -> np.ndarray:
+    """The graph's triangles, one row of three vertices each (igraph lists them in C)."""
+    return np.array(graph.list_triangles(), dtype=np.int64).reshape(-1, 3)
+
+
+def _closed_pairs(graph: igraph.Graph, groups: np.ndarray, triangles: np.ndarray) -> np.ndarray:
     """(vertex, kind) → tied pairs of its neighbours, kinds: 0 both in its group, 1 one
     in and one out, 2 both out in one group, 3 both out in two groups."""
     n = graph.vcount()
     closed = np.zeros((n, 4), dtype=np.int64)
-    triangles = np.array(graph.list_triangles(), dtype=np.int64).reshape(-1, 3)
     if not triangles.size:
         return closed
     for b, a, c in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
@@ -69,9 +73,12 @@ def _closed_pairs(graph: igraph.Graph, groups: np.ndarray) -> np.ndarray:
     return closed
 
 
-def open_pairs(graph: igraph.Graph, groups: np.ndarray | list[int]) -> np.ndarray:
+def open_pairs(
+    graph: igraph.Graph, groups: np.ndarray | list[int], triangles: np.ndarray | None = None
+) -> np.ndarray:
     """(vertex, kind) → open pairs of its neighbours (A and C not tied), kinds as in
-    :func:`_closed_pairs`. ``groups`` gives each vertex's group as an integer."""
+    :func:`_closed_pairs`. ``groups`` gives each vertex's group as an integer; the
+    ``triangles`` may be given when several groupings are counted on one graph."""
     groups = np.asarray(groups, dtype=np.int64)
     n = graph.vcount()
     totals = np.zeros((n, 4), dtype=np.int64)
@@ -94,13 +101,17 @@ def open_pairs(graph: igraph.Graph, groups: np.ndarray | list[int]) -> np.ndarra
     totals[:, 1] = same * other
     totals[:, 2] = within_other
     totals[:, 3] = _pairs(other) - within_other
-    return totals - _closed_pairs(graph, groups)
+    if triangles is None:
+        triangles = triangles_of(graph)
+    return totals - _closed_pairs(graph, groups, triangles)
 
 
-def brokerage(graph: igraph.Graph, groups: np.ndarray | list[int]) -> np.ndarray:
+def brokerage(
+    graph: igraph.Graph, groups: np.ndarray | list[int], triangles: np.ndarray | None = None
+) -> np.ndarray:
     """(vertex, role) → open two-paths through the vertex in that role, in the order of
     :data:`ROLES`, both orientations of every open pair counted (see the module docstring)."""
-    pairs = open_pairs(graph, groups)
+    pairs = open_pairs(graph, groups, triangles)
     counts = np.zeros((graph.vcount(), len(ROLES)), dtype=np.int64)
     counts[:, COORDINATOR] = 2 * pairs[:, 0]
     counts[:, GATEKEEPER] = pairs[:, 1]
@@ -113,3 +124,39 @@ def brokerage(graph: igraph.Graph, groups: np.ndarray | list[int]) -> np.ndarray
 def as_mapping(row: np.ndarray | list[int]) -> dict[str, int]:
     """One vertex's counts as role → count."""
     return {role: int(count) for role, count in zip(ROLES, row, strict=True)}
+
+
+def bridged(
+    graph: igraph.Graph, in_region: np.ndarray | list[bool], triangles: np.ndarray | None = None
+) -> np.ndarray:
+    """(vertex, 0) → how many of its partners outside the region it links to at least one
+    of its partners in the region they are not tied to; (vertex, 1) → how many of its
+    partners in the region it so links to at least one partner outside. The people behind
+    the gatekeeper and representative counts, for the pages' sentences ("links 12 partners
+    outside the region to 5 of its members")."""
+    region = np.asarray(in_region, dtype=bool)
+    n = graph.vcount()
+    linked = np.zeros((n, 2), dtype=np.int64)
+    if n == 0 or graph.ecount() == 0:
+        return linked
+    edges = np.array(graph.get_edgelist(), dtype=np.int64)
+    source = np.concatenate([edges[:, 0], edges[:, 1]])
+    target = np.concatenate([edges[:, 1], edges[:, 0]])
+    inside = np.bincount(source[region[target]], minlength=n)
+    outside = np.bincount(source[~region[target]], minlength=n)
+    if triangles is None:
+        triangles = triangles_of(graph)
+    for side, (own, across, mine, theirs) in enumerate(
+        ((~region, region, outside, inside), (region, ~region, inside, outside))
+    ):
+        # per (broker, partner on this side): its tied partners across, in triangles
+        keys = [np.zeros(0, dtype=np.int64)]
+        for b, a, c in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
+            broker, left, right = triangles[:, b], triangles[:, a], triangles[:, c]
+            keys.append((broker * n + left)[own[left] & across[right]])
+            keys.append((broker * n + right)[own[right] & across[left]])
+        pairs, tied = np.unique(np.concatenate(keys), return_counts=True)
+        broker = pairs // n
+        closed_off = np.bincount(broker[tied == theirs[broker]], minlength=n)
+        linked[:, side] = np.where(theirs > 0, mine - closed_off, 0)
+    return linked

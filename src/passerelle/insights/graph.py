@@ -160,9 +160,7 @@ def read_network(user: AnyUser) -> Network:
     activities = _rows(Activity.objects.restrict(user, "view"), "pk", "start", "end")
     activity_index = {pk: i for i, (pk, _s, _e) in enumerate(activities)}
     first = np.array([_year(start) for _pk, start, _end in activities], dtype=np.int32)
-    last = np.array(
-        [_year(end) or _year(start) for _pk, start, end in activities], dtype=np.int32
-    )
+    last = np.array([_year(end) or _year(start) for _pk, start, end in activities], dtype=np.int32)
     last = np.where(first > 0, np.maximum(last, first), 0)
 
     activity_of, actor_of = [], []

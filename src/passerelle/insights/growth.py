@@ -29,7 +29,9 @@ def collaboration_types(network: Network) -> np.ndarray:
     actors = network.actors
     is_org = np.array([a.kind == ORGANIZATION for a in actors], dtype=bool)
     codes: dict[str, int] = {}
-    country = np.array([codes.setdefault(a.country, len(codes)) if a.country else -1 for a in actors])
+    country = np.array(
+        [codes.setdefault(a.country, len(codes)) if a.country else -1 for a in actors]
+    )
     regional = np.array([a.in_region for a in actors], dtype=bool)
     kept = is_org[network.actor_of]
     activity, actor = network.activity_of[kept], network.actor_of[kept]

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import igraph
 import numpy as np
 
-from .brokerage import GATEKEEPER, REPRESENTATIVE, brokerage
+from .brokerage import GATEKEEPER, REPRESENTATIVE, bridged, brokerage, triangles_of
 from .graph import TieGraph
 
 SEED = 1
@@ -54,6 +54,8 @@ class Measures:
     modularity: float
     region_brokerage: np.ndarray  # (actor, role) in brokerage.ROLES's order
     country_brokerage: np.ndarray
+    #: (actor, 0): partners outside the region it links to the region; (actor, 1): the reverse
+    linked: np.ndarray
     betweenness_exact: bool = True
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -128,18 +130,23 @@ def measure(tie_graph: TieGraph) -> Measures:
     strength = timed("strength", lambda: [int(s) for s in graph.strength(weights="weight")])
     betweenness, exact = timed("betweenness", weighted_betweenness, graph)
     constraint = timed("constraint", lambda: graph.constraint(weights="weight"))
-    constraint = [None if not d or math.isnan(c) else round(c, 6) for c, d in zip(constraint, degree, strict=True)]
+    constraint = [
+        None if not d or math.isnan(c) else round(c, 6)
+        for c, d in zip(constraint, degree, strict=True)
+    ]
     membership, modularity = timed("communities", communities, graph)
     actors = tie_graph.actors
-    region = timed(
-        "brokerage by region", brokerage, graph, np.array([a.in_region for a in actors], int)
-    )
+    triangles = timed("triangles", triangles_of, graph)
+    in_region = np.array([a.in_region for a in actors], dtype=np.int64)
+    region = timed("brokerage by region", brokerage, graph, in_region, triangles)
+    linked = timed("partners linked", bridged, graph, in_region.astype(bool), triangles)
     # an actor of no known country is its own group: it brokers, it is not brokered for
     country = timed(
         "brokerage by country",
         brokerage,
         graph,
         _codes([a.country or f"?{i}" for i, a in enumerate(actors)]),
+        triangles,
     )
     return Measures(
         tie_graph=tie_graph,
@@ -151,6 +158,7 @@ def measure(tie_graph: TieGraph) -> Measures:
         modularity=round(modularity, 6),
         region_brokerage=region,
         country_brokerage=country,
+        linked=linked,
         betweenness_exact=exact,
         seconds=seconds,
     )

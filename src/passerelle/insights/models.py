@@ -48,9 +48,7 @@ class ActorMeasures(models.Model):
     while the next is computed), and what a page shows of it is read again through the
     reader's rule."""
 
-    measures = models.ForeignKey(
-        NetworkMeasures, on_delete=models.CASCADE, related_name="actors"
-    )
+    measures = models.ForeignKey(NetworkMeasures, on_delete=models.CASCADE, related_name="actors")
     rank = models.PositiveIntegerField(help_text="Brokers of the region's ties abroad first.")
     organization_id = models.BigIntegerField(null=True, blank=True)
     person_id = models.BigIntegerField(null=True, blank=True)
@@ -64,6 +62,10 @@ class ActorMeasures(models.Model):
     #: role -> open two-paths, with the region as the group, and with the country
     brokerage = models.JSONField(default=dict)
     country_brokerage = models.JSONField(default=dict)
+    #: partners outside the region it links to the region's members they are not tied to,
+    #: and members of the region it so links to partners outside (brokerage.bridged)
+    links_outside = models.PositiveIntegerField(default=0)
+    links_inside = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("actor's measures")
@@ -73,3 +75,11 @@ class ActorMeasures(models.Model):
             models.Index(fields=["measures", "rank"], name="actor_measures_rank"),
             models.Index(fields=["measures", "organization_id"], name="actor_measures_org"),
         ]
+
+    def __str__(self) -> str:
+        actor = (
+            f"organization {self.organization_id}"
+            if self.organization_id
+            else (f"person {self.person_id}")
+        )
+        return f"{actor} #{self.rank + 1}"
