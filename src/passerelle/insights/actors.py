@@ -103,4 +103,6 @@ def as_json(row: dict) -> dict:
         "community": row["community"],
         "brokerage": row["brokerage"],
         "brokerage_by_country": row["brokerage_by_country"],
+        "links_outside": row["links_outside"],
+        "links_inside": row["links_inside"],
     }
