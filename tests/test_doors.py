@@ -156,6 +156,7 @@ SITE_DOORS = {
     "app_list": (("registry",), "", ALL),
     "search": ((), "?s=zyxq", ALL),
     "desk": ((), "", ALL),  # the desk whole (core/deskpage.py); the index leads with it
+    "insights": ((), "", ALL),  # the network measured (insights/pages.py): staff scope only
 }
 #: Every admin action, with where test_door_writes.py plays it.
 ACTIONS = {
