@@ -37,8 +37,8 @@ def measured_rows(result: Measures) -> list[dict]:
                 "community": result.community[i],
                 "brokerage": as_mapping(result.region_brokerage[i]),
                 "brokerage_by_country": as_mapping(result.country_brokerage[i]),
-                "links_outside": int(result.linked[i, 0]),
-                "links_inside": int(result.linked[i, 1]),
+                "links_outside": None if result.linked is None else int(result.linked[i, 0]),
+                "links_inside": None if result.linked is None else int(result.linked[i, 1]),
             }
         )
     return rows

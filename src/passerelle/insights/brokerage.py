@@ -49,27 +49,63 @@ def _pairs(count: np.ndarray) -> np.ndarray:
 
 
 def triangles_of(graph: igraph.Graph) -> np.ndarray:
-    """The graph's triangles, one row of three vertices each (igraph lists them in C)."""
+    """The graph's triangles, one row of three vertices each (igraph lists them in C); for
+    graphs of up to :data:`LISTED_TRIANGLES` triangles."""
     return np.array(graph.list_triangles(), dtype=np.int64).reshape(-1, 3)
 
 
-def _closed_pairs(graph: igraph.Graph, groups: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+#: Up to this many triangles they are listed (bridged counts need them one by one); above,
+#: closed pairs are counted per vertex from subgraphs instead (the large set has 60 million).
+LISTED_TRIANGLES = 3_000_000
+
+
+def triangles_at(graph: igraph.Graph) -> np.ndarray:
+    """How many triangles each vertex is in, from igraph's local transitivity (in C)."""
+    degree = np.array(graph.degree(), dtype=np.float64)
+    ratio = np.array(graph.transitivity_local_undirected(mode="zero"), dtype=np.float64)
+    return np.rint(ratio * degree * (degree - 1) / 2).astype(np.int64)
+
+
+def _closed_pairs(
+    graph: igraph.Graph, groups: np.ndarray, triangles: np.ndarray | None = None
+) -> np.ndarray:
     """(vertex, kind) → tied pairs of its neighbours, kinds: 0 both in its group, 1 one
-    in and one out, 2 both out in one group, 3 both out in two groups."""
+    in and one out, 2 both out in one group, 3 both out in two groups.
+
+    From the listed triangles when given; else per vertex from triangle counts: in the
+    graph of ties within groups (kind 0), of ties across groups (kind 3: three groups),
+    and in a graph where each vertex reaches, through its ties across groups only, copies
+    of the others tied as in the whole graph (kinds 2 and 3: its two ties go out); kind 1
+    is what remains of all its triangles."""
     n = graph.vcount()
     closed = np.zeros((n, 4), dtype=np.int64)
-    if not triangles.size:
+    if triangles is not None:
+        for b, a, c in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
+            broker, left, right = triangles[:, b], triangles[:, a], triangles[:, c]
+            g_b, g_a, g_c = groups[broker], groups[left], groups[right]
+            same_a, same_c = g_a == g_b, g_c == g_b
+            kind = np.where(
+                same_a & same_c,
+                0,
+                np.where(same_a | same_c, 1, np.where(g_a == g_c, 2, 3)),
+            )
+            np.add.at(closed, (broker, kind), 1)
         return closed
-    for b, a, c in ((0, 1, 2), (1, 2, 0), (2, 0, 1)):
-        broker, left, right = triangles[:, b], triangles[:, a], triangles[:, c]
-        g_b, g_a, g_c = groups[broker], groups[left], groups[right]
-        same_a, same_c = g_a == g_b, g_c == g_b
-        kind = np.where(
-            same_a & same_c,
-            0,
-            np.where(same_a | same_c, 1, np.where(g_a == g_c, 2, 3)),
-        )
-        np.add.at(closed, (broker, kind), 1)
+    edges = np.array(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    within = groups[edges[:, 0]] == groups[edges[:, 1]]
+    total = triangles_at(graph)
+    closed[:, 0] = triangles_at(graph.subgraph_edges(np.flatnonzero(within), False))
+    closed[:, 3] = triangles_at(graph.subgraph_edges(np.flatnonzero(~within), False))
+    across = edges[~within]
+    doubled = igraph.Graph(n=2 * n)
+    doubled.add_edges(
+        list(zip(across[:, 0].tolist(), (across[:, 1] + n).tolist(), strict=True))
+        + list(zip(across[:, 1].tolist(), (across[:, 0] + n).tolist(), strict=True))
+        + list(zip((edges[:, 0] + n).tolist(), (edges[:, 1] + n).tolist(), strict=True))
+    )
+    both_out = triangles_at(doubled)[:n]
+    closed[:, 2] = both_out - closed[:, 3]
+    closed[:, 1] = total - closed[:, 0] - both_out
     return closed
 
 
@@ -101,8 +137,6 @@ def open_pairs(
     totals[:, 1] = same * other
     totals[:, 2] = within_other
     totals[:, 3] = _pairs(other) - within_other
-    if triangles is None:
-        triangles = triangles_of(graph)
     return totals - _closed_pairs(graph, groups, triangles)
 
 

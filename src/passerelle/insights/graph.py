@@ -205,19 +205,19 @@ def shared_activities(network: Network, year: int | None = None) -> tuple[np.nda
         return empty, empty, empty, 0
     starts = np.flatnonzero(np.r_[True, activities[1:] != activities[:-1]])
     sizes = np.diff(np.r_[starts, activities.size])
-    keys: list[np.ndarray] = []
-    n = len(network.actors)
-    triangles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
-        if size not in triangles:
-            triangles[size] = np.triu_indices(size, 1)
-        i, j = triangles[size]
-        members = actors[start : start + size]  # sorted, so members[i] < members[j]
-        keys.append(members[i] * n + members[j])
-    if not keys:
+    # every pair (i < j) of rows of one activity, without a Python loop: row i pairs with
+    # the rows after it in its activity, as many as ``after`` says
+    position = np.arange(activities.size) - np.repeat(starts, sizes)
+    after = np.repeat(sizes, sizes) - 1 - position
+    left = np.repeat(np.arange(activities.size), after)
+    if not left.size:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, int(starts.size)
-    ties, counts = np.unique(np.concatenate(keys), return_counts=True)
+    first_pair = np.repeat(np.cumsum(after) - after, after)
+    right = left + np.arange(left.size) - first_pair + 1
+    n = len(network.actors)
+    keys = actors[left] * n + actors[right]  # sorted within an activity: left < right
+    ties, counts = np.unique(keys, return_counts=True)
     return ties // n, ties % n, counts, int(starts.size)
 
 
@@ -231,7 +231,9 @@ def tie_graph(network: Network, year: int | None = None) -> TieGraph:
     present = np.unique(taking_part)
     index = np.full(len(network.actors), -1, dtype=np.int64)
     index[present] = np.arange(present.size)
-    graph = igraph.Graph(n=int(present.size), edges=np.column_stack([index[a], index[b]]).tolist())
+    graph = igraph.Graph(n=int(present.size))
+    # a list of tuples: igraph reads it four times faster than a list of lists or an array
+    graph.add_edges(list(zip(index[a].tolist(), index[b].tolist(), strict=True)))
     graph.es["weight"] = weights.tolist()
     return TieGraph(
         actors=[network.actors[i] for i in present.tolist()],

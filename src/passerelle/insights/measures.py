@@ -30,13 +30,23 @@ from dataclasses import dataclass, field
 import igraph
 import numpy as np
 
-from .brokerage import GATEKEEPER, REPRESENTATIVE, bridged, brokerage, triangles_of
+from .brokerage import (
+    GATEKEEPER,
+    LISTED_TRIANGLES,
+    REPRESENTATIVE,
+    bridged,
+    brokerage,
+    triangles_at,
+    triangles_of,
+)
 from .graph import TieGraph
 
 SEED = 1
 #: Up to this many actors, betweenness is exact; above, estimated from PIVOTS sources.
 EXACT_BETWEENNESS = 5000
 PIVOTS = 64
+#: Leiden's passes (igraph's default): until stable takes minutes on the large set.
+LEIDEN_ITERATIONS = 2
 #: igraph draws its random numbers from one generator for the whole process.
 _RANDOM_LOCK = threading.Lock()
 
@@ -54,8 +64,9 @@ class Measures:
     modularity: float
     region_brokerage: np.ndarray  # (actor, role) in brokerage.ROLES's order
     country_brokerage: np.ndarray
-    #: (actor, 0): partners outside the region it links to the region; (actor, 1): the reverse
-    linked: np.ndarray
+    #: (actor, 0): partners outside the region it links to the region; (actor, 1): the
+    #: reverse; None on a graph of too many triangles to list (brokerage.LISTED_TRIANGLES)
+    linked: np.ndarray | None
     betweenness_exact: bool = True
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -100,7 +111,10 @@ def communities(graph: igraph.Graph) -> tuple[list[int], float]:
     if graph.ecount() == 0:
         return list(range(1, n + 1)), 0.0
     clustering = _seeded(
-        graph.community_leiden, objective_function="modularity", weights="weight", n_iterations=-1
+        graph.community_leiden,
+        objective_function="modularity",
+        weights="weight",
+        n_iterations=LEIDEN_ITERATIONS,
     )
     membership = clustering.membership
     sizes = np.bincount(membership)
@@ -136,10 +150,17 @@ def measure(tie_graph: TieGraph) -> Measures:
     ]
     membership, modularity = timed("communities", communities, graph)
     actors = tie_graph.actors
-    triangles = timed("triangles", triangles_of, graph)
+    count = timed("triangles", lambda: int(triangles_at(graph).sum()) // 3)
+    triangles = (
+        timed("listing triangles", triangles_of, graph) if count <= LISTED_TRIANGLES else None
+    )
     in_region = np.array([a.in_region for a in actors], dtype=np.int64)
     region = timed("brokerage by region", brokerage, graph, in_region, triangles)
-    linked = timed("partners linked", bridged, graph, in_region.astype(bool), triangles)
+    linked = (
+        timed("partners linked", bridged, graph, in_region.astype(bool), triangles)
+        if triangles is not None
+        else None
+    )
     # an actor of no known country is its own group: it brokers, it is not brokered for
     country = timed(
         "brokerage by country",

@@ -64,8 +64,9 @@ class ActorMeasures(models.Model):
     country_brokerage = models.JSONField(default=dict)
     #: partners outside the region it links to the region's members they are not tied to,
     #: and members of the region it so links to partners outside (brokerage.bridged)
-    links_outside = models.PositiveIntegerField(default=0)
-    links_inside = models.PositiveIntegerField(default=0)
+    #: None where the graph had too many triangles to list (insights.brokerage)
+    links_outside = models.PositiveIntegerField(null=True, blank=True)
+    links_inside = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("actor's measures")

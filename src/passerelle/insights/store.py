@@ -124,8 +124,8 @@ def compute(scope: str, year: int = 0) -> NetworkMeasures:
                 community=result.community[i],
                 brokerage=as_mapping(result.region_brokerage[i]),
                 country_brokerage=as_mapping(result.country_brokerage[i]),
-                links_outside=int(result.linked[i, 0]),
-                links_inside=int(result.linked[i, 1]),
+                links_outside=None if result.linked is None else int(result.linked[i, 0]),
+                links_inside=None if result.linked is None else int(result.linked[i, 1]),
             )
         )
     with transaction.atomic():

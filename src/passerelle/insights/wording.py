@@ -44,7 +44,16 @@ def role_label(role: str) -> str:
 
 
 def _across(row: dict) -> str:
-    outside, inside = row.get("links_outside", 0), row.get("links_inside", 0)
+    outside, inside = row.get("links_outside"), row.get("links_inside")
+    if outside is None or inside is None:  # not counted (too many triangles): the pairs
+        pairs = row["brokerage"]["gatekeeper"]
+        return ngettext(
+            "links %(count)d pair of a partner outside the region and a member of it not "
+            "tied to each other",
+            "links %(count)d pairs of a partner outside the region and a member of it not "
+            "tied to each other",
+            pairs,
+        ) % {"count": pairs}
     partners = ngettext(
         "%(count)d partner outside the region", "%(count)d partners outside the region", outside
     ) % {"count": outside}
