@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from passerelle.activities.models import Activity, Participation
-from passerelle.insights import store
+from passerelle.insights import freshness, store
 from passerelle.insights.brokerage import ROLES, as_mapping, bridged, brokerage
 from passerelle.insights.graph import read_network, scope_reader, tie_graph
 from passerelle.insights.measures import measure
@@ -242,11 +242,11 @@ def _measures_on_the_demo(measured):
 
 def _a_stale_result_while_a_new_one_is_asked_for(measured, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    assert store.current("public").stale is False
+    assert freshness.current("public").stale is False
     Organization.objects.filter(acronym="CLARA").first().save()  # any change renews the version
-    found = store.current("public")
+    found = freshness.current("public")
     assert found.stale and found.queued and found.measures.pk == measured.pk
-    assert store.request_recomputation("public", 0) is False  # once per version
+    assert freshness.request_recomputation("public", 0) is False  # once per version
 
 
 def _the_command_json_and_its_errors(capsys):

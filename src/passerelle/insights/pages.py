@@ -19,9 +19,9 @@ from django_countries import countries
 from passerelle.core.querysets import is_staff
 
 from .actors import as_json, named, stored_rows
+from .freshness import current
 from .growth import COLLABORATION_TYPES
 from .models import NetworkMeasures
-from .store import current
 from .wording import dominant_role, role_label, role_sentence
 
 #: Brokers the page lists.

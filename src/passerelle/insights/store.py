@@ -1,20 +1,16 @@
-"""Computing the measures once per records' version, and reading them back fast.
+"""Computing the measures of one scope and year, and storing them.
 
 A result is keyed by the reader's scope (``public``: what anyone reads; ``staff``: what
 every member of staff reads, see graph.scope_reader) and the year (0 for every year), and
-records the content version (core.changes) it was computed from. :func:`current` is what
-pages call: it never computes. It answers the stored result, fresh or stale, and when the
-records have changed since (or nothing is stored yet) it asks the task queue for a new one
-— once per version, however many readers open the page meanwhile.
+records the content version (core.changes) it was computed from. Pages never call
+:func:`compute`: they read what is stored through insights.freshness.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,24 +24,7 @@ from .models import ActorMeasures, NetworkMeasures
 
 #: Communities described in a summary (the others are counted).
 COMMUNITIES_DESCRIBED = 30
-#: How long a request for recomputation holds before another may be made (a lost worker).
-QUEUED_FOR = 15 * 60
 BATCH = 5000
-
-
-@dataclass(frozen=True)
-class Stored:
-    """A stored result as a page sees it: the row, and whether the records changed since."""
-
-    measures: NetworkMeasures | None
-    stale: bool
-    queued: bool
-
-    @property
-    def age_seconds(self) -> float | None:
-        if self.measures is None:
-            return None
-        return (timezone.now() - self.measures.computed_at).total_seconds()
 
 
 def check_scope(scope: str, year: int = 0) -> None:
@@ -144,35 +123,3 @@ def compute(scope: str, year: int = 0) -> NetworkMeasures:
         stored.summary["timings"]["total"] = stored.seconds
         stored.save(update_fields=["seconds", "summary"])
     return stored
-
-
-def _queued_key(scope: str, year: int, version: str) -> str:
-    return f"insights:queued:{scope}:{year}:{version}"
-
-
-def current(scope: str, year: int = 0) -> Stored:
-    """The stored result for a page, never computed here; a new one is asked for when the
-    records changed since it was computed."""
-    check_scope(scope, year)
-    stored = NetworkMeasures.objects.filter(scope=scope, year=year).first()
-    version = content_version()
-    if stored is not None and stored.version == version:
-        return Stored(stored, stale=False, queued=False)
-    queued = request_recomputation(scope, year, version)
-    if queued:  # an immediate backend has computed it already
-        fresh = NetworkMeasures.objects.filter(scope=scope, year=year, version=version).first()
-        if fresh is not None:
-            return Stored(fresh, stale=False, queued=False)
-    return Stored(stored, stale=True, queued=True)
-
-
-def request_recomputation(scope: str, year: int, version: str | None = None) -> bool:
-    """Ask the queue for the measures of this version, unless already asked; whether asked
-    now."""
-    from .tasks import compute_measures
-
-    version = version or content_version()
-    if not cache.add(_queued_key(scope, year, version), True, timeout=QUEUED_FOR):
-        return False
-    compute_measures.enqueue(scope, year)
-    return True

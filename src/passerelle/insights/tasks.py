@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from .store import compute
+
 
 @task()
 def compute_measures(scope: str, year: int = 0) -> int:
     """Measure the network one scope reads (insights.store.compute); the new result's id."""
-    from .store import compute
-
     return compute(scope, year).pk

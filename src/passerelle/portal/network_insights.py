@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 
 from passerelle.core.changes import content_version
 from passerelle.insights.actors import named, stored_rows
-from passerelle.insights.store import Stored, current
+from passerelle.insights.freshness import Stored, current
 from passerelle.insights.wording import dominant_role, role_label, role_sentence
 from passerelle.registry.models import Organization
 
