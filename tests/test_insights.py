@@ -319,3 +319,10 @@ def _the_public_network_page(client, text_of):
     assert clara["role_sentence"] in text  # the picture's facts in the table
     french = text_of(client.get("/fr/reseau/"))
     assert "Communauté 1" in french and "Rôle dans le réseau" in french
+
+
+def test_betweenness_is_estimated_from_fewer_sources_as_the_graph_grows():
+    from passerelle.insights.measures import PIVOTS, pivots_for
+
+    assert pivots_for(10_000) == PIVOTS
+    assert pivots_for(2_000_000) == 8  # the large set: one tree is half a second

@@ -6,7 +6,7 @@
   weighted by shared activities, and a strong tie is a *short* one: each tie's length is
   1 / weight, so a path through partners of many activities is shorter than one through
   partners of a single one (Opsahl, Agneessens and Skvoretz 2010 do the same). Above
-  :data:`EXACT_BETWEENNESS` actors, it is estimated from :data:`PIVOTS` source actors
+  :data:`EXACT_BETWEENNESS` actors, it is estimated from up to :data:`PIVOTS` source actors
   drawn with a fixed seed and scaled up (Brandes and Pich 2007): exact betweenness costs
   one shortest-path tree per actor, minutes on the large set.
 - **constraint** (Burt 1992): how much an actor's ties lead to the same people — high for
@@ -45,6 +45,9 @@ SEED = 1
 #: Up to this many actors, betweenness is exact; above, estimated from PIVOTS sources.
 EXACT_BETWEENNESS = 5000
 PIVOTS = 64
+MIN_PIVOTS = 8
+#: Ties walked by all the pivots' shortest-path trees together, at most (about).
+PIVOT_BUDGET = 16_000_000
 #: Leiden's passes (igraph's default): until stable takes minutes on the large set.
 LEIDEN_ITERATIONS = 2
 #: igraph draws its random numbers from one generator for the whole process.
@@ -98,9 +101,17 @@ def weighted_betweenness(graph: igraph.Graph) -> tuple[list[float], bool]:
     lengths = [1.0 / w for w in graph.es["weight"]]
     if n <= EXACT_BETWEENNESS:
         return graph.betweenness(directed=False, weights=lengths), True
-    sources = sorted(random.Random(SEED).sample(range(n), PIVOTS))
+    pivots = pivots_for(graph.ecount())
+    sources = sorted(random.Random(SEED).sample(range(n), pivots))
     sampled = graph.betweenness(directed=False, weights=lengths, sources=sources)
-    return [value * n / PIVOTS for value in sampled], False
+    return [value * n / pivots for value in sampled], False
+
+
+def pivots_for(edges: int) -> int:
+    """How many source actors estimate betweenness: one shortest-path tree costs about
+    its graph's ties, so their number falls as the graph grows (8 on the large set's two
+    million ties, where one tree takes half a second)."""
+    return max(MIN_PIVOTS, min(PIVOTS, PIVOT_BUDGET // max(edges, 1)))
 
 
 def communities(graph: igraph.Graph) -> tuple[list[int], float]:
