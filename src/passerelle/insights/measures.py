@@ -11,7 +11,9 @@
   one shortest-path tree per actor, minutes on the large set.
 - **constraint** (Burt 1992): how much an actor's ties lead to the same people — high for
   someone whose partners all work with each other, low for a broker between groups that
-  do not meet; weighted by shared activities. None for an actor with no partner.
+  do not meet; weighted by shared activities. None for an actor with no partner, and on
+  a graph of more than :data:`CONSTRAINT_EVERY_ACTOR` ties for all but the
+  :data:`CONSTRAINED` actors ranked first (the ones the pages show).
 - **communities**: Leiden (Traag, Waltman and van Eck 2019), optimising modularity on the
   weighted graph, from a fixed seed so that the same records give the same communities;
   numbered from 1, largest first, with the partition's **modularity**.
@@ -48,6 +50,11 @@ PIVOTS = 64
 MIN_PIVOTS = 8
 #: Ties walked by all the pivots' shortest-path trees together, at most (about).
 PIVOT_BUDGET = 16_000_000
+#: Up to this many ties, every actor's constraint; above, the CONSTRAINED ranked first only:
+#: igraph walks each partner's partners, and on the large set every actor has a hub of
+#: 40 000 partners among its own (minutes for all).
+CONSTRAINT_EVERY_ACTOR = 500_000
+CONSTRAINED = 60
 #: Leiden's passes (igraph's default): until stable takes minutes on the large set.
 LEIDEN_ITERATIONS = 2
 #: igraph draws its random numbers from one generator for the whole process.
@@ -154,11 +161,6 @@ def measure(tie_graph: TieGraph) -> Measures:
     degree = timed("degree", graph.degree)
     strength = timed("strength", lambda: [int(s) for s in graph.strength(weights="weight")])
     betweenness, exact = timed("betweenness", weighted_betweenness, graph)
-    constraint = timed("constraint", lambda: graph.constraint(weights="weight"))
-    constraint = [
-        None if not d or math.isnan(c) else round(c, 6)
-        for c, d in zip(constraint, degree, strict=True)
-    ]
     membership, modularity = timed("communities", communities, graph)
     actors = tie_graph.actors
     count = timed("triangles", lambda: int(triangles_at(graph).sum()) // 3)
@@ -180,12 +182,12 @@ def measure(tie_graph: TieGraph) -> Measures:
         _codes([a.country or f"?{i}" for i, a in enumerate(actors)]),
         triangles,
     )
-    return Measures(
+    result = Measures(
         tie_graph=tie_graph,
         degree=degree,
         strength=strength,
         betweenness=[round(b, 3) for b in betweenness],
-        constraint=constraint,
+        constraint=[None] * len(degree),
         community=membership,
         modularity=round(modularity, 6),
         region_brokerage=region,
@@ -194,3 +196,9 @@ def measure(tie_graph: TieGraph) -> Measures:
         betweenness_exact=exact,
         seconds=seconds,
     )
+    # constraint last: on a graph of many ties, only for the actors ranked first
+    who = None if graph.ecount() <= CONSTRAINT_EVERY_ACTOR else result.order()[:CONSTRAINED]
+    values = timed("constraint", lambda: graph.constraint(vertices=who, weights="weight"))
+    for i, value in zip(who if who is not None else range(len(degree)), values, strict=True):
+        result.constraint[i] = None if not degree[i] or math.isnan(value) else round(value, 6)
+    return result
