@@ -167,6 +167,7 @@ SITE_DOORS = {
     "desk": ((), "", ALL),  # the desk whole (core/deskpage.py); the index leads with it
     "figures": ((), "", ALL),  # the figures of what each reads (insights/figures_admin.py)
     "annual-report": ((), "", ALL),  # the form; a report tells public records only
+    "insights": ((), "", ALL),  # the network measured (insights/pages.py): staff scope only
 }
 #: Every admin action, with where test_door_writes.py plays it.
 ACTIONS = {

@@ -281,3 +281,34 @@ def test_the_review_queue_answers_what_the_role_may(role, users):
         client.post(proposals, {"action": "accept_selected", "_selected_action": [proposal.pk]})
         record = Organization.objects.get(name="Institut Curie")
         assert (record.draft, record.owner) == (True, users["contributor"])
+
+
+#: What the Insights page (insights/pages.py) names: the measures of what every member of
+#: staff reads, the same for every staff role — never a confidential record, nor one a
+#: role reads only as a named reader or as an administrator.
+INSIGHTS_SHOWN = {"public", "internal", "draft_own", "draft_other"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_insights_page_answers_each_role(role, users):
+    from passerelle.activities.models import Participation
+
+    records = _records("organizations", role, users)
+    activity = Activity.objects.create(
+        kind="project", title_en="matrix-insights", visibility="public"
+    )
+    for record in records.values():
+        Participation.objects.create(activity=activity, organization=record, role="partner")
+    client, _token = _client(role, users)
+    page = client.get("/en/admin/insights/")
+    if role == "anonymous":
+        assert page.status_code == 302  # to the sign-in
+        return
+    assert page.status_code == 200
+    body = page.content.decode()
+    shown = {state for state in STATES if f"matrix-{state}-organizations" in body}
+    assert shown == INSIGHTS_SHOWN, role
+    data = client.get("/en/admin/insights/?format=json").json()
+    assert {b["name"] for b in data["brokers"]} == {
+        f"matrix-{state}-organizations" for state in INSIGHTS_SHOWN
+    }

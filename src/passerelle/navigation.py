@@ -54,6 +54,12 @@ def sidebar(request: HttpRequest) -> list[dict]:
                 _model("location_on", "registry", "place"),
                 _model("sell", "registry", "topic"),
                 _model("fingerprint", "registry", "identifier"),
+                {
+                    "title": _("Insights"),
+                    "icon": "hub",
+                    "link": reverse("admin:insights"),
+                    "permission": lambda request: request.user.is_staff,
+                },
             ],
         },
         {

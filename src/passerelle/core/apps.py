@@ -11,13 +11,14 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
-        from . import changes, deskpage
+        from . import backoffice, changes, deskpage
         from .awaiting import drafts_awaiting_an_editor
         from .desk import register_source
 
         changes.connect()
-        # the desk's page, on Unfold's hook for a site's own addresses
-        admin.site.extra_urls = deskpage.urls
+        # the apps' own back-office pages, on Unfold's hook for a site's own addresses
+        admin.site.extra_urls = backoffice.site_urls
+        backoffice.add_site_urls("desk", deskpage.urls)
         register_source(
             "drafts", _("Drafts awaiting an editor"), drafts_awaiting_an_editor, order=40
         )

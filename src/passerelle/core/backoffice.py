@@ -20,6 +20,8 @@ them, ``RestrictedInline`` into every inline. Between them:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.admin import RelatedFieldListFilter
 from django.contrib.admin.utils import unquote
@@ -369,3 +371,19 @@ def _parent_allows(request, parent) -> bool:
     if current is not None and current.pk == parent.pk and type(current) is type(parent):
         parent = current
     return authoring.may_change(request.user, parent)
+
+
+_site_urls: dict[str, Callable[[], list]] = {}
+
+
+def add_site_urls(name: str, urls: Callable[[], list]) -> None:
+    """Give the back office an app's own pages (the desk, figures, insights, the annual
+    report). Unfold's hook for a site's own addresses (``admin.site.extra_urls``) takes one
+    function; core sets it to :func:`site_urls` and each app registers its pages here, under
+    a name (an app's ``ready()`` may run twice in tests)."""
+    _site_urls[name] = urls
+
+
+def site_urls() -> list:
+    """Every registered app's back-office pages (``admin.site.extra_urls``)."""
+    return [pattern for urls in _site_urls.values() for pattern in urls()]

@@ -1,3 +1,7 @@
+"""Insights: the network measured (degree, betweenness, constraint, communities, brokerage
+roles) and the figures funders ask for, computed from the records for the pages, the
+reports and the command line above it."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +13,9 @@ class InsightsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import figures_admin
+        from passerelle.core.backoffice import add_site_urls
 
-        figures_admin.install()  # the back office's figures page
+        from . import figures_admin, pages
+
+        add_site_urls("figures", figures_admin.urls)
+        add_site_urls("insights", pages.urls)

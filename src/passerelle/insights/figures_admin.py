@@ -43,16 +43,3 @@ def urls() -> list:
     from django.contrib import admin
 
     return [path("figures/", admin.site.admin_view(figures_view), name="figures")]
-
-
-def install() -> None:
-    """Add the page to the site's own addresses (Unfold's ``extra_urls`` hook), after
-    those another app put there (the desk's)."""
-    from django.contrib import admin
-
-    before = getattr(admin.site, "extra_urls", None)
-
-    def extra_urls() -> list:
-        return [*(before() if callable(before) else []), *urls()]
-
-    admin.site.extra_urls = extra_urls

@@ -10,8 +10,9 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from passerelle.core import changes
+        from passerelle.core.backoffice import add_site_urls
 
         from .report import admin_page
 
         changes.watch(self.label)  # the portal's texts are part of its pages
-        admin_page.install()  # the back office's annual report page
+        add_site_urls("annual-report", admin_page.urls)  # the back office's annual report page

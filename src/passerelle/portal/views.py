@@ -21,7 +21,7 @@ from django.views.decorators.cache import cache_control
 
 from passerelle.core.ratelimits import rate_limited
 
-from . import geography, overview, pages, partnerships
+from . import geography, network_insights, overview, pages, partnerships
 from .caching import cached_page
 from .descriptions import describe
 from .publishing import STATIC_SITE_FLAG
@@ -188,10 +188,11 @@ def partnership_map(request, as_json=False):
     return respond(request, payload, "portal/map.html", _("Map of partnerships"), as_json)
 
 
-@cached_page
+@network_insights.cached_network_page
 def partnership_network(request, as_json=False):
     filters = partnerships.Filters.from_query(request.GET)
     payload = partnerships.partnership_network(filters)
+    network_insights.with_communities(payload, getattr(request, "network_measures", None))
     if not (as_json or request.GET.get("format") == "json"):
         payload["choices"] = partnerships.filter_choices()
         payload["groups"] = [(key, str(label)) for key, label in partnerships.GROUPS]

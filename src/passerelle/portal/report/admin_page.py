@@ -58,14 +58,3 @@ def urls() -> list:
     from django.contrib import admin
 
     return [path("annual-report/", admin.site.admin_view(report_view), name="annual-report")]
-
-
-def install() -> None:
-    from django.contrib import admin
-
-    before = getattr(admin.site, "extra_urls", None)
-
-    def extra_urls() -> list:
-        return [*(before() if callable(before) else []), *urls()]
-
-    admin.site.extra_urls = extra_urls
