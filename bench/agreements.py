@@ -81,7 +81,8 @@ def main() -> None:
     from django.contrib.auth.models import Group
 
     from passerelle.access.roles import ensure_roles
-    from passerelle.activities.commitments import EVERY_RECORD, check, check_all
+    from passerelle.activities.commitment_facts import EVERY_RECORD
+    from passerelle.activities.commitments import check, check_all
     from passerelle.activities.models import Activity, Participation
 
     agreements = list(Activity.objects.filter(kind="agreement").order_by("pk"))

@@ -385,13 +385,17 @@ def test_the_demo_agreement_says_what_it_cannot_decide(demo):
 
 def test_many_agreements_are_judged_as_one_is(pact, monkeypatch):
     """Above a few agreements the rule's candidates come from one read of the parties'
-    participations instead of a grouped query each: the verdicts are the same."""
-    from passerelle.activities import commitments
+    participations instead of a grouped query each, and above many ids the reads are not
+    narrowed by an ``IN`` list: the verdicts are the same."""
+    from passerelle.activities import commitment_facts
 
     conference(pact, 2022, "FR")
     conference(pact, 2023, "FR", title="Second in France")
     alone = [r.as_json() for r in check(None, [pact["agreement"]], today=TODAY)]
-    monkeypatch.setattr(commitments, "FEW", 0)
+    assert alone and any(r["observed"] for r in alone)
+    monkeypatch.setattr(commitment_facts, "FEW", 0)
+    assert [r.as_json() for r in check(None, [pact["agreement"]], today=TODAY)] == alone
+    monkeypatch.setattr(commitment_facts, "MANY", 0)
     assert [r.as_json() for r in check(None, [pact["agreement"]], today=TODAY)] == alone
 
 

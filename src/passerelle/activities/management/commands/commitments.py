@@ -7,7 +7,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from passerelle.activities.commitments import EVERY_RECORD, VERDICT_LABELS, check_all
+from passerelle.activities.commitment_facts import EVERY_RECORD
+from passerelle.activities.commitments import VERDICT_LABELS, check_all
 from passerelle.activities.models import Activity
 
 
