@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
@@ -94,6 +95,12 @@ class Builder:
         self.reader = AnonymousUser()
         #: the grant node of each funded activity of the chunk, to name its funders on it
         self.grants: dict[int, BNode] = {}
+
+    @cached_property
+    def series(self) -> set[str]:
+        """The stable ids of the series, named apart (``/id/series/…``) wherever cited."""
+        rows = Activity.objects.filter(category=Category.EVENT_SERIES).values_list("uid", flat=True)
+        return {str(uid) for uid in rows}
 
     # -- helpers
 
@@ -420,7 +427,8 @@ class Builder:
                         (node, pl.verdictReason, Literal(result.reason[language], lang=language))
                     )
             for observed in result.observed:
-                graph.add((node, pl.evidence, URIRef(iri("activity", observed.uid))))
+                kind = "series" if str(observed.uid) in self.series else "activity"
+                graph.add((node, pl.evidence, URIRef(iri(kind, observed.uid))))
 
     def _follow_ups(self, graph: Graph, nodes: dict, delegations: list[int]) -> None:
         pl = ns()
