@@ -17,6 +17,7 @@ who know only schema.org.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cached_property
@@ -80,6 +81,11 @@ def _types(activity: Activity) -> list[URIRef]:
         Kind.EXCHANGE: [pl.Exchange],
         Kind.MEMBERSHIP: [pl.Membership],
     }.get(activity.kind, [pl.Activity])
+
+
+def _decimal(value: float) -> Literal:
+    """A coordinate as the decimal it was written as (Turtle rounds doubles)."""
+    return Literal(Decimal(str(value)), datatype=XSD.decimal)
 
 
 def _date(text: str) -> Literal:
@@ -184,10 +190,8 @@ class Builder:
                     geo = BNode()
                     graph.add((node, SCHEMA.geo, geo))
                     graph.add((geo, RDF.type, SCHEMA.GeoCoordinates))
-                    graph.add((geo, SCHEMA.latitude, Literal(place.latitude, datatype=XSD.double)))
-                    graph.add(
-                        (geo, SCHEMA.longitude, Literal(place.longitude, datatype=XSD.double))
-                    )
+                    graph.add((geo, SCHEMA.latitude, _decimal(place.latitude)))
+                    graph.add((geo, SCHEMA.longitude, _decimal(place.longitude)))
                 for same in place_same_as(place):
                     graph.add((node, SCHEMA.sameAs, URIRef(same)))
             yield graph
