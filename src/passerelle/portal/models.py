@@ -155,3 +155,7 @@ class Introduction(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.text.split("\n\n") if p.strip()]
+
+
+# a model of this app kept in its own module
+from .opendata_models import OpenDataSetting  # noqa: E402, F401

@@ -9,7 +9,7 @@ from django.urls import URLPattern, path
 from django.utils.text import format_lazy
 from django.utils.translation import pgettext_lazy
 
-from . import views
+from . import opendata, views
 
 app_name = "portal"
 
@@ -51,6 +51,7 @@ topics = pgettext_lazy("URL path", "topics")
 countries = pgettext_lazy("URL path", "countries")
 timeline = pgettext_lazy("URL path", "timeline")
 relations = pgettext_lazy("URL path", "international-relations")
+open_data = pgettext_lazy("URL path", "open-data")
 
 organization = format_lazy("{}/<uuid:uid>", organizations)
 person = format_lazy("{}/<uuid:uid>", people)
@@ -87,6 +88,12 @@ urlpatterns = [
     *page(pgettext_lazy("URL path", "map"), views.partnership_map, "map"),
     *page(pgettext_lazy("URL path", "network"), views.partnership_network, "network"),
     *page(timeline, views.timeline, "timeline"),
+    *page(open_data, opendata.open_data, "open-data"),
+    *page(
+        format_lazy("{}/{}", open_data, pgettext_lazy("URL path", "vocabulary")),
+        opendata.vocabulary_page,
+        "vocabulary",
+    ),
     *page(pgettext_lazy("URL path", "search"), views.search, "search"),
     *paged(format_lazy("{}/<int:year>", timeline), views.timeline_year, "timeline-year"),
     *paged(

@@ -17,9 +17,9 @@ who know only schema.org.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser
@@ -37,7 +37,7 @@ from passerelle.core.identifiers import Scheme
 from passerelle.core.visibility import PUBLIC, public, public_participations
 from passerelle.registry.models import Affiliation, Organization, Person, Place, Topic
 
-from .iris import iri, iri_of, place_same_as, topic_same_as
+from .iris import SAME_AS, iri, iri_of, place_same_as, topic_same_as
 from .terms import (
     BEARER_OF,
     DATE_TYPES,
@@ -55,14 +55,6 @@ from .terms import (
 
 #: Records turned into triples at once: the queries grow with the records by chunks only.
 CHUNK = 2000
-#: Linked-data forms of the identifiers the registry stores (Wikidata's entity, not its page).
-SAME_AS = {
-    Scheme.ROR: "https://ror.org/{}",
-    Scheme.ORCID: "https://orcid.org/{}",
-    Scheme.WIKIDATA: "http://www.wikidata.org/entity/{}",
-    Scheme.ISNI: "https://isni.org/isni/{}",
-    Scheme.FUNDREF: "https://doi.org/10.13039/{}",
-}
 ORGANIZERS = {Role.COORDINATOR, Role.ORGANIZER, Role.CO_ORGANIZER, Role.HOST}
 EVENT_KINDS = {Kind.EVENT, Kind.DELEGATION}
 

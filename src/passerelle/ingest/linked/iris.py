@@ -14,6 +14,7 @@ from django.conf import settings
 
 from passerelle.activities.models import Activity, Commitment
 from passerelle.activities.vocabulary import Category
+from passerelle.core.identifiers import Scheme
 from passerelle.registry.models import Organization, Person, Place, Topic
 
 #: The kinds of IRI and the model each names. A series is an activity, named apart since
@@ -71,6 +72,24 @@ def kind_of(record) -> str:
 def iri_of(record) -> str:
     """The IRI of a record in hand (organization, person, place, topic, activity…)."""
     return iri(kind_of(record), record.uid)
+
+
+#: Linked-data forms of the identifiers the registry stores (Wikidata's entity, not its page);
+#: websites are an actor's ``url``, GRID ids resolve nowhere any more.
+SAME_AS = {
+    Scheme.ROR: "https://ror.org/{}",
+    Scheme.ORCID: "https://orcid.org/{}",
+    Scheme.WIKIDATA: "http://www.wikidata.org/entity/{}",
+    Scheme.ISNI: "https://isni.org/isni/{}",
+    Scheme.FUNDREF: "https://doi.org/10.13039/{}",
+}
+
+
+def actor_same_as(actor: Organization | Person) -> list[str]:
+    """The IRIs other registries give an organization or a person (identifiers prefetched)."""
+    return [
+        SAME_AS[i.scheme].format(i.value) for i in actor.identifiers.all() if i.scheme in SAME_AS
+    ]
 
 
 # The places where identifiers of other registries resolve as linked data.

@@ -163,6 +163,31 @@ ROWS: dict[str, Callable[[], Iterator[list]]] = {
 }
 
 
+class _Line:
+    """A file that keeps what the CSV writer wrote last, to stream it row by row."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+
+def table_chunks(table: str) -> Iterator[str]:
+    """One table as CSV text, a chunk of rows at a time (for a streamed download)."""
+    if table not in ROWS:
+        raise ValueError(f"“{table}” is not a table of the dataset; known: {', '.join(TABLES)}")
+    line = _Line()
+    writer = csv.writer(line)
+    with translation.override("en"):
+        for n, row in enumerate(ROWS[table](), start=1):
+            writer.writerow(row)
+            if n % 500 == 0:
+                yield line.text
+                line.text = ""
+    yield line.text
+
+
 def write_table(out: IO[str], table: str) -> int:
     """One table as CSV; returns the number of rows below the header."""
     if table not in ROWS:

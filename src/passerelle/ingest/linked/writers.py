@@ -10,7 +10,7 @@ fetch, so that an offline reader reads every triple).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 from rdflib import Graph
@@ -34,51 +34,60 @@ class Counts:
         self.same_as += sum(1 for _triple in graph.triples((None, SCHEMA.sameAs, None)))
 
 
-def write_turtle(out: IO[str], graphs: Iterable[Graph]) -> Counts:
-    counts = Counts()
+def turtle_chunks(graphs: Iterable[Graph], counts: Counts | None = None) -> Iterator[str]:
+    """Turtle, a chunk of records at a time (a prefix is declared where first needed)."""
     declared: set[str] = set()
     for graph in graphs:
-        counts.add(graph)
+        if counts is not None:
+            counts.add(graph)
         text = graph.serialize(format="turtle")
-        body = []
+        head, body = [], []
         for line in text.splitlines(keepends=True):
             if line.startswith("@prefix"):
                 if line not in declared:
                     declared.add(line)
-                    out.write(line)
+                    head.append(line)
             else:
                 body.append(line)
-        out.write("".join(body))
-    return counts
+        yield "".join(head) + "".join(body)
 
 
-def write_jsonld(out: IO[str], graphs: Iterable[Graph]) -> Counts:
-    counts = Counts()
+def jsonld_chunks(graphs: Iterable[Graph], counts: Counts | None = None) -> Iterator[str]:
+    """One JSON-LD document under the inlined context, its ``@graph`` a chunk at a time."""
     shared = context()
-    out.write('{"@context": ')
-    out.write(json.dumps(shared, ensure_ascii=False))
-    out.write(', "@graph": [')
+    yield '{"@context": ' + json.dumps(shared, ensure_ascii=False) + ', "@graph": ['
     first = True
     for graph in graphs:
-        counts.add(graph)
+        if counts is not None:
+            counts.add(graph)
         if not len(graph):
             continue
         document = json.loads(graph.serialize(format="json-ld", context=shared, auto_compact=True))
-        nodes = document.get("@graph", [document])
-        for node in nodes:
+        parts = []
+        for node in document.get("@graph", [document]):
             node.pop("@context", None)
-            out.write("\n" if first else ",\n")
-            out.write(json.dumps(node, ensure_ascii=False))
+            parts.append(("\n" if first else ",\n") + json.dumps(node, ensure_ascii=False))
             first = False
-    out.write("\n]}\n")
-    return counts
+        yield "".join(parts)
+    yield "\n]}\n"
 
 
-WRITERS = {"turtle": write_turtle, "jsonld": write_jsonld}
+CHUNKS = {"turtle": turtle_chunks, "jsonld": jsonld_chunks}
+WRITERS = CHUNKS
+
+
+def dataset_chunks(
+    format: str, builder: Builder | None = None, counts: Counts | None = None
+) -> Iterator[str]:
+    """Every public record in ``format`` (turtle or jsonld), as text to stream."""
+    if format not in CHUNKS:
+        raise ValueError(f"“{format}” is not a linked-data format; known: {', '.join(CHUNKS)}")
+    return CHUNKS[format]((builder or Builder()).graphs(), counts)
 
 
 def write_dataset(out: IO[str], format: str, builder: Builder | None = None) -> Counts:
     """Every public record in ``format`` (turtle or jsonld) to ``out``."""
-    if format not in WRITERS:
-        raise ValueError(f"“{format}” is not a linked-data format; known: {', '.join(WRITERS)}")
-    return WRITERS[format](out, (builder or Builder()).graphs())
+    counts = Counts()
+    for text in dataset_chunks(format, builder, counts):
+        out.write(text)
+    return counts
