@@ -305,7 +305,8 @@ def test_csv_tables_for_people_who_do_not_read_rdf(site, tmp_path):
     assert {t: (tmp_path / f"{t}.csv").exists() for t in TABLES} == dict.fromkeys(TABLES, True)
 
 
-def test_open_data_page_with_its_licence_and_downloads(client, site):
+def test_open_data_page_with_its_licence_and_downloads(client, site, settings, tmp_path):
+    settings.PASSERELLE_OPEN_DATA_DIR = tmp_path
     setting = OpenDataSetting.current()
     setting.licence_name = "Licence Ouverte / Open Licence 2.0"
     setting.licence_url = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -325,6 +326,9 @@ def test_open_data_page_with_its_licence_and_downloads(client, site):
         assert response.status_code == 200 and response["Content-Type"].startswith(media_type)
         body = b"".join(response.streaming_content).decode()
         assert HIDDEN not in body and body
+        again = client.get(address)  # the same version: the file kept on disk
+        assert b"".join(again.streaming_content).decode() == body
+    assert len(list(tmp_path.iterdir())) == 3
     assert client.get("/open-data/secrets.csv").status_code == 404
 
 

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseRedirectBase
 from django.urls import reverse
 from django.utils import translation
@@ -30,6 +30,7 @@ from passerelle.registry.models import Organization, Person, Place, Topic
 
 from .caching import cached_page
 from .models import OpenDataSetting
+from .opendata_files import published
 
 #: What the site answers for the vocabulary, by the media type a client accepts.
 RDF_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld"}
@@ -141,28 +142,22 @@ def shapes_document(request: HttpRequest) -> HttpResponse:
     return _rdf(shapes(), media_type)
 
 
-def _attachment(chunks, content_type: str, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def dataset_file(request: HttpRequest, format: str) -> StreamingHttpResponse:
-    """The whole public dataset, streamed as it is written."""
+def dataset_file(request: HttpRequest, format: str) -> HttpResponse:
+    """The whole public dataset (kept per version of the records, streamed when new)."""
     if format not in FORMATS:
         raise Http404
-    return _attachment(
-        dataset_chunks(format),
-        f"{FORMATS[format]}; charset=utf-8",
+    return published(
         f"passerelle.{SUFFIXES[format]}",
+        lambda: dataset_chunks(format),
+        f"{FORMATS[format]}; charset=utf-8",
     )
 
 
-def table_file(request: HttpRequest, table: str) -> StreamingHttpResponse:
+def table_file(request: HttpRequest, table: str) -> HttpResponse:
     """One table of the dataset as CSV."""
     if table not in TABLES:
         raise Http404
-    return _attachment(table_chunks(table), "text/csv; charset=utf-8", f"{table}.csv")
+    return published(f"{table}.csv", lambda: table_chunks(table), "text/csv; charset=utf-8")
 
 
 def _counts() -> list[dict]:
