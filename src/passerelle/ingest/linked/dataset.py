@@ -285,6 +285,7 @@ class Builder:
     def _activities(self, size: int) -> Iterator[Graph]:
         for rows in self.chunks(public(Activity.objects.all()), size):
             graph = self.graph()
+            self.grants = {}  # this chunk's only: nothing of a written chunk is kept
             nodes = {a.pk: URIRef(iri_of(a)) for a in rows}
             kinds = {a.pk: a for a in rows}
             for activity in rows:
