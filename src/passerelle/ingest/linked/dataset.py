@@ -100,6 +100,16 @@ class Builder:
         rows = Activity.objects.filter(category=Category.EVENT_SERIES).values_list("uid", flat=True)
         return {str(uid) for uid in rows}
 
+    @cached_property
+    def verdicts(self) -> dict[int, list]:
+        """Every public agreement's commitments judged at once: the checker gathers the
+        parties' activities in one pass, where a call per chunk would gather them again."""
+        agreements = public(Activity.objects.filter(kind=Kind.AGREEMENT)).order_by("pk")
+        judged = defaultdict(list)
+        for result in check(self.reader, agreements, today=self.today):
+            judged[result.agreement.pk].append(result)
+        return judged
+
     # -- helpers
 
     def graph(self) -> Graph:
@@ -407,7 +417,8 @@ class Builder:
         """Each key area of a public agreement, with the checker's verdict on public facts."""
         pl = ns()
         judged = Literal(self.today.isoformat(), datatype=XSD.date)
-        for result in check(self.reader, agreements, today=self.today):
+        results = (result for a in agreements for result in self.verdicts.get(a.pk, ()))
+        for result in results:
             commitment = result.commitment
             node = URIRef(iri("commitment", commitment.uid))
             graph.add((nodes[result.agreement.pk], pl.commitment, node))
