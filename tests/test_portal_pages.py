@@ -12,6 +12,7 @@ from django.utils import translation
 
 from passerelle.activities.models import Activity, Participation
 from passerelle.demo.portal_texts import INTRODUCTION_EN, seed_paragraphs
+from passerelle.ingest.linked.iris import iri_of
 from passerelle.portal.models import FeaturedActivity, Introduction, SectionSetting
 from passerelle.registry.models import Organization, Person, Topic
 
@@ -75,7 +76,10 @@ def test_event_pages_describe_an_event(client, demo):
     event.save()
     described = jsonld(client.get(f"/en/activities/{event.uid}/"))
     assert described["@type"] == "Event" and described["startDate"] == "2012-06-14"
-    assert described["organizer"] == [{"@type": "Organization", "name": "CLARA cancer cluster"}]
+    clara = Organization.objects.get(acronym="CLARA")
+    assert described["organizer"] == [
+        {"@id": iri_of(clara), "@type": "Organization", "name": "CLARA cancer cluster"}
+    ]
 
 
 def test_dates_show_at_their_precision(client, demo, text_of):

@@ -348,6 +348,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "passerelle@localhost"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 #: Where the back office is served, for the links in mails.
 PASSERELLE_BASE_URL = os.environ.get("PASSERELLE_BASE_URL", "http://localhost:8000")
+#: The public site's address, the base of every record's IRI (`/id/<kind>/<uuid>`, the open
+#: data): set once for good, since the IRIs others link to must not change with the request.
+PASSERELLE_PUBLIC_URL = os.environ.get("PASSERELLE_PUBLIC_URL", PASSERELLE_BASE_URL)
 
 #: Natural Earth country shapes (TopoJSON) for the portal's map, installed from the npm
 #: registry by `make` (package.json); the map shows partners without land shapes if missing.

@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 
 from passerelle.api.api import api
 from passerelle.core.health import metrics
+from passerelle.portal import opendata
 from passerelle.portal.caching import cached_page
 from passerelle.portal.sitemaps import SITEMAPS
 from passerelle.portal.views import world_map
@@ -22,6 +23,20 @@ urlpatterns = [
     path("world.svg", world_map, name="world-map"),
     path("metrics", metrics, name="metrics"),
     path("api/", api.urls),
+    # open data: records' IRIs, the vocabulary, the dataset's files (the same in every language)
+    path("id/<str:kind>/<uuid:uid>", opendata.resolve, name="record-iri"),
+    path("ns", opendata.namespace_document, name="namespace"),
+    path("ns/shapes", opendata.shapes_document, name="shapes"),
+    path(
+        "open-data/passerelle.ttl", opendata.dataset_file, {"format": "turtle"}, name="dataset-ttl"
+    ),
+    path(
+        "open-data/passerelle.jsonld",
+        opendata.dataset_file,
+        {"format": "jsonld"},
+        name="dataset-jsonld",
+    ),
+    path("open-data/<slug:table>.csv", opendata.table_file, name="dataset-table"),
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
 ]
 urlpatterns += i18n_patterns(

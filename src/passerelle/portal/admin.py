@@ -12,7 +12,13 @@ from unfold.admin import ModelAdmin
 
 from passerelle.core.backoffice import RestrictedAdmin, RestrictedHistory
 
-from .models import ActivityWording, FeaturedActivity, Introduction, SectionSetting
+from .models import (
+    ActivityWording,
+    FeaturedActivity,
+    Introduction,
+    OpenDataSetting,
+    SectionSetting,
+)
 
 WORDING_FIELDSETS = (
     (_("English"), {"fields": ["headline_en", "lede_en"]}),
@@ -65,3 +71,18 @@ class FeaturedActivityAdmin(RestrictedAdmin, RestrictedHistory, SimpleHistoryAdm
 class IntroductionAdmin(RestrictedAdmin, RestrictedHistory, SimpleHistoryAdmin, ModelAdmin):
     list_display = ["page", "language"]
     list_filter = ["page", "language"]
+
+
+@admin.register(OpenDataSetting)
+class OpenDataSettingAdmin(RestrictedAdmin, RestrictedHistory, SimpleHistoryAdmin, ModelAdmin):
+    """The open dataset's licence: one row, changed by editors, never added twice or deleted
+    (the open-data page always has one to read)."""
+
+    list_display = ["licence_name", "licence_url", "attribution"]
+    fields = ["licence_name", "licence_url", "attribution"]
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not OpenDataSetting.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

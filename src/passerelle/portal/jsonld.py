@@ -1,4 +1,9 @@
-"""schema.org descriptions of the detail pages (JSON-LD), for search engines and aggregators."""
+"""schema.org descriptions of the detail pages (JSON-LD), for search engines and aggregators.
+
+Every record is a node named by its IRI (``<site>/id/<kind>/<uuid>``, ingest.linked.iris),
+the same on every page and in the open dataset, so that the same organization on two
+pages is one node; the context is inlined, so that a reader offline reads every triple.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,26 @@ from collections.abc import Iterable
 from django_countries.fields import Country
 
 from passerelle.activities.models import Activity, Participation
-from passerelle.activities.vocabulary import Kind, Role
-from passerelle.core.identifiers import Scheme
+from passerelle.activities.vocabulary import Category, Kind, Role
 from passerelle.core.visibility import is_public
+from passerelle.ingest.linked.iris import actor_same_as, iri_of, place_same_as
+from passerelle.ingest.linked.terms import context
 from passerelle.registry.models import Organization, Person, Place
-
-CONTEXT = "https://schema.org"
 
 
 def _same_as(actor: Organization | Person) -> list[str]:
-    return [i.url for i in actor.identifiers.all() if i.url and i.scheme != Scheme.WEBSITE]
+    return actor_same_as(actor)
 
 
 def _place(place: Place | None) -> dict | None:
     if not is_public(place):
         return None
-    described: dict = {"@type": "Place", "name": place.name or place.region}
+    described: dict = {
+        "@id": iri_of(place),
+        "@type": "Place",
+        "name": place.name or place.region,
+        "sameAs": place_same_as(place),
+    }
     described["address"] = {
         "@type": "PostalAddress",
         "addressLocality": place.name,
@@ -34,7 +43,7 @@ def _place(place: Place | None) -> dict | None:
             "latitude": place.latitude,
             "longitude": place.longitude,
         }
-    return described
+    return _compact(described)
 
 
 def _compact(described: dict) -> dict:
@@ -44,14 +53,19 @@ def _compact(described: dict) -> dict:
 def organization(record: Organization, parent: Organization | None) -> dict:
     return _compact(
         {
-            "@context": CONTEXT,
+            "@context": context(),
+            "@id": iri_of(record),
             "@type": "Organization",
             "name": record.display_name,
             "legalName": record.name,
             "alternateName": record.acronym,
             "sameAs": _same_as(record),
             "location": _place(record.place),
-            "parentOrganization": {"@type": "Organization", "name": parent.display_name}
+            "parentOrganization": {
+                "@id": iri_of(parent),
+                "@type": "Organization",
+                "name": parent.display_name,
+            }
             if parent
             else None,
         }
@@ -61,7 +75,8 @@ def organization(record: Organization, parent: Organization | None) -> dict:
 def person(record: Person, organizations: Iterable[Organization]) -> dict:
     return _compact(
         {
-            "@context": CONTEXT,
+            "@context": context(),
+            "@id": iri_of(record),
             "@type": "Person",
             "name": record.full_name,
             "givenName": record.given_name,
@@ -69,7 +84,8 @@ def person(record: Person, organizations: Iterable[Organization]) -> dict:
             "honorificPrefix": str(record.get_title_display()) if record.title else "",
             "sameAs": _same_as(record),
             "affiliation": [
-                {"@type": "Organization", "name": o.display_name} for o in organizations
+                {"@id": iri_of(o), "@type": "Organization", "name": o.display_name}
+                for o in organizations
             ],
         }
     )
@@ -78,12 +94,14 @@ def person(record: Person, organizations: Iterable[Organization]) -> dict:
 def _actor(participation: Participation) -> dict:
     actor = participation.actor
     kind = "Organization" if participation.organization_id else "Person"
-    return {"@type": kind, "name": actor.display_name}
+    return {"@id": iri_of(actor), "@type": kind, "name": actor.display_name}
 
 
 def activity(record: Activity, participations: Iterable[Participation], places: list) -> dict:
     """An Event for what happens at a time and place, a ResearchProject or Project otherwise."""
-    if record.kind in (Kind.EVENT, Kind.DELEGATION):
+    if record.category == Category.EVENT_SERIES:
+        schema_type = "EventSeries"
+    elif record.kind in (Kind.EVENT, Kind.DELEGATION):
         schema_type = "Event"
     elif record.kind in (Kind.PROJECT, Kind.PROGRAM):
         schema_type = "ResearchProject"
@@ -96,14 +114,15 @@ def activity(record: Activity, participations: Iterable[Participation], places: 
         if p.role in (Role.COORDINATOR, Role.ORGANIZER, Role.CO_ORGANIZER, Role.HOST)
     ]
     described = {
-        "@context": CONTEXT,
+        "@context": context(),
+        "@id": iri_of(record),
         "@type": schema_type,
         "name": record.title,
         "alternateName": record.acronym,
         "description": record.summary or record.purpose,
         "funder": [_actor(p) for p in participations if p.role == Role.FUNDER],
     }
-    if schema_type == "Event":
+    if schema_type in ("Event", "EventSeries"):
         described.update(
             {
                 "startDate": record.start,
@@ -125,4 +144,4 @@ def activity(record: Activity, participations: Iterable[Participation], places: 
 
 
 def country(record: Country) -> dict:
-    return {"@context": CONTEXT, "@type": "Country", "name": str(record.name)}
+    return {"@context": context(), "@type": "Country", "name": str(record.name)}

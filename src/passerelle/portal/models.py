@@ -193,3 +193,7 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} ({self.language}, {self.format})"
+
+
+# a model of this app kept in its own module
+from .opendata_models import OpenDataSetting  # noqa: E402, F401

@@ -9,7 +9,7 @@ from django.urls import URLPattern, path
 from django.utils.text import format_lazy
 from django.utils.translation import pgettext_lazy
 
-from . import figures, views
+from . import figures, opendata, views
 
 app_name = "portal"
 
@@ -51,6 +51,7 @@ topics = pgettext_lazy("URL path", "topics")
 countries = pgettext_lazy("URL path", "countries")
 timeline = pgettext_lazy("URL path", "timeline")
 relations = pgettext_lazy("URL path", "international-relations")
+open_data = pgettext_lazy("URL path", "open-data")
 
 organization = format_lazy("{}/<uuid:uid>", organizations)
 person = format_lazy("{}/<uuid:uid>", people)
@@ -92,6 +93,12 @@ urlpatterns = [
         format_lazy("{}/<slug:key>.csv", pgettext_lazy("URL path", "figures")),
         figures.figure_csv,
         name="figure-csv",
+    ),
+    *page(open_data, opendata.open_data, "open-data"),
+    *page(
+        format_lazy("{}/{}", open_data, pgettext_lazy("URL path", "vocabulary")),
+        opendata.vocabulary_page,
+        "vocabulary",
     ),
     *page(pgettext_lazy("URL path", "search"), views.search, "search"),
     *paged(format_lazy("{}/<int:year>", timeline), views.timeline_year, "timeline-year"),
