@@ -117,7 +117,7 @@ def test_a_cached_source_is_asked_again_only_when_records_or_rights_change(
     assert asked.count("door-editor") == 3
 
 
-def test_after_an_edit_a_cached_source_shows_its_last_list_while_a_task_renews_it(
+def test_after_an_edit_a_slow_source_shows_its_last_list_while_a_task_renews_it(
     client, users, saved_sources, monkeypatch
 ):
     asked, queued = [], []
@@ -127,7 +127,7 @@ def test_after_an_edit_a_cached_source_shows_its_last_list_while_a_task_renews_i
         titles = Activity.objects.restrict(user, "view").filter(kind="agreement")
         return [Attention("pacts", f"pact:{p.pk}", f"Watch {p.title_en}", "/") for p in titles]
 
-    register_source("pacts", "Pacts to watch", pacts, order=1, cached=True)
+    register_source("pacts", "Pacts to watch", pacts, order=1, slow=True)
     agreement("Open pact", 10)
     _login(client, users["editor"]).get(reverse("admin:index"))  # the first desk waits
     worker = type("Queue", (), {"enqueue": staticmethod(lambda *task: queued.append(task))})
@@ -270,10 +270,11 @@ def test_the_desk_costs_the_same_queries_however_much_there_is(client, demo, gro
         ImportConflict.objects.create(organization=org, field="name", ours="a", theirs="b")
     after = (computed(index), computed(whole))
     assert after[0] <= before[0] and after[1] <= before[1], (before, after)
-    # 29 and 28 on SQLite today: the sources' (agreements 1, the commitment checker's,
-    # follow-ups, rotations, drafts 6, conflicts 1) and the page's own (session, user,
-    # permissions, the history box)
-    assert before[0] <= 32 and before[1] <= 31, before
+    # 34 and 32 on SQLite today, each source drawn up afresh: the sources' (agreements 1,
+    # the commitment checker's, follow-ups, rotations, drafts 6, conflicts 1), the cached
+    # sources' keys (the reader's rights) and the page's own (session, user, permissions,
+    # the history box)
+    assert before[0] <= 36 and before[1] <= 34, before
 
 
 def test_the_desk_speaks_french(client, users):

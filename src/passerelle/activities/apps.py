@@ -16,11 +16,17 @@ class ActivitiesConfig(AppConfig):
         from .series import rotation_items
 
         changes.watch(self.label)  # cached pages and counts are made of these records
-        desk.register_source("agreements", _("Agreements ending"), agreement_items, order=10)
         desk.register_source(
-            "commitments", _("Commitments"), commitment_items, order=20, cached=True
+            "agreements", _("Agreements ending"), agreement_items, order=10, cached=True
         )
-        desk.register_source("follow_ups", _("Follow-up actions"), due_follow_ups, order=30)
+        desk.register_source("commitments", _("Commitments"), commitment_items, order=20, slow=True)
         desk.register_source(
-            "series_rotation", _("Editions off their series' rotation"), rotation_items, order=80
+            "follow_ups", _("Follow-up actions"), due_follow_ups, order=30, cached=True
+        )
+        desk.register_source(
+            "series_rotation",
+            _("Editions off their series' rotation"),
+            rotation_items,
+            order=80,
+            cached=True,
         )

@@ -67,25 +67,34 @@ class DeskSource:
     function that lists its items for a user on a day.
 
     A ``cached`` source's items are kept until the records change (``core.changes``): say
-    so only of a source that reads nothing but the watched apps' records and its user's
-    rights (the commitment checker, which reads every agreement's activities, is one)."""
+    so only of a source that reads nothing but the watched apps' records, the day and its
+    user's rights. A ``slow`` one (the commitment checker, which reads every agreement's
+    activities) is drawn up again by a task after a change, the desk showing its last
+    list meanwhile; the others are drawn up again by the next desk that asks."""
 
     name: str
     heading: object
     items: Source
     order: int = 100
     cached: bool = False
+    slow: bool = False
 
 
 _sources: dict[str, DeskSource] = {}
 
 
 def register_source(
-    name: str, heading: object, items: Source, *, order: int = 100, cached: bool = False
+    name: str,
+    heading: object,
+    items: Source,
+    *,
+    order: int = 100,
+    cached: bool = False,
+    slow: bool = False,
 ) -> None:
-    """Put a source on the desk. Registering a name again replaces it (an app's
-    ``ready()`` may run twice in tests)."""
-    _sources[name] = DeskSource(name, heading, items, order, cached)
+    """Put a source on the desk (see :class:`DeskSource` for ``cached`` and ``slow``).
+    Registering a name again replaces it (an app's ``ready()`` may run twice in tests)."""
+    _sources[name] = DeskSource(name, heading, items, order, cached or slow, slow)
 
 
 def unregister_source(name: str) -> None:
@@ -174,7 +183,7 @@ def _items(source: DeskSource, user: AnyUser, today: datetime.date, whole: bool)
     kept = cache.get(key)
     if kept is not None and kept[0] == version:
         return kept[3], None, kept[2]
-    if kept is not None and getattr(user, "pk", None) is not None:
+    if kept is not None and source.slow and getattr(user, "pk", None) is not None:
         if cache.add(f"{key}:asked:{version}", True, timeout=CACHE_SECONDS):
             draw_up_desk_source.enqueue(source.name, user.pk, get_language(), today.isoformat())
         kept = cache.get(key, kept)  # an immediate task may have drawn it up already
