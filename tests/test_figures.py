@@ -133,7 +133,7 @@ def test_sourced_share_counts_activities_with_a_cited_source(small):
 
 
 def test_csv_holds_the_table_unlocalized(small, client):
-    response = client.get("/fr/figures/activities.csv")
+    response = client.get("/fr/chiffres/activities.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))

@@ -80,6 +80,11 @@ def _relative(target: str, page: str) -> str:
     return "/".join([".."] * (ups - common) + list(target_file.parts[common:])) or "index.html"
 
 
+#: What only the live site answers (the open dataset's files, the records' IRIs, the
+#: vocabulary): a static copy links to it there rather than copying it.
+LIVE_ONLY = ("/open-data/", "/id/", "/ns")
+
+
 def _crawlable(path: str) -> bool:
     first = path.lstrip("/").split("/", 1)[0]
     languages = {code for code, _name in settings.LANGUAGES}
@@ -160,6 +165,7 @@ def _crawl(client: Client, host, secure, staging, summary, progress) -> None:
     # each page links its JSON twin from <head>, so the twins are crawled too
     queue = deque([f"/{code}/" for code in languages] + ["/sitemap.xml"])
     seen = set(queue)
+    live = f"{'https' if secure else 'http'}://{host}"
     while queue:
         path = queue.popleft()
         if _is_static(path):
@@ -181,6 +187,8 @@ def _crawl(client: Client, host, secure, staging, summary, progress) -> None:
                 lambda m, page=path: (
                     f'{m["attribute"]}="{_relative(m["url"], page)}{m["rest"]}"'
                     if _crawlable(m["url"]) or _is_static(m["url"])
+                    else f'{m["attribute"]}="{live}{m["url"]}{m["rest"]}"'
+                    if m["url"].startswith(LIVE_ONLY)
                     else m[0]
                 ),
                 text,
