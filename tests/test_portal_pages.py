@@ -247,7 +247,7 @@ def test_network_labels_fit_and_differ(client, demo):
     assert names["CLARA cancer cluster"] == ["CLARA"]
     assert names["Cancer research cluster in Milan"] == ["Cancer research", "cluster in Milan"]
     body = client.get("/en/network/").content.decode()
-    assert "<title>Cancer research cluster in Milan: 1 activity</title>" in body
+    assert "<title>Cancer research cluster in Milan: 1 activity" in body  # then its role
 
 
 @pytest.mark.parametrize(
