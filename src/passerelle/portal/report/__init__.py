@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from passerelle.activities.commitments import check, verdict_label
 from passerelle.activities.models import Activity, Participation
@@ -105,33 +105,44 @@ def _headline(report: Report, year: int) -> list[str]:
         (
             "activities",
             "total",
-            "%(now)d activity began in %(year)d (%(before)d in %(last)d).",
-            "%(now)d activities began in %(year)d (%(before)d in %(last)d).",
+            ngettext_lazy(
+                "%(now)d activity began in %(year)d (%(before)d in %(last)d).",
+                "%(now)d activities began in %(year)d (%(before)d in %(last)d).",
+                "now",
+            ),
         ),
         (
             "events",
             "events",
-            "%(now)d event was held (%(before)d the year before).",
-            "%(now)d events were held (%(before)d the year before).",
+            ngettext_lazy(
+                "%(now)d event was held (%(before)d the year before).",
+                "%(now)d events were held (%(before)d the year before).",
+                "now",
+            ),
         ),
         (
             "partners",
             "new",
-            "%(now)d new partner outside the region (%(before)d the year before).",
-            "%(now)d new partners outside the region (%(before)d the year before).",
+            ngettext_lazy(
+                "%(now)d new partner outside the region (%(before)d the year before).",
+                "%(now)d new partners outside the region (%(before)d the year before).",
+                "now",
+            ),
         ),
         (
             "partners",
             "countries",
-            "%(now)d country reached (%(before)d the year before).",
-            "%(now)d countries reached (%(before)d the year before).",
+            ngettext_lazy(
+                "%(now)d country reached (%(before)d the year before).",
+                "%(now)d countries reached (%(before)d the year before).",
+                "now",
+            ),
         ),
     )
     lines = []
-    for key, column, one, many in said:
+    for key, column, sentence in said:  # ngettext_lazy: `make messages` finds them
         now, before = _count(figures[key], column), _count(report.before[key], column)
-        values = {"now": now, "before": before, "year": year, "last": year - 1}
-        lines.append(ngettext(one, many, now) % values)
+        lines.append(sentence % {"now": now, "before": before, "year": year, "last": year - 1})
     return lines
 
 
