@@ -158,3 +158,33 @@ def test_a_missing_page_is_the_portal_s_own_404_in_its_language(
     assert f"<h1>{words}</h1>" in body
     assert 'class="site"' in body and 'role="search"' in body  # the portal's header
     assert drawing(response).description
+
+
+def test_a_records_link_is_reverses_address_in_each_language_and_prefix(demo):
+    """url_of reverses each route once per language and prefix, then fills the argument in:
+    the address must stay what reverse() gives, for every kind of record it links."""
+    from django.urls import reverse, set_script_prefix
+    from django.utils import translation
+
+    from passerelle.portal.references import url_of
+    from passerelle.registry.models import Organization, Person, Place, Topic
+
+    records = [Organization.objects.first(), Person.objects.first(), Activity.objects.first()]
+    topic = Topic.objects.first()
+    names = ["portal:organization", "portal:person", "portal:activity"]
+    try:
+        for prefix in ("/", "/relations/"):
+            set_script_prefix(prefix)
+            for lang in ("en", "fr"):
+                with translation.override(lang):
+                    for record, name in zip(records, names, strict=True):
+                        expected = reverse(name, kwargs={"uid": record.uid})
+                        assert url_of(record) == expected
+                        assert expected.startswith(f"{prefix}{lang}/")
+                    assert url_of(topic) == reverse("portal:topic", kwargs={"slug": topic.slug})
+                    country = Place.objects.first().country
+                    assert url_of(country) == reverse(
+                        "portal:country", kwargs={"code": country.code.lower()}
+                    )
+    finally:
+        set_script_prefix("/")

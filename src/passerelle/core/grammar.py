@@ -13,6 +13,7 @@ and never changed otherwise: a caller may pass escaped markup (a link) as text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -213,9 +214,15 @@ def _english_article(text: str) -> bool:
     return any(word.strip(",()") in _ENGLISH_COMMON for word in words)
 
 
+@functools.lru_cache(maxsize=8192, typed=True)
 def infer(text: str, *, kind: str = "") -> NounPhrase:
     """What a name most likely needs: "Institut …" masculine, "Université …" feminine,
-    a vowel elides, a city (``kind="city"``) or an acronym-like word takes no article."""
+    a vowel elides, a city (``kind="city"``) or an acronym-like word takes no article.
+
+    Kept for the names seen last (a page names the same partners hundreds of times, and
+    the inference reads the name's words through regular expressions); a NounPhrase is
+    frozen, so a kept one cannot be changed by a caller; ``typed``: markup (a SafeString)
+    and plain text of the same letters are kept apart, each given back as it came."""
     plain = _plain(text).strip()
     single = len(plain.split()) == 1
     acronym_like = single and plain[:2].isupper()
@@ -672,7 +679,9 @@ _ENGLISH_NAMES = {
 }
 
 
+@functools.lru_cache(maxsize=512)
 def _country_names(code: str) -> tuple[str, str]:
+    """A country's English and French names (each read under its language, so kept)."""
     from django.utils import translation
     from django_countries import countries
 

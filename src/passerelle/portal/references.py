@@ -7,10 +7,14 @@ two formats that cannot disagree.
 
 from __future__ import annotations
 
+import re
+import uuid
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django_countries.fields import Country
 
 from passerelle.activities.models import Activity
@@ -24,11 +28,37 @@ PER_PAGE = 50
 def url_of(record: Model | Country) -> str:
     """The portal page of a record, in the active language."""
     if isinstance(record, Country):
-        return reverse("portal:country", kwargs={"code": record.code.lower()})
+        return _address("portal:country", "code", record.code.lower())
     if isinstance(record, Topic):
-        return reverse("portal:topic", kwargs={"slug": record.slug})
+        return _address("portal:topic", "slug", record.slug)
     name = {Organization: "organization", Person: "person", Activity: "activity"}[type(record)]
-    return reverse(f"portal:{name}", kwargs={"uid": record.uid})
+    return _address(f"portal:{name}", "uid", str(record.uid))
+
+
+#: What a route's one argument may be for :func:`_address`'s shortcut: the characters of a
+#: slug, a uuid or a country code, none of which reverse() would quote.
+_PLAIN_ARGUMENT = re.compile(r"[-a-zA-Z0-9_]+")
+_MARK = "0passerelle0"
+
+
+def _address(route: str, argument: str, value: str) -> str:
+    """reverse(route, kwargs={argument: value}), read from the route's address reversed once
+    per language, script prefix and URLconf: a page links hundreds of records, and each
+    reverse() walks the resolver. Anything that is not plain goes through reverse()."""
+    if not _PLAIN_ARGUMENT.fullmatch(value):
+        return reverse(route, kwargs={argument: value})
+    key = (route, argument, get_language(), get_script_prefix(), get_urlconf())
+    template = _templates.get(key)
+    if template is None:
+        sample = {"uid": str(uuid.UUID(int=0)), "slug": _MARK, "code": "zz"}[argument]
+        reversed_ = reverse(route, kwargs={argument: sample})
+        if reversed_.count(sample) != 1:
+            return reverse(route, kwargs={argument: value})
+        template = _templates.setdefault(key, tuple(reversed_.split(sample)))
+    return template[0] + value + template[1]
+
+
+_templates: dict[tuple, tuple[str, str]] = {}
 
 
 def organization_ref(organization: Organization) -> dict:
