@@ -111,9 +111,14 @@ def _normalize_pattern(pattern: re.Pattern[str], label: str, example: str) -> Ca
     return normalize
 
 
+#: One validator for every address: building one compiles its patterns again (a ROR import
+#: checks 50k addresses).
+_WEBSITE = URLValidator(schemes=["http", "https"])
+
+
 def _normalize_website(raw: str) -> str:
     try:
-        URLValidator(schemes=["http", "https"])(raw)
+        _WEBSITE(raw)
     except ValidationError:
         raise ValueError(f"“{raw}” is not a web address (http:// or https://)") from None
     return raw
