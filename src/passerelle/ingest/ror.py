@@ -9,10 +9,11 @@ conflict. Everything happens in one transaction.
 
 from __future__ import annotations
 
+import gc
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,7 +82,7 @@ def import_ror(
     raws = progress(raws) if progress else raws
     reading = read_all(_unknown(raws, known_digests, summary), **(pool or {}))
     try:
-        with closing(reading):  # an abort stops the workers at once
+        with _without_cyclic_gc(), closing(reading):  # an abort stops the workers at once
             for item, parsed in reading:
                 if isinstance(parsed, RorError):
                     if strict:
@@ -92,7 +93,7 @@ def import_ror(
                 records[record.ror] = (record, item.digest, values)
     except RecordFailed as error:
         raise RorImportAborted(f"{error}\nNothing was imported.") from None
-    with transaction.atomic():
+    with _without_cyclic_gc(), transaction.atomic():
         _Writer(summary).write(records)
     if summary.created or summary.updated:
         after_bulk_load(
@@ -104,6 +105,20 @@ def import_ror(
             Place,
         )
     return summary
+
+
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """No cyclic garbage collection while the import holds its records: every collection
+    would walk the hundreds of thousands of live objects again, for nothing (a record holds
+    no cycle; plain reference counting frees it). A third of the import's time went to it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _unknown(
