@@ -14,6 +14,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from operator import itemgetter
 
 from django.db import connection, models
 from django.db.models.fields.json import JSONField
@@ -63,49 +64,75 @@ def _converter(field: models.Field):
     return None
 
 
-def insert_rows(model: type[models.Model], rows: Iterable[dict]) -> int:
+def insert_rows(
+    model: type[models.Model], rows: Iterable[dict], *, constants: dict | None = None
+) -> int:
     """Insert rows given as {attname: value}; every row names the same attributes, in the
-    same order."""
+    same order, and takes the same ``constants`` besides (see :func:`history_columns`)."""
     rows = list(rows)
     if not rows:
         return 0
-    fields = [model._meta.get_field(name) for name in rows[0]]
     names = list(rows[0])
+    if len(names) == 1:
+        return insert_tuples(model, names, [(row[names[0]],) for row in rows], constants)
+    values = itemgetter(*names)
+    return insert_tuples(model, names, [values(row) for row in rows], constants)
+
+
+def insert_tuples(
+    model: type[models.Model],
+    names: list[str],
+    rows: list[tuple],
+    constants: dict | None = None,
+) -> int:
+    """Insert rows given as tuples of the attributes ``names`` lists, in that order, each
+    followed by the same ``constants``: no dictionary per row, and the constants converted
+    once."""
+    if not rows:
+        return 0
+    constants = constants or {}
+    fields = [model._meta.get_field(name) for name in [*names, *constants]]
     converters = [_converter(f) for f in fields]
+    tail = tuple(
+        value if convert is None else convert(value)
+        for convert, value in zip(converters[len(names) :], constants.values(), strict=True)
+    )
+    converted = [(i, convert) for i, convert in enumerate(converters[: len(names)]) if convert]
+    if converted:
+
+        def prepare(row: tuple) -> tuple:
+            values = list(row)
+            for i, convert in converted:
+                values[i] = convert(values[i])
+            return (*values, *tail)
+
+        prepared = [prepare(row) for row in rows]
+    elif tail:
+        prepared = [row + tail for row in rows]
+    else:
+        prepared = rows
     columns = ", ".join(f'"{f.column}"' for f in fields)
     table = model._meta.db_table
-
-    def values(row: dict) -> tuple:
-        return tuple(
-            value if convert is None else convert(value)
-            for convert, value in zip(converters, (row[n] for n in names), strict=True)
-        )
-
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(values(row))
+                for row in prepared:
+                    copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(
-                f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', [values(row) for row in rows]
-            )
+            cursor.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', prepared)
     return len(rows)
 
 
-def history_rows(rows: list[dict], *, reason: str, when: datetime) -> list[dict]:
-    """django-simple-history's "created" rows for freshly inserted rows."""
-    return [
-        {
-            **row,
-            "history_date": when,
-            "history_change_reason": reason,
-            "history_type": "+",
-            "history_user_id": None,
-        }
-        for row in rows
-    ]
+def history_columns(*, reason: str, when: datetime) -> dict:
+    """What django-simple-history's "created" row adds to the row of a freshly inserted
+    record: insert the same rows into the history model with these ``constants``."""
+    return {
+        "history_date": when,
+        "history_change_reason": reason,
+        "history_type": "+",
+        "history_user_id": None,
+    }
 
 
 def after_bulk_load(*model_list: type[models.Model]) -> None:

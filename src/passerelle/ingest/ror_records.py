@@ -305,3 +305,30 @@ def _parse_v1(record: dict, ror: str) -> RorRecord:
     parsed.identifiers = _identifiers(pairs)
     parsed.relationships = _relationships(record.get("relationships"))
     return parsed
+
+
+def import_values(record: RorRecord) -> dict:
+    """What the import sets on an organization, as stored for the next three-way merge."""
+    name_en, name_fr = _label_if_other(record, "en"), _label_if_other(record, "fr")
+    held = {record.name, name_en, name_fr}
+    names = [[value, "label", lang] for value, lang in record.labels if value not in held]
+    names += [[value, "alias", lang] for value, lang in record.aliases]
+    names += [[value, "acronym", ""] for value in record.acronyms[1:]]
+    parent = next((ror for kind, ror in record.relationships if kind == "parent"), "")
+    return {
+        "name": record.name,
+        "name_en": name_en,
+        "name_fr": name_fr,
+        "acronym": record.acronyms[0] if record.acronyms else "",
+        "kind": record.kind,
+        "status": record.status,
+        "place": record.geonames_id,
+        "parent": parent,
+        "names": names,
+        "identifiers": [list(pair) for pair in record.identifiers],
+    }
+
+
+def _label_if_other(record: RorRecord, language: str) -> str:
+    label = record.label(language)
+    return label if label and label != record.name else ""
