@@ -274,7 +274,8 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "passerelle",
+            # the same on every instance of one site; another site on the same Redis needs its own
+            "KEY_PREFIX": os.environ.get("PASSERELLE_CACHE_PREFIX") or "passerelle",
         }
     }
 else:
@@ -303,7 +304,13 @@ TASKS = {
 }
 if TASK_MODE == "rq":
     INSTALLED_APPS.append("django_rq")
-    RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"]}}
+    # every job carries RQ's Retry: one whose worker died mid-task is run again (core/taskqueue.py)
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ["REDIS_URL"],
+            "QUEUE_CLASS": "passerelle.core.taskqueue.RetryingQueue",
+        }
+    }
 
 # E-mail (the desk's reminders, access/reminders.py). EMAIL_URL says it all at once:
 # smtp://user:password@host:587 (STARTTLS, the default for SMTP), smtps://…:465 (TLS from
