@@ -68,13 +68,16 @@ import json, django
 from django.conf import settings
 django.setup()
 from passerelle.core.changes import content_version, records_changed
+from django_rq.workers import get_worker
 seen = content_version()
 records_changed()
+worker = get_worker("default")  # the worker `passerelle rqworker` runs
 print(json.dumps({
     "seen": seen,
     "renewed": content_version(),
     "cache": settings.CACHES["default"]["BACKEND"],
-    "queue": settings.RQ_QUEUES["default"].get("QUEUE_CLASS"),
+    "queue": type(worker.queues[0]).__module__ + "." + type(worker.queues[0]).__name__,
+    "job": worker.job_class.__module__ + "." + worker.job_class.__name__,
 }))
 """
 
@@ -106,6 +109,8 @@ def test_the_change_clock_is_one_for_every_instance(shared_cache, tmp_path):
     other = _other_instance(shared_cache, tmp_path)
     assert other["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert other["queue"] == "passerelle.core.taskqueue.RetryingQueue"
+    # django-tasks' own job class, without which RQ fails every task it is given
+    assert other["job"] == "django_tasks_rq.backend.Job"
     assert other["seen"] == mine
     assert other["renewed"] != mine
     assert content_version() == other["renewed"]

@@ -311,6 +311,9 @@ if TASK_MODE == "rq":
             "QUEUE_CLASS": "passerelle.core.taskqueue.RetryingQueue",
         }
     }
+    # `passerelle rqworker` runs django-tasks' jobs with their own class: RQ's would call the
+    # Task object itself and fail every task ("'Task' object is not callable")
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
 # E-mail (the desk's reminders, access/reminders.py). EMAIL_URL says it all at once:
 # smtp://user:password@host:587 (STARTTLS, the default for SMTP), smtps://…:465 (TLS from
