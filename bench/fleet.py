@@ -238,6 +238,8 @@ def run(args, network: Network, ports_of, workers_per_instance: int) -> None:
             if args.edits
             else None,
         }
+        if workers:  # first, on idle workers: a task is not left behind the load's backlog
+            print("worker killed mid-task:", kill_a_worker_mid_task(workers))
         before = {pid: cpu_seconds(pid) for pid in [s.pid for s in servers + workers]}
         load_before = os.getloadavg()
         result, generator_cpu, wall = run_generator(config, folder)
@@ -276,7 +278,12 @@ def run(args, network: Network, ports_of, workers_per_instance: int) -> None:
             for line in (edits["mismatches"] + edits["failed"])[:10]:
                 print("  ", line)
         if workers:
-            print("worker killed mid-task:", kill_a_worker_mid_task(workers))
+            queue = django_rq.get_queue("default")
+            print(
+                f"task queue after the load: {queue.count} waiting, "
+                f"{queue.finished_job_registry.count} done, "
+                f"{queue.failed_job_registry.count} failed"
+            )
     finally:
         for process in servers + workers:
             process.terminate()

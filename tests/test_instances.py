@@ -78,6 +78,7 @@ print(json.dumps({
     "cache": settings.CACHES["default"]["BACKEND"],
     "queue": type(worker.queues[0]).__module__ + "." + type(worker.queues[0]).__name__,
     "job": worker.job_class.__module__ + "." + worker.job_class.__name__,
+    "sheets": getattr(settings, "IMPORT_EXPORT_TMP_STORAGE_CLASS", "a folder of this machine"),
 }))
 """
 
@@ -111,6 +112,8 @@ def test_the_change_clock_is_one_for_every_instance(shared_cache, tmp_path):
     assert other["queue"] == "passerelle.core.taskqueue.RetryingQueue"
     # django-tasks' own job class, without which RQ fails every task it is given
     assert other["job"] == "django_tasks_rq.backend.Job"
+    # a sheet checked through one instance is confirmed through another: it waits in Redis
+    assert other["sheets"] == "import_export.tmp_storages.CacheStorage"
     assert other["seen"] == mine
     assert other["renewed"] != mine
     assert content_version() == other["renewed"]
@@ -249,3 +252,20 @@ def test_no_record_derived_cache_in_process_memory():
     for alias in production.CACHES.values():
         assert alias["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
     assert cache is not None
+
+
+@pytest.mark.django_db
+def test_the_gazetteer_notices_a_name_added_by_another_process():
+    """An alias stored elsewhere (another instance's import, a worker), its organization left
+    as it was: the gazetteer this process holds is built again from the database."""
+    from passerelle.ingest.extraction.gazetteer import gazetteer
+    from passerelle.registry.models import Organization, OrganizationName
+
+    organization = Organization.objects.create(name="Institut Quelconque", visibility="public")
+    held = gazetteer()
+    assert not held.forms.get(("zorglub", "institute"))
+    OrganizationName.objects.bulk_create(  # no signal, no save of the organization
+        [OrganizationName(organization=organization, value="Zorglub Institute", kind="alias")]
+    )
+    found = gazetteer().forms.get(("zorglub", "institute"), [])
+    assert [known.key for known in found] == [str(organization.uid)]

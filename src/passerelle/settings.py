@@ -389,6 +389,11 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else
 # (passerelle/ingest/sheet_files.py; SHEET_MAX_BYTES, SHEET_MAX_UNPACKED_BYTES,
 # SHEET_MAX_ROWS and SHEET_MAX_COLUMNS change the limits).
 IMPORT_EXPORT_FORMATS = [SheetCSV, SheetXLSX]
+# A sheet checked by one request is imported by the next (the "confirm" step), which a
+# balancer may send to another instance: with Redis, the sheet waits in the shared cache
+# (under a random name, for a day at most), not in the temporary folder of one machine.
+if os.environ.get("REDIS_URL"):
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
