@@ -277,6 +277,25 @@ def run(args, network: Network, ports_of, workers_per_instance: int) -> None:
             )
             for line in (edits["mismatches"] + edits["failed"])[:10]:
                 print("  ", line)
+        if args.edits:  # and again with nobody else asking: many edits, each checked
+            from .generator import Edits
+
+            quiet = Edits(ports, config["edits"]["targets"], config["edits"]["token"], Ledger())
+            quiet.ledger.latencies.update(edit=[], check=[])
+            for n in range(args.quiet_edits):
+                quiet.one(n)
+            edit_times, check_times = (
+                quiet.ledger.latencies["edit"],
+                quiet.ledger.latencies["check"],
+            )
+            print(
+                f"after the load, {quiet.done} edits through one instance, each read at once "
+                f"through the other (API and page): {len(quiet.mismatches)} mismatches, "
+                f"{len(quiet.failed)} failed; edit p95 {p95(edit_times):.0f} ms, "
+                f"read-back p95 {p95(check_times):.0f} ms"
+            )
+            for line in (quiet.mismatches + quiet.failed)[:10]:
+                print("  ", line)
         if workers:
             queue = django_rq.get_queue("default")
             print(

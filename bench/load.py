@@ -189,12 +189,14 @@ def read(connection: Connection, network: Network, rng, token: str, ledger) -> N
     elif choice < 0.75:
         page, path = "API activity", f"/api/activities/{rng.choice(network.activity_ids)}"
         headers = auth
-    else:
+    elif network.words:
         page, path = (
             "API organizations, q",
             (f"/api/organizations/?limit=20&q={rng.choice(network.words)}"),
         )
         headers = auth
+    else:  # --no-search: the list without the search's count over the index
+        page, path, headers = "API organizations", "/api/organizations/?limit=20", auth
     status, ms = connection.request("GET", path, headers=headers)
     ledger.note("read", status, ms, page=page)
 
@@ -336,10 +338,16 @@ def main() -> None:
     parser.add_argument("--edits", action="store_true", help="staff edit the pages' records")
     parser.add_argument("--edit-every", type=float, default=2.0, help="seconds between edits")
     parser.add_argument(
+        "--quiet-edits", type=int, default=30, help="edits checked after the load, alone"
+    )
+    parser.add_argument(
         "--generator-cpu", type=float, default=0.6, help="the generator's CPU budget, in cores"
     )
     parser.add_argument(
         "--reuse", action="store_true", help="DATABASE_URL already holds the data: load nothing"
+    )
+    parser.add_argument(
+        "--no-search", action="store_true", help="API organization lists without q= (a baseline)"
     )
     args = parser.parse_args()
     # the cache (pages, the change clock, rate limits) of this run only, on a shared Redis
@@ -356,6 +364,8 @@ def main() -> None:
         engine = setup_database("passerelle_bench_load")
     print(f"# {engine}; {machine()}; gunicorn with {args.workers} workers")
     network = users_and_pages(args.users) if args.reuse else prepare(args.scale, args.users)
+    if args.no_search:
+        network.words = ()
     if args.instances or args.edits:
         from . import fleet
 
