@@ -78,15 +78,18 @@ class Connection:
     def __init__(self, port: int):
         self.port = port
         self.http = http.client.HTTPConnection(HOST, port, timeout=30)
+        self.path, self.headers, self.body = "", {}, b""  # the last answer's
 
     def request(self, method: str, path: str, body=None, headers=None) -> tuple[int, float]:
         start = time.perf_counter()
+        self.path, self.headers, self.body = path, {}, b""
         try:
             payload = json.dumps(body) if body is not None else None
             sent = {"Content-Type": "application/json"} if payload else {}
             self.http.request(method, path, payload, {**sent, **(headers or {})})
             response = self.http.getresponse()
-            response.read()
+            self.body = response.read()
+            self.headers = {k.lower(): v for k, v in response.getheaders()}
             status = response.status
         except (OSError, http.client.HTTPException):
             self.http.close()
@@ -112,7 +115,13 @@ def prepare(scale: str, users: int) -> Network:
     passerelle("load-demo")
     seconds, _ = passerelle("generate", "--scale", scale, "--no-progress")
     print(f"{f'generate --scale {scale} (seconds)':<58} {seconds:10.1f}")
+    seconds, _ = passerelle("reindex")
+    print(f"{'reindex (seconds)':<58} {seconds:10.1f}")
+    return users_and_pages(users)
 
+
+def users_and_pages(users: int) -> Network:
+    """The simulated users (editors, a token each) and what they read, from the data loaded."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.urls import reverse
@@ -126,7 +135,9 @@ def prepare(scale: str, users: int) -> Network:
     editors = Group.objects.get(name="editor")
     tokens = []
     for n in range(users):
-        user = get_user_model().objects.create_user(f"load-{n}", is_staff=True)
+        user, _ = get_user_model().objects.get_or_create(
+            username=f"load-{n}", defaults={"is_staff": True}
+        )
         user.groups.add(editors)
         tokens.append(ApiToken.issue(user, "load")[1])
     rng = random.Random(1)
@@ -178,12 +189,14 @@ def read(connection: Connection, network: Network, rng, token: str, ledger) -> N
     elif choice < 0.75:
         page, path = "API activity", f"/api/activities/{rng.choice(network.activity_ids)}"
         headers = auth
-    else:
+    elif network.words:
         page, path = (
             "API organizations, q",
             (f"/api/organizations/?limit=20&q={rng.choice(network.words)}"),
         )
         headers = auth
+    else:  # --no-search: the list without the search's count over the index
+        page, path, headers = "API organizations", "/api/organizations/?limit=20", auth
     status, ms = connection.request("GET", path, headers=headers)
     ledger.note("read", status, ms, page=page)
 
@@ -320,11 +333,49 @@ def main() -> None:
     parser.add_argument("--scale", default="medium")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn workers an instance")
+    parser.add_argument("--instances", type=int, default=0, help="gunicorn masters (bench.fleet)")
+    parser.add_argument("--edits", action="store_true", help="staff edit the pages' records")
+    parser.add_argument("--edit-every", type=float, default=2.0, help="seconds between edits")
+    parser.add_argument(
+        "--quiet-edits", type=int, default=30, help="edits checked after the load, alone"
+    )
+    parser.add_argument(
+        "--generator-cpu", type=float, default=0.6, help="the generator's CPU budget, in cores"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="DATABASE_URL already holds the data: load nothing"
+    )
+    parser.add_argument(
+        "--no-search", action="store_true", help="API organization lists without q= (a baseline)"
+    )
     args = parser.parse_args()
-    engine = setup_database("passerelle_bench_load")
+    # the cache (pages, the change clock, rate limits) of this run only, on a shared Redis
+    os.environ.setdefault("PASSERELLE_CACHE_PREFIX", f"bench-{uuid.uuid4().hex[:12]}")
+    if args.reuse:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "passerelle.settings")
+        import django
+
+        django.setup()
+        from django.db import connection
+
+        engine = connection.vendor
+    else:
+        engine = setup_database("passerelle_bench_load")
     print(f"# {engine}; {machine()}; gunicorn with {args.workers} workers")
-    network = prepare(args.scale, args.users)
+    network = users_and_pages(args.users) if args.reuse else prepare(args.scale, args.users)
+    if args.no_search:
+        network.words = ()
+    if args.instances or args.edits:
+        from . import fleet
+
+        fleet.run(
+            args,
+            network,
+            lambda n: [free_port() for _ in range(n)],
+            args.workers,
+        )
+        return
     port = free_port()
     server = start_server(port, args.workers)
     try:

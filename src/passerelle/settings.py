@@ -274,7 +274,8 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "passerelle",
+            # the same on every instance of one site; another site on the same Redis needs its own
+            "KEY_PREFIX": os.environ.get("PASSERELLE_CACHE_PREFIX") or "passerelle",
         }
     }
 else:
@@ -303,7 +304,16 @@ TASKS = {
 }
 if TASK_MODE == "rq":
     INSTALLED_APPS.append("django_rq")
-    RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"]}}
+    # every job carries RQ's Retry: one whose worker died mid-task is run again (core/taskqueue.py)
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ["REDIS_URL"],
+            "QUEUE_CLASS": "passerelle.core.taskqueue.RetryingQueue",
+        }
+    }
+    # `passerelle rqworker` runs django-tasks' jobs with their own class: RQ's would call the
+    # Task object itself and fail every task ("'Task' object is not callable")
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
 # E-mail (the desk's reminders, access/reminders.py). EMAIL_URL says it all at once:
 # smtp://user:password@host:587 (STARTTLS, the default for SMTP), smtps://…:465 (TLS from
@@ -379,6 +389,11 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else
 # (passerelle/ingest/sheet_files.py; SHEET_MAX_BYTES, SHEET_MAX_UNPACKED_BYTES,
 # SHEET_MAX_ROWS and SHEET_MAX_COLUMNS change the limits).
 IMPORT_EXPORT_FORMATS = [SheetCSV, SheetXLSX]
+# A sheet checked by one request is imported by the next (the "confirm" step), which a
+# balancer may send to another instance: with Redis, the sheet waits in the shared cache
+# (under a random name, for a day at most), not in the temporary folder of one machine.
+if os.environ.get("REDIS_URL"):
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 

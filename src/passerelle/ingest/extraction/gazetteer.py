@@ -249,13 +249,21 @@ _CACHE: dict[str, object] = {}
 
 
 def _signature() -> tuple:
+    """What the gazetteer was built from, as the database says now: read before each use, so
+    that a change made by another process (another web instance, a task worker) is seen.
+    Other names have no time of change: their count and highest id say a name came or went."""
     from django.db.models import Count, Max
 
-    from passerelle.registry.models import Organization, Person, Place, Topic
+    from passerelle.ingest.models import ExternalRecord
+    from passerelle.registry.models import Organization, OrganizationName, Person, Place, Topic
 
-    return tuple(
-        tuple(model.objects.aggregate(n=Count("pk"), last=Max("updated")).values())
-        for model in (Organization, Person, Place, Topic)
+    return (
+        *(
+            tuple(model.objects.aggregate(n=Count("pk"), last=Max("updated")).values())
+            for model in (Organization, Person, Place, Topic)
+        ),
+        tuple(OrganizationName.objects.aggregate(n=Count("pk"), last=Max("pk")).values()),
+        tuple(ExternalRecord.objects.aggregate(n=Count("pk"), last=Max("imported")).values()),
     )
 
 
