@@ -14,7 +14,7 @@ from passerelle.ingest.models import ExternalRecord
 from passerelle.ingest.ror import RorImportAborted, import_ror
 from passerelle.registry.models import Organization, Place
 
-from .test_ror_import import CLB_V2, CRCL_CHILD, HCL_V1, _jsonl
+from .ror_samples import CLB_V2, CRCL_CHILD, HCL_V1, _jsonl
 
 #: A pool forced on a few records: several chunks, both workers busy.
 FORCED = {"threshold": 1, "chunk_size": 7, "workers": 2}
