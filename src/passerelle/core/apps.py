@@ -11,11 +11,12 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
-        from . import backoffice, changes, deskpage
+        from . import backoffice, changes, dependencies, deskpage
         from .awaiting import drafts_awaiting_an_editor
         from .desk import register_source
 
         changes.connect()
+        dependencies.connect()
         # the apps' own back-office pages, on Unfold's hook for a site's own addresses
         admin.site.extra_urls = backoffice.site_urls
         backoffice.add_site_urls("desk", deskpage.urls)

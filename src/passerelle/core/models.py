@@ -44,7 +44,34 @@ class Language(models.TextChoices):
     FR = "fr", _("French")
 
 
-class Record(models.Model):
+def _kept(value):
+    """A list a field holds is copied: changed in place, it must still differ from this."""
+    return list(value) if isinstance(value, list) else value
+
+
+class Remembered:
+    """Keeps the values a row had when read, so that a save can tell which fields moved
+    (core.dependencies renews only what depends on them): one tuple per row read."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        fields = cls._meta.concrete_fields
+        if len(values) == len(fields):  # Django passes them in the fields' order
+            names = cls.__dict__.get("_remembered_names")
+            if names is None:
+                names = tuple(f.attname for f in fields)
+                cls._remembered_names = names
+        else:
+            names = tuple(f.attname for f in fields if f.attname in field_names)
+        # as the fields hold them (a multiple country field turns "" into a list)
+        held = instance.__dict__
+        values = tuple(_kept(held.get(name)) for name in names)
+        instance.__dict__["_loaded_values"] = (names, values)
+        return instance
+
+
+class Record(Remembered, models.Model):
     """Abstract base of every first-class record.
 
     A record a contributor creates is a *draft* that they own: they may change
@@ -115,7 +142,7 @@ class Record(models.Model):
             )
 
 
-class Interval(models.Model):
+class Interval(Remembered, models.Model):
     """Abstract mixin for what holds over a period known at some precision."""
 
     start = PartialDateField(_("start"))

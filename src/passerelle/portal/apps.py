@@ -12,7 +12,9 @@ class PortalConfig(AppConfig):
         from passerelle.core import changes
         from passerelle.core.backoffice import add_site_urls
 
+        from . import dependencies
         from .report import admin_page
 
         changes.watch(self.label)  # the portal's texts are part of its pages
+        dependencies.connect()  # which pages an edit to a record renews
         add_site_urls("annual-report", admin_page.urls)  # the back office's annual report page

@@ -31,6 +31,7 @@ from passerelle.activities.models import Activity, ActivityLink, Participation
 from passerelle.activities.vocabulary import Kind, LinkRelation
 from passerelle.core.visibility import PUBLIC, public, public_participations
 
+from .dependencies import read_record
 from .models import SECTIONS, ActivityWording, SectionSetting
 from .voice import Voice, language
 
@@ -285,6 +286,7 @@ class Composer:
         left_out: frozenset = frozenset(),
         parent: Activity | None = None,
     ) -> Entry:
+        read_record(activity)  # its sentence tells its summary, partners, places…
         lang = self.voice.lang
         wording = self.wordings.get(activity.pk)
         lede = wording.written("lede", lang) if wording else ""

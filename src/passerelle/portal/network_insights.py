@@ -26,6 +26,8 @@ from passerelle.insights.freshness import Stored, current
 from passerelle.insights.wording import dominant_role, role_label, role_sentence
 from passerelle.registry.models import Organization
 
+from .caching import HEADER
+
 #: Colours of the largest communities on the page (Okabe and Ito's, told apart by readers
 #: with a colour vision deficiency); the others share the last, grey.
 PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
@@ -52,10 +54,13 @@ def cached_network_page(view: Callable[..., HttpResponse]) -> Callable[..., Http
         hit = cache.get(key)
         if hit is not None:
             content, content_type = hit
-            return HttpResponse(content, content_type=content_type)
+            response = HttpResponse(content, content_type=content_type)
+            response[HEADER] = "hit"
+            return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
             cache.set(key, (response.content, response["Content-Type"]), timeout=24 * 3600)
+        response[HEADER] = "miss"
         return response
 
     return wrapper

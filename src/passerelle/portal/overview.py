@@ -22,6 +22,8 @@ from .composition import (
     section_activities,
     shown_sections,
 )
+from .dependencies import NETWORK, read
+from .dependencies import year as year_key
 from .models import SECTIONS, FeaturedActivity, Introduction
 from .references import activity_ref, page_of, pagination
 
@@ -48,6 +50,7 @@ def entry_data(entry: Entry) -> dict:
 
 
 def international_relations_page() -> dict:
+    read(NETWORK)
     return {
         "type": "international-relations",
         "introduction": introduction(Introduction.Page.INTERNATIONAL_RELATIONS),
@@ -67,6 +70,7 @@ def international_relations_page() -> dict:
 
 
 def section_page(key: str, number: int) -> dict:
+    read(NETWORK)
     if key not in dict(SECTIONS):
         raise Http404(key)
     shown = {s.key: s for s in shown_sections()}
@@ -83,6 +87,7 @@ def section_page(key: str, number: int) -> dict:
 
 
 def home_page() -> dict:
+    read(NETWORK)
     featured = [
         f.activity
         for f in FeaturedActivity.objects.select_related("activity").filter(
@@ -144,6 +149,7 @@ def timeline_page() -> dict:
     Two queries whatever the number of years: the counts, and the first activities of
     every year ranked in one pass.
     """
+    read(NETWORK)
     dated = _dated(public(Activity.objects.all()))
     counts = {
         row["year"]: row["activities"]
@@ -184,6 +190,7 @@ def timeline_page() -> dict:
 
 
 def timeline_year_page(year: int, number: int) -> dict:
+    read(year_key(year))
     page = page_of(_year_activities(year).order_by("when", "title_en", "pk"), number)
     if not page.paginator.count:
         raise Http404(str(year))
@@ -197,6 +204,7 @@ def timeline_year_page(year: int, number: int) -> dict:
 
 def timeline_undated_page(number: int) -> dict:
     """The public activities whose dates are not recorded, by title: on the timeline too."""
+    read(NETWORK)
     page = page_of(_undated_activities().order_by("title_en", "pk"), number)
     return {
         "type": "timeline-undated",

@@ -26,6 +26,7 @@ from passerelle.core.models import Record
 from passerelle.core.visibility import PUBLIC, is_public, public, public_participations
 from passerelle.registry.models import Affiliation, Organization, Person, Place, Topic
 
+from . import dependencies as reads
 from . import geography, jsonld
 from .calendars import in_calendar
 from .references import (
@@ -112,6 +113,7 @@ def organization_page(uid) -> dict:
     organization = get_object_or_404(
         public(Organization.objects.select_related("place", "parent")), uid=uid
     )
+    reads.read_record(organization)  # its participations and co-actors' renew it too
     mine = public_participations(organization.participations.all())
     partner_rows = (
         public_participations(
@@ -170,6 +172,7 @@ def organization_page(uid) -> dict:
 
 def person_page(uid) -> dict:
     person = get_object_or_404(public(Person.objects.select_related("place")), uid=uid)
+    reads.read_record(person)
     mine = public_participations(person.participations.all())
     affiliations = person.affiliations.filter(organization__visibility=PUBLIC).select_related(
         "organization"
@@ -209,6 +212,9 @@ def person_page(uid) -> dict:
 
 def activity_page(uid) -> dict:
     activity = get_object_or_404(public(Activity.objects.all()), uid=uid)
+    reads.read_record(activity)
+    if activity.kind == "agreement":
+        reads.read(reads.NETWORK)  # its commitments are checked against other activities
     participations = (
         public_participations(activity.participations.all())
         .select_related("organization__place", "person", "place")
@@ -216,6 +222,7 @@ def activity_page(uid) -> dict:
     )
     by_role: dict[str, dict] = {}
     for participation in participations:
+        reads.read_record(participation.actor)  # its description and place are in the JSON-LD
         group = by_role.setdefault(
             participation.role, {"role": str(participation.get_role_display()), "actors": []}
         )
@@ -318,13 +325,16 @@ def activity_list_page(kind: str, key, number: int) -> dict:
     if kind in ("organization", "person"):
         model = Organization if kind == "organization" else Person
         actor = get_object_or_404(public(model.objects.all()), uid=key)
+        reads.read_record(actor)
         participations = public_participations(actor.participations.all())
         of, activities, kwargs = actor_ref(actor), _activities_of(participations), {"uid": key}
     elif kind == "topic":
         topic = get_object_or_404(public(Topic.objects.all()), slug=key)
+        reads.read(reads.topic(topic.pk))
         of, activities, kwargs = topic_ref(topic), public(topic.activities.all()), {"slug": key}
     else:
         country = _country(key)
+        reads.read(reads.country(country.code))
         of, activities, kwargs = (
             country_ref(country),
             country_activities(country.code),
@@ -341,6 +351,8 @@ def activity_list_page(kind: str, key, number: int) -> dict:
 
 def topic_page(slug: str) -> dict:
     topic = get_object_or_404(public(Topic.objects.select_related("parent")), slug=slug)
+    reads.read_record(topic)
+    reads.read(reads.topic(topic.pk))
     return {
         "type": "topic",
         "slug": topic.slug,
@@ -388,6 +400,7 @@ def _country(code: str) -> Country:
 
 def country_page(code: str) -> dict:
     country = _country(code)
+    reads.read(reads.country(country.code))
     organizations = public(
         Organization.objects.filter(place__country=country.code, place__visibility=PUBLIC)
     )
@@ -418,6 +431,7 @@ def country_page(code: str) -> dict:
 
 def countries_index() -> dict:
     """Countries where public organizations are, with how many, most first."""
+    reads.read(reads.ORGANIZATIONS)
     rows = (
         public(Organization.objects.filter(place__visibility=PUBLIC))
         .values("place__country")
@@ -435,6 +449,7 @@ def countries_index() -> dict:
 
 
 def topics_index() -> dict:
+    reads.read(reads.TOPICS)
     topics = (
         public(Topic.objects.all())
         .annotate(activity_count=Count("activities", filter=Q(activities__visibility=PUBLIC)))
@@ -450,6 +465,7 @@ def topics_index() -> dict:
 
 
 def organizations_index(number: int) -> dict:
+    reads.read(reads.ORGANIZATIONS)
     page = page_of(public(Organization.objects.select_related("place")), number)
     return {
         "type": "organizations",

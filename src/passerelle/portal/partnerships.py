@@ -27,6 +27,7 @@ from passerelle.core.visibility import PUBLIC, is_public, public, public_partici
 from passerelle.registry.models import Organization, Place, Topic
 
 from . import geography
+from .dependencies import MAP, read
 from .pages import country_activities
 from .references import country_ref, organization_ref, url_of
 
@@ -133,6 +134,7 @@ def _region_origin() -> tuple[float, float] | None:
 
 def partnership_map(filters: Filters) -> dict:
     """Places of partners outside the region, sized by activities, with lines from the region."""
+    read(MAP)
     partners = public_participations(
         Participation.objects.filter(
             activity__in=filters.activities(),

@@ -21,6 +21,8 @@ from passerelle.activities.models import Activity
 from passerelle.core.visibility import is_public
 from passerelle.registry.models import Organization, Person, Place, Topic
 
+from .dependencies import read_name
+
 #: Rows per page of the long lists (an organization's activities, indexes).
 PER_PAGE = 50
 
@@ -62,6 +64,7 @@ _templates: dict[tuple, tuple[str, str]] = {}
 
 
 def organization_ref(organization: Organization) -> dict:
+    read_name(organization)  # the page shows its name: renewed when the name changes
     return {
         "type": "organization",
         "id": str(organization.uid),
@@ -72,6 +75,7 @@ def organization_ref(organization: Organization) -> dict:
 
 
 def person_ref(person: Person) -> dict:
+    read_name(person)
     return {
         "type": "person",
         "id": str(person.uid),
@@ -85,6 +89,7 @@ def actor_ref(actor: Organization | Person) -> dict:
 
 
 def activity_ref(activity: Activity) -> dict:
+    read_name(activity)
     return {
         "type": "activity",
         "id": str(activity.uid),
@@ -97,6 +102,7 @@ def activity_ref(activity: Activity) -> dict:
 
 
 def topic_ref(topic: Topic) -> dict:
+    read_name(topic)
     return {"type": "topic", "slug": topic.slug, "name": topic.name, "url": url_of(topic)}
 
 

@@ -105,37 +105,37 @@ def respond(
     return render(request, template, context)
 
 
-@cached_page
+@cached_page(precise=True)
 def home(request, as_json=False):
     return respond(request, overview.home_page(), "portal/home.html", _("Home"), as_json)
 
 
-@cached_page
+@cached_page(precise=True)
 def international_relations(request, as_json=False):
     payload = overview.international_relations_page()
     title = _("International relations")
     return respond(request, payload, "portal/international_relations.html", title, as_json)
 
 
-@cached_page
+@cached_page(precise=True)
 def section(request, key, number=1, as_json=False):
     payload = overview.section_page(key, number)
     return respond(request, payload, "portal/section.html", payload["title"], as_json)
 
 
-@cached_page
+@cached_page(precise=True)
 def organizations(request, number=1, as_json=False):
     payload = pages.organizations_index(number)
     return respond(request, payload, "portal/organizations.html", _("Organizations"), as_json)
 
 
-@cached_page
+@cached_page(precise=True)
 def organization(request, uid, as_json=False):
     payload = pages.organization_page(uid)
     return respond(request, payload, "portal/organization.html", payload["name"], as_json)
 
 
-@cached_page
+@cached_page(precise=True)
 def activities_of(request, kind, number=1, as_json=False, **key):
     """All the activities of an organization, a person, a topic or a country."""
     payload = pages.activity_list_page(kind, next(iter(key.values())), number)
@@ -143,42 +143,42 @@ def activities_of(request, kind, number=1, as_json=False, **key):
     return respond(request, payload, "portal/activity_list.html", title, as_json)
 
 
-@cached_page
+@cached_page(precise=True)
 def person(request, uid, as_json=False):
     payload = pages.person_page(uid)
     return respond(request, payload, "portal/person.html", payload["name"], as_json)
 
 
-@cached_page
+@cached_page(precise=True)
 def activity(request, uid, as_json=False):
     payload = pages.activity_page(uid)
     return respond(request, payload, "portal/activity.html", payload["title"], as_json)
 
 
-@cached_page
+@cached_page(precise=True)
 def topics(request, as_json=False):
     return respond(request, pages.topics_index(), "portal/topics.html", _("Topics"), as_json)
 
 
-@cached_page
+@cached_page(precise=True)
 def topic(request, slug, as_json=False):
     payload = pages.topic_page(slug)
     return respond(request, payload, "portal/topic.html", payload["name"], as_json)
 
 
-@cached_page
+@cached_page(precise=True)
 def countries(request, as_json=False):
     payload = pages.countries_index()
     return respond(request, payload, "portal/countries.html", _("Countries"), as_json)
 
 
-@cached_page
+@cached_page(precise=True)
 def country(request, code, as_json=False):
     payload = pages.country_page(code)
     return respond(request, payload, "portal/country.html", payload["name"], as_json)
 
 
-@cached_page
+@cached_page(precise=True)
 def partnership_map(request, as_json=False):
     filters = partnerships.Filters.from_query(request.GET)
     payload = partnerships.partnership_map(filters)
@@ -199,21 +199,21 @@ def partnership_network(request, as_json=False):
     return respond(request, payload, "portal/network.html", _("Network of partners"), as_json)
 
 
-@cached_page
+@cached_page(precise=True)
 def timeline(request, as_json=False):
     return respond(
         request, overview.timeline_page(), "portal/timeline.html", _("Timeline"), as_json
     )
 
 
-@cached_page
+@cached_page(precise=True)
 def timeline_year(request, year, number=1, as_json=False):
     payload = overview.timeline_year_page(year, number)
     title = _("Activities that began in %(year)s") % {"year": year}
     return respond(request, payload, "portal/timeline_year.html", title, as_json)
 
 
-@cached_page
+@cached_page(precise=True)
 def timeline_undated(request, number=1, as_json=False):
     payload = overview.timeline_undated_page(number)
     title = _("Activities whose date is not recorded")
@@ -268,7 +268,7 @@ def world_map(request):
     return HttpResponse(geography.world_svg(), content_type="image/svg+xml")
 
 
-@cached_page
+@cached_page  # the calendars do not say what they read: any change renews them
 def activity_calendar(request, uid):
     """An event's calendar; a series' is the feed of its public editions."""
     from django.shortcuts import get_object_or_404
@@ -292,7 +292,7 @@ def activity_calendar(request, uid):
     return calendars.respond(content, f"{activity.uid}.ics")
 
 
-@cached_page
+@cached_page  # the calendars do not say what they read: any change renews them
 def events_calendar(request):
     """Every public event whose date is known to the day."""
     from . import calendars

@@ -29,6 +29,7 @@ from passerelle.core import grammar as g
 from passerelle.core.grammar import NounPhrase
 from passerelle.core.visibility import is_public
 
+from .dependencies import read_name, read_record
 from .references import url_of
 
 #: The cluster's own country: a partner elsewhere is placed in its city and country.
@@ -90,6 +91,7 @@ class Voice:
     # -- names
 
     def organization(self, organization, role: str = "") -> NounPhrase:
+        read_record(organization)  # a sentence tells its description, kind, city
         first = ("organization", organization.pk) not in self.introduced
         self.introduced.add(("organization", organization.pk))
         name, acronym = organization.display_name, organization.shown_acronym
@@ -128,6 +130,7 @@ class Voice:
 
     def person(self, participation: Participation) -> NounPhrase:
         person = participation.person
+        read_record(person)
         text = _link(person, person.display_name)
         place = participation.place or person.place
         if is_public(place) and place.name:
@@ -141,6 +144,7 @@ class Voice:
         return self.organization(participation.organization, participation.role)
 
     def topic(self, topic) -> NounPhrase:
+        read_name(topic)
         name = topic.name_fr if self.lang == "fr" and topic.name_fr else topic.name_en
         shown = _link(topic, g.lower_first(name))
         return g.with_text(g.infer(topic.name_fr or name, kind="topic"), shown)
