@@ -35,6 +35,7 @@ def main() -> None:
 
     from passerelle.activities.models import Activity, Participation
     from passerelle.core.changes import records_changed
+    from passerelle.core.dependencies import renew_everything
     from passerelle.core.visibility import public
     from passerelle.registry.models import Organization, Person
 
@@ -95,7 +96,8 @@ def main() -> None:
         assert response.status_code == 200, (url, response.status_code)
 
         def computed(u=url):
-            records_changed()
+            records_changed()  # the network page's key
+            renew_everything()  # every other page's dependencies
             client.get(u)
 
         repeat = args.repeat if "sitemap" not in name else 5
