@@ -224,3 +224,15 @@ def test_a_page_stored_with_keys_that_were_evicted_is_not_served(client, demo):
     served(client, FRANCE)
     cache.delete(dependencies.PREFIX + "country:FR")
     assert served(client, FRANCE)[0] == "miss"
+
+
+def test_a_topic_taken_off_an_activity_leaves_the_topics_page(client, demo):
+    from passerelle.registry.models import Topic
+
+    activity = Activity.objects.get(title_en__contains="with Milan")
+    biomarkers = Topic.objects.get(slug="biomarkers")
+    url = "/en/topics/biomarkers/"
+    assert activity.title_en in served(client, url)[1]
+    activity.topics.remove(biomarkers)
+    status, text = served(client, url)
+    assert status == "miss" and activity.title_en not in text

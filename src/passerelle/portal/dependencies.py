@@ -308,7 +308,7 @@ def citation_keys(instance: Citation, changed, event) -> set:
 # -- many-to-many relations
 
 
-def _relation(field: str, related: type, aggregate) -> deps.RelationMapper:
+def _relation(field: str, aggregate) -> deps.RelationMapper:
     """Keys for one side's records and the other side's aggregate (a topic, a country)."""
 
     def keys(instance, through, pk_set, reverse, action) -> set:
@@ -351,13 +351,7 @@ def connect() -> None:
     deps.register(OrganizationRelationship, relationship_keys)
     deps.register(ActivityLink, link_keys)
     deps.register(Citation, citation_keys)
-    deps.register_relation(
-        Activity.topics.through, _relation("activity", Activity, _activity_topics)
-    )
-    deps.register_relation(
-        Activity.places.through, _relation("activity", Activity, _activity_places)
-    )
-    deps.register_relation(
-        Organization.topics.through, _relation("organization", Organization, _actor_topics)
-    )
-    deps.register_relation(Person.topics.through, _relation("person", Person, _actor_topics))
+    deps.register_relation(Activity.topics.through, _relation("activity", _activity_topics))
+    deps.register_relation(Activity.places.through, _relation("activity", _activity_places))
+    deps.register_relation(Organization.topics.through, _relation("organization", _actor_topics))
+    deps.register_relation(Person.topics.through, _relation("person", _actor_topics))
