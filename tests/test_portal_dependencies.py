@@ -219,10 +219,8 @@ def test_an_edit_while_a_page_is_built_is_not_lost(client, demo, monkeypatch):
 
 
 def test_a_page_stored_with_keys_that_were_evicted_is_not_served(client, demo):
-    from django.core.cache import cache
-
     served(client, FRANCE)
-    cache.delete(dependencies.PREFIX + "country:FR")
+    dependencies.store().delete("country:FR")
     assert served(client, FRANCE)[0] == "miss"
 
 
@@ -236,3 +234,22 @@ def test_a_topic_taken_off_an_activity_leaves_the_topics_page(client, demo):
     activity.topics.remove(biomarkers)
     status, text = served(client, url)
     assert status == "miss" and activity.title_en not in text
+
+
+def test_with_a_file_cache_the_versions_are_kept_in_the_database(client, demo, settings, tmp_path):
+    """A file cache keeps a few hundred entries: the versions go to a table instead."""
+    from passerelle.core.models import DependencyVersion
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": tmp_path / "cache",
+        }
+    }
+    assert isinstance(dependencies.store(), dependencies.TableVersions)
+    weizmann = Organization.objects.get(name=WEIZMANN)
+    cache_of(client, FRANCE, org_url(weizmann))
+    assert DependencyVersion.objects.filter(key="country:FR").exists()
+    weizmann.description_en = "the reference in molecular cell biology"
+    weizmann.save()
+    assert cache_of(client, FRANCE, org_url(weizmann)) == {FRANCE: "hit", org_url(weizmann): "miss"}

@@ -199,8 +199,9 @@ def test_timeline(client, demo):
     # the only start date the seed page gives, and the year the Shanghai agreement was signed
     assert years == [2013, 2011]
     assert document["years"][0]["shown"][0]["dates"] == "signed in 2013"
-    Activity.objects.filter(title_en="Nano2Life").update(start="2004-01")
-    Activity.objects.get(title_en="CONTICANET").save()  # renews the cached pages
+    nano2life = Activity.objects.get(title_en="Nano2Life")
+    nano2life.start = "2004-01"
+    nano2life.save()  # renews the pages that read its year: the timeline's
     years = [y["year"] for y in client.get("/en/timeline.json").json()["years"]]
     assert years == [2013, 2011, 2004]
     year = client.get("/fr/chronologie/2011.json").json()
@@ -231,8 +232,9 @@ def test_the_timeline_shows_every_public_activity(client, demo, text_of):
     assert "Date non renseignée 26 activités" in html
     assert "Les 26 activités dont la date n'est pas renseignée" in html
     # a hidden activity leaves the count
-    Activity.objects.filter(title_en="Nano2Life").update(visibility="internal")
-    Activity.objects.get(title_en="CONTICANET").save()
+    nano2life = Activity.objects.get(title_en="Nano2Life")
+    nano2life.visibility = "internal"
+    nano2life.save()
     assert client.get("/en/timeline.json").json()["undated"]["activities"] == 25
 
 

@@ -9,7 +9,8 @@ value stores the keys with the versions they had; a read compares them with the 
 versions in one ``get_many`` and serves the value only if none moved.
 
 Versions live in the Django cache (Redis in production), never in process memory, so
-that every web process sees an edit made in another. A version is the time of its
+that every web process sees an edit made in another; where the cache is files on disk,
+in a table of the database instead (:class:`TableVersions`). A version is the time of its
 renewal in nanoseconds: a value whose render began before one of its keys was renewed
 is not stored (see :func:`fresh_since`).
 
@@ -86,25 +87,92 @@ def now() -> int:
     return time.time_ns()
 
 
+class CacheVersions:
+    """Versions in the Django cache (Redis, or memory in tests): one MGET a read."""
+
+    def get_many(self, keys: list[str]) -> dict[str, str]:
+        found = cache.get_many([PREFIX + k for k in keys])
+        return {k[len(PREFIX) :]: v for k, v in found.items()}
+
+    def add_many(self, versions: dict[str, str]) -> None:
+        for key, version in versions.items():
+            cache.add(PREFIX + key, version, timeout=None)
+
+    def set_many(self, versions: dict[str, str]) -> None:
+        cache.set_many({PREFIX + k: v for k, v in versions.items()}, timeout=None)
+
+    def delete(self, key: str) -> None:
+        cache.delete(PREFIX + key)
+
+
+class TableVersions:
+    """Versions in a table of the database, where the cache is files on disk."""
+
+    CHUNK = 2000
+
+    def get_many(self, keys: list[str]) -> dict[str, str]:
+        from .models import DependencyVersion
+
+        found = {}
+        for start in range(0, len(keys), self.CHUNK):
+            rows = DependencyVersion.objects.filter(key__in=keys[start : start + self.CHUNK])
+            found.update((key, str(version)) for key, version in rows.values_list("key", "version"))
+        return found
+
+    def _rows(self, versions: dict[str, str]) -> list:
+        from .models import DependencyVersion
+
+        return [DependencyVersion(key=k[:200], version=int(v)) for k, v in versions.items()]
+
+    def add_many(self, versions: dict[str, str]) -> None:
+        from .models import DependencyVersion
+
+        DependencyVersion.objects.bulk_create(self._rows(versions), ignore_conflicts=True)
+
+    def set_many(self, versions: dict[str, str]) -> None:
+        from .models import DependencyVersion
+
+        DependencyVersion.objects.bulk_create(
+            self._rows(versions),
+            update_conflicts=True,
+            unique_fields=["key"],
+            update_fields=["version"],
+            batch_size=self.CHUNK,
+        )
+
+    def delete(self, key: str) -> None:
+        from .models import DependencyVersion
+
+        DependencyVersion.objects.filter(key=key).delete()
+
+
+def store() -> CacheVersions | TableVersions:
+    """Where the versions are: the cache, unless it is files on disk (see TableVersions)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    return TableVersions() if isinstance(caches["default"], FileBasedCache) else CacheVersions()
+
+
 def versions(keys: Iterable[str], since: int | None = None) -> dict[str, str]:
     """The current version of each key. A key never renewed (or evicted) gets one, the time
     ``since`` (the start of the render) or now: never a version it had before, so that an
     eviction reads as a change, never as "unchanged"."""
     keys = sorted(set(keys))
-    found = cache.get_many([PREFIX + k for k in keys])
-    missing = [k for k in keys if PREFIX + k not in found]
+    versions_ = store()
+    found = versions_.get_many(keys)
+    missing = [k for k in keys if k not in found]
     if missing:
         initial = str(now() if since is None else since)
-        for key in missing:
-            cache.add(PREFIX + key, initial, timeout=None)
-        found.update(cache.get_many([PREFIX + k for k in missing]))
-    return {k: found.get(PREFIX + k, "") for k in keys}
+        versions_.add_many(dict.fromkeys(missing, initial))
+        found.update(versions_.get_many(missing))
+    return {k: found.get(k, "") for k in keys}
 
 
 def unchanged(stored: dict[str, str]) -> bool:
     """Whether every key still has the version it had when the value was stored."""
-    current = cache.get_many([PREFIX + k for k in stored])
-    return all(current.get(PREFIX + k) == v for k, v in stored.items())
+    current = store().get_many(list(stored))
+    return all(current.get(k) == v for k, v in stored.items())
 
 
 def fresh_since(stored: dict[str, str], start: int) -> bool:
@@ -121,8 +189,7 @@ def renew(keys: Iterable[str]) -> None:
     keys = set(keys) | {ANY}
 
     def apply() -> None:
-        version = str(now())
-        cache.set_many({PREFIX + k: version for k in keys}, timeout=None)
+        store().set_many(dict.fromkeys(keys, str(now())))
 
     apply()
     transaction.on_commit(apply)
@@ -189,7 +256,10 @@ def _watched(sender) -> bool:
 
     meta = getattr(sender, "_meta", None)
     return bool(
-        meta and meta.app_label in WATCHED_APPS and not meta.object_name.startswith("Historical")
+        meta
+        and meta.app_label in WATCHED_APPS
+        and not meta.object_name.startswith("Historical")
+        and meta.object_name != "DependencyVersion"
     )
 
 

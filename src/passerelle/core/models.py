@@ -291,3 +291,20 @@ class Reader(models.Model):
 
     def __str__(self) -> str:
         return str(self.user or self.group)
+
+
+class DependencyVersion(models.Model):
+    """The version of one key cached pages depend on (core.dependencies), where the cache
+    is files on disk: one row a key, read for many keys in one query, written in one
+    upsert, never culled (a file cache keeps a few hundred entries and lists its folder
+    on every write). With Redis the versions live in the cache instead."""
+
+    key = models.CharField(_("key"), max_length=200, primary_key=True)
+    version = models.BigIntegerField(_("version"))
+
+    class Meta:
+        verbose_name = _("dependency version")
+        verbose_name_plural = _("dependency versions")
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.version}"
