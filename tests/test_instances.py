@@ -68,9 +68,11 @@ import json, django
 from django.conf import settings
 django.setup()
 from passerelle.core.changes import content_version, records_changed
+from passerelle.core.dependencies import renew
 from django_rq.workers import get_worker
 seen = content_version()
-records_changed()
+records_changed()  # what an edit does: the change clock (desk, figures) and the pages' keys
+renew({"registry.organization:1"})
 worker = get_worker("default")  # the worker `passerelle rqworker` runs
 print(json.dumps({
     "seen": seen,
@@ -121,8 +123,8 @@ def test_the_change_clock_is_one_for_every_instance(shared_cache, tmp_path):
 
 @needs_redis
 def test_a_page_cached_here_is_not_served_after_an_edit_elsewhere(shared_cache, tmp_path):
-    """Instance B cached a page; an edit through instance A renews the clock in Redis; B's next
-    reader gets the page drawn again from the records, not B's copy."""
+    """Instance B cached a page; an edit through instance A renews the page's keys in Redis;
+    B's next reader gets the page drawn again from the records, not B's copy."""
     drawn = []
 
     @cached_page

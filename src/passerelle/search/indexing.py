@@ -93,9 +93,11 @@ def _update(entries: list[SearchEntry]) -> None:
         return
     fields = [SearchEntry._meta.get_field(name) for name in UPDATED_FIELDS]
     assignments = ", ".join(f'"{f.column}" = %s' for f in fields)
+    # the time as the ORM writes it: SQLite compares the text, and a raw datetime would be
+    # stored with its "+00:00" (semantic.waiting compares it with the embedding's copy)
+    now = SearchEntry._meta.get_field("updated").get_db_prep_save(timezone.now(), connection)
     rows = [
-        [f.get_db_prep_save(getattr(e, f.attname), connection) for f in fields]
-        + [timezone.now(), e.pk]
+        [f.get_db_prep_save(getattr(e, f.attname), connection) for f in fields] + [now, e.pk]
         for e in entries
     ]
     with connection.cursor() as cursor:

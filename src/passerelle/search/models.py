@@ -92,11 +92,14 @@ class SearchTerm(models.Model):
 
 class Embedding(models.Model):
     """A record's sentence embedding, computed by a task when the semantic extra is
-    installed. ``digest`` is that of the text embedded: unchanged text is not embedded again."""
+    installed. ``digest`` is that of the text embedded: unchanged text is not embedded again.
+    ``entry_updated`` is the entry's ``updated`` as read when it was embedded: an entry whose
+    ``updated`` differs waits for the next run (``semantic.waiting``), with no clock compared."""
 
     entry = models.OneToOneField(SearchEntry, on_delete=models.CASCADE, related_name="embedding")
     model = models.CharField(max_length=100)
     digest = models.CharField(max_length=32)
+    entry_updated = models.DateTimeField(null=True)
     vector = models.BinaryField(help_text="float32, normalized to length 1.")
 
     class Meta:

@@ -14,10 +14,11 @@ import hashlib
 import importlib.util
 import os
 from collections.abc import Callable
+from datetime import datetime
 from functools import lru_cache
 
 from django.db import connection, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from .backends import among
 from .models import Embedding, SearchEntry
@@ -92,20 +93,34 @@ def _one_writer_at_a_time() -> None:
 
 
 def compute(entries: QuerySet | None = None, progress: Callable[[int], None] | None = None) -> int:
-    """Embed the entries whose text changed since they were last embedded; returns how many."""
+    """Embed the entries whose text changed since they were last embedded; returns how many.
+
+    An entry whose text is unchanged (its ``updated`` moved for another column) is only
+    marked as seen at its new version, so that ``waiting`` no longer lists it."""
     import numpy as np
 
     entries = (entries if entries is not None else SearchEntry.objects.all()).only(
-        "pk", "title", "summary", "topics"
+        "pk", "title", "summary", "topics", "updated"
     )
-    known = dict(Embedding.objects.filter(entry__in=entries).values_list("entry_id", "digest"))
-    done, batch = 0, []
+    known = {
+        entry_id: (pk, digest, seen)
+        for pk, entry_id, digest, seen in Embedding.objects.filter(entry__in=entries).values_list(
+            "pk", "entry_id", "digest", "entry_updated"
+        )
+    }
+    done, batch, seen_again = 0, [], []
 
     def flush() -> None:
         nonlocal done
         vectors = embed([text for _e, text, _d in batch])
         rows = [
-            Embedding(entry_id=e.pk, model=MODEL_NAME, digest=d, vector=np.asarray(v).tobytes())
+            Embedding(
+                entry_id=e.pk,
+                model=MODEL_NAME,
+                digest=d,
+                entry_updated=e.updated,
+                vector=np.asarray(v).tobytes(),
+            )
             for (e, _t, d), v in zip(batch, vectors, strict=True)
         ]
         with transaction.atomic():  # an entry is never left without its vector
@@ -120,13 +135,32 @@ def compute(entries: QuerySet | None = None, progress: Callable[[int], None] | N
     for entry in entries.order_by("pk").iterator(chunk_size=2000):
         text = entry_text(entry)
         digest = _digest(text)
-        if known.get(entry.pk) != digest:
+        pk, stored, seen = known.get(entry.pk, (None, None, None))
+        if stored != digest:
             batch.append((entry, text, digest))
             if len(batch) >= BATCH * 4:
                 flush()
+        elif seen != entry.updated:
+            seen_again.append(Embedding(pk=pk, entry_updated=entry.updated))
     if batch:
         flush()
+    Embedding.objects.bulk_update(seen_again, ["entry_updated"], batch_size=500)
     return done
+
+
+def waiting(since: datetime) -> QuerySet:
+    """What the next run of the embedding task reads (one join, whatever the number of
+    edits before it): the entries written since they were embedded, and those never
+    embedded that were written since ``since``. Older entries with no embedding at all
+    come from bulk loads, which ``passerelle reindex --embeddings`` embeds."""
+    entries = SearchEntry.objects.alias(
+        vector=F("embedding__id"), seen=F("embedding__entry_updated")
+    )
+    return entries.filter(
+        Q(vector__isnull=True, updated__gte=since)
+        | Q(vector__isnull=False)
+        & (Q(seen__isnull=True) | Q(seen__lt=F("updated")) | Q(seen__gt=F("updated")))
+    )
 
 
 _index_cache: dict[str, object] = {}
