@@ -20,7 +20,7 @@ EMBEDDING_ASKED = "search:embedding-asked"
 EMBEDDING_ASKED_FOR = 600
 #: A record created this long before a run and not embedded yet is embedded by it; older ones
 #: without an embedding are bulk loads' (``passerelle reindex --embeddings``).
-EMBEDDING_WINDOW = timedelta(hours=1)
+EMBEDDING_WINDOW = timedelta(minutes=15)
 #: The most entries a run embeds, newest first: a longer list is left to the next run, asked
 #: for at once, so that no run holds a worker for minutes (a job's timeout would kill it).
 EMBEDDING_RUN = 2000
