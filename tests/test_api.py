@@ -106,6 +106,27 @@ def test_filters_ordering_and_pages(client, demo):
     assert later == {"items": [], "count": 0}
 
 
+def test_a_search_lists_the_same_records_whether_its_matches_are_few_or_many(
+    client, demo, monkeypatch
+):
+    """Few matches filter the list by their ids, many by a subquery (search.engine): the
+    same records, the same count, and a confidential match stays out of both."""
+    from passerelle.search import engine
+
+    hidden = Organization.objects.get(acronym="IARC")
+    hidden.visibility = "confidential"
+    hidden.save()
+    listings = []
+    for listed_by_ids in (1000, 1):
+        monkeypatch.setattr(engine, "LISTED_BY_IDS", listed_by_ids)
+        listings.append(client.get("/api/organizations/?q=cancer&limit=500&ordering=name").json())
+    assert listings[0] == listings[1]
+    names = [o["name"] for o in listings[0]["items"]]
+    assert listings[0]["count"] == len(names) >= 3
+    assert "Centre de Recherche en Cancérologie de Lyon" in names
+    assert "International Agency for Research on Cancer" not in names
+
+
 def test_history_is_for_staff(staff_client, demo):
     clara = Organization.objects.get(acronym="CLARA")
     clara.name_en = "CLARA, the cluster"

@@ -3,6 +3,7 @@ default, Redis through RQ where REDIS_URL is set; see settings.TASKS)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from django.apps import apps
@@ -67,10 +68,20 @@ def embed_changes() -> int:
 
 def ask_for_embeddings() -> None:
     """Once the current transaction commits, ask for a run of ``embed_changes`` unless one
-    is already waiting (its flag is taken atomically: Redis's SET NX in production)."""
+    is already waiting (its flag is taken atomically: Redis's SET NX in production).
 
-    def ask() -> None:
-        if cache.add(EMBEDDING_ASKED, True, timeout=EMBEDDING_ASKED_FOR):
-            embed_changes.enqueue()
+    A transaction that saves many records asks once: the first of its callbacks asks, the
+    others find nothing pending. One that rolls back leaves its ask to the next commit."""
+    _asking.pending = True
+    transaction.on_commit(_ask)
 
-    transaction.on_commit(ask)
+
+_asking = threading.local()
+
+
+def _ask() -> None:
+    if not getattr(_asking, "pending", False):
+        return
+    _asking.pending = False
+    if cache.add(EMBEDDING_ASKED, True, timeout=EMBEDDING_ASKED_FOR):
+        embed_changes.enqueue()
