@@ -346,6 +346,15 @@ def test_the_command_prints_one_object_per_commitment(pact):
     assert set(entry["observed"][0]) >= {"activity", "title", "date", "country", "confirmed"}
 
 
+def test_the_command_in_french_names_activities_by_their_french_titles(pact):
+    event = conference(pact, 2022, "FR")
+    event.title_fr = "Conférence de 2022"
+    event.save()
+    out = StringIO()
+    call_command("commitments", "--language", "fr", stdout=out)
+    assert "Conférence de 2022" in out.getvalue() and "Conference 2022" not in out.getvalue()
+
+
 def test_the_agreement_pages_show_the_check(pact, users):
     conference(pact, 2022, "FR")
     pact["agreement"].end = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()

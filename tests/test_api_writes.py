@@ -38,6 +38,16 @@ def test_who_may_write(client, demo):
     turin = created.json()["id"]
     assert contributor.delete(f"/api/places/{turin}").status_code == 403
     assert Place.objects.filter(uid=turin).exists()
+    # publishing their own draft is an editor's: said, it is refused, not silently dropped
+    version = contributor.get(f"/api/places/{turin}")["ETag"]
+    published = contributor.patch(
+        f"/api/places/{turin}",
+        {"draft": False},
+        content_type="application/json",
+        HTTP_IF_MATCH=version,
+    )
+    assert published.status_code == 403 and "an editor publishes" in published.json()["detail"]
+    assert Place.objects.get(uid=turin).draft
 
 
 def test_create_read_change_with_the_version_read(editor):

@@ -148,6 +148,8 @@ def test_actions_change_only_what_the_role_may(role, world):
         ("spare", world.open["spare"]),
         ("secret org", world.secret["registry.organization"]),
     ):
+        # what the role may delete, once nothing takes part through it (see the next test)
+        Participation.objects.filter(organization=org).delete()
         client.post(
             org_list, {"action": "delete_selected", "_selected_action": [org.pk], "post": "yes"}
         )
@@ -155,6 +157,22 @@ def test_actions_change_only_what_the_role_may(role, world):
 
     wanted = {key: outcome[role] for key, outcome in ACTIONS.items()}
     assert done == wanted
+
+
+def test_an_actor_who_takes_part_is_not_deleted_with_its_participations(world, demo):
+    """An editor's bulk delete of a partner would have taken its participations with it
+    (an activity's funder gone, silently): it is refused, as the API's DELETE is (409)."""
+    inca = Organization.objects.get(acronym="INCa")
+    taking_part = inca.participations.count()
+    assert taking_part
+    response = _client(world, A).post(
+        reverse("admin:registry_organization_changelist"),
+        {"action": "delete_selected", "_selected_action": [inca.pk], "post": "yes"},
+    )
+    assert response.status_code == 200  # the confirmation, naming what protects it
+    assert "participation" in response.content.decode().lower()
+    assert Organization.objects.filter(pk=inca.pk).exists()
+    assert inca.participations.count() == taking_part
 
 
 def test_an_action_on_rows_the_role_may_not_change_does_nothing(world):

@@ -312,3 +312,18 @@ def test_the_insights_page_answers_each_role(role, users):
     assert {b["name"] for b in data["brokers"]} == {
         f"matrix-{state}-organizations" for state in INSIGHTS_SHOWN
     }
+
+
+def test_one_migrate_gives_each_role_the_permissions_of_apps_migrated_after_its_own(db):
+    """``migrate`` creates an app's permissions after that app's migrations: the roles,
+    set up after the access app's, must not wait for a second ``migrate`` to see those of
+    the apps after it (search, login protection, background tasks)."""
+    from django.contrib.auth.models import Permission
+
+    Permission.objects.filter(content_type__app_label__in=["search", "axes"]).delete()
+    ensure_roles()  # as the access app's post-migrate runs it
+    administrator = Group.objects.get(name="administrator").permissions
+    viewer = Group.objects.get(name="viewer").permissions
+    assert administrator.filter(content_type__app_label="axes").exists()
+    assert viewer.filter(codename="view_searchentry").exists()
+    assert not viewer.filter(content_type__app_label="axes").exists()

@@ -175,7 +175,8 @@ def test_a_hidden_or_deleted_partner_leaves_every_page_that_showed_it(client, we
     if change == "confidential":
         weizmann.visibility = "confidential"
         weizmann.save()
-    else:
+    else:  # its participations first: an actor who takes part is not deleted (PROTECT)
+        weizmann.participations.all().delete()
         weizmann.delete()
     for url in showed:
         response = client.get(url)

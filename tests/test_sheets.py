@@ -580,3 +580,20 @@ def test_yes_or_no_cells_are_read_in_either_language_and_anything_else_is_refuse
         Organization.objects.filter(name__endswith=" Lab").values_list("name", "in_region")
     )
     assert regional == {"Yes Lab": True, "No Lab": False, "Maybe Lab": True}
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/en/admin/registry/organization/export/?foo=bar",
+        "/en/admin/activities/activity/export/?format=0",
+        "/en/admin/activities/participation/export/?kind__nope=1",
+    ],
+)
+def test_an_export_with_filters_it_does_not_understand_says_so_instead_of_failing(
+    staff_client, address
+):
+    response = staff_client.get(address, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[0][0] == address.split("?")[0]
+    assert "were not understood" in response.content.decode()

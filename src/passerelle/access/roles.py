@@ -14,7 +14,10 @@ after every ``migrate``, so a new model's permissions reach the roles at once.
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.db import DEFAULT_DB_ALIAS
 
 #: Apps whose models are the records and what staff decide about them.
 RECORD_APPS = ("core", "registry", "activities", "ingest", "portal", "search")
@@ -39,8 +42,15 @@ def role_permissions(role: str):
     ]
 
 
-def ensure_roles(**kwargs) -> None:
-    """Create the role groups and give each exactly its permissions."""
+def ensure_roles(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """Create the role groups and give each exactly its permissions.
+
+    Run after this app's migrations, which may come before other apps' permissions exist
+    (``migrate`` creates each app's after that app's own post-migrate): every app's are
+    created first, so that one ``migrate`` on a new database gives each role all of its own.
+    """
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
     for role in ROLES:
         group, _created = Group.objects.get_or_create(name=role)
         wanted = {p.pk for p in role_permissions(role)}

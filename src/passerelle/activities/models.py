@@ -261,6 +261,25 @@ class Participation(Interval, ActorReference):
         related_name="participations",
         verbose_name=_("activity"),
     )
+    # an actor who takes part in activities is not deleted with what it took part in: the
+    # delete is refused (a 409 in the API, the protected list in the back office) until its
+    # participations are removed or moved by a merge
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("organization"),
+    )
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("person"),
+    )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     place = models.ForeignKey(
         Place,

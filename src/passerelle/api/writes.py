@@ -66,6 +66,10 @@ def _import(request, collection: Collection, body: dict[str, Any]) -> None:
     user = request.auth
     body = {key: value for key, value in body.items() if key not in READ_ONLY}
     if not authoring.publishes(user):
+        if body.get("draft") is False:  # said, not left out: refused, as visibility is
+            raise HttpError(
+                403, "Your role writes drafts: an editor publishes them (draft: false)."
+            )
         body["draft"] = True  # a contributor writes drafts; an editor publishes
     document = {"format": FORMAT, "version": VERSION, collection.path: [body]}
     try:

@@ -1,7 +1,9 @@
 """Back office pieces every area shares: the record base admin and citations."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import FieldError, ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -178,6 +180,22 @@ class SpreadsheetMixin(ImportExportMixin):
 
     def has_export_permission(self, request):
         return holds(request.user, self.model, "view")
+
+    def export_action(self, request):
+        """A list filter the export does not understand (a hand-made address, an old
+        bookmark) gives the whole list's export page and says so, as the list itself
+        does, rather than an error page."""
+        try:
+            return super().export_action(request)
+        except (IncorrectLookupParameters, FieldError, ValidationError, ValueError):
+            messages.error(
+                request,
+                _(
+                    "The list's filters in this address were not understood: "
+                    "the export is of the whole list."
+                ),
+            )
+            return HttpResponseRedirect(request.path)
 
     def get_export_resource_kwargs(self, request, **kwargs):
         # the exported rows are the list's, which the user reads; their related records

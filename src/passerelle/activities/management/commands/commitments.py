@@ -54,7 +54,8 @@ class Command(BaseCommand):
                     self.stdout.write(f"      → {r.next_text.get(language, '')}")
                 for o in r.observed:
                     mark = "✓" if o.confirmed else "?"
-                    self.stdout.write(f"      {mark} {o.title_en} {o.date or ''} {o.country or ''}")
+                    title = (language == "fr" and o.title_fr) or o.title_en
+                    self.stdout.write(f"      {mark} {title} {o.date or ''} {o.country or ''}")
 
 
 def _is_uuid(text: str) -> bool:
