@@ -23,7 +23,7 @@ from passerelle.activities.models import Activity, Participation
 from passerelle.core.signals import records_bulk_loaded
 from passerelle.registry.models import Affiliation, Organization, OrganizationName, Person
 
-from . import semantic, tasks
+from . import tasks
 from .documents import BUILDERS
 from .indexing import dependants, index, unindex
 
@@ -62,8 +62,7 @@ def _saved(sender, instance, raw=False, **kwargs) -> None:
 
 def _embed_later() -> None:
     """Entries were written: their embeddings follow in the next run of the embedding task."""
-    if semantic.available():
-        tasks.ask_for_embeddings()
+    tasks.ask_for_embeddings()
 
 
 def _deleted(sender, instance, **kwargs) -> None:

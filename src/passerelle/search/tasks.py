@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from . import indexing
+from . import indexing, semantic
 from .models import SearchEntry
 
 #: Set while a run of ``embed_changes`` waits in the queue: edits meanwhile ask for no other.
@@ -49,8 +49,6 @@ def embed_changes() -> int:
     runs a minute, each loading the model once, instead of one run and one model load per
     edit (RQ's work-horse is forked per job: a model loaded in it dies with it).
     """
-    from . import semantic
-
     cache.delete(EMBEDDING_ASKED)  # an edit from now on asks for the next run
     if not semantic.available():
         return 0
@@ -71,7 +69,10 @@ def ask_for_embeddings() -> None:
     is already waiting (its flag is taken atomically: Redis's SET NX in production).
 
     A transaction that saves many records asks once: the first of its callbacks asks, the
-    others find nothing pending. One that rolls back leaves its ask to the next commit."""
+    others find nothing pending. One that rolls back leaves its ask to the next commit.
+    Nothing is asked where the semantic extra is not installed."""
+    if not semantic.available():
+        return
     _asking.pending = True
     transaction.on_commit(_ask)
 
