@@ -114,6 +114,9 @@ def test_topic_and_country_pages(client, demo):
     with translation.override("fr"):
         assert reverse("portal:country", kwargs={"code": "it"}) == "/fr/pays/it/"
     assert client.get("/fr/pays/it/").status_code == 200
+    typed = client.get("/fr/pays/IT/")  # the ISO code as it is written leads to the page
+    assert typed.status_code == 302 and typed["Location"] == "/fr/pays/it/"
+    assert client.get("/en/countries/IT.json")["Location"] == "/en/countries/it.json"
     senegal = client.get("/en/countries/sn.json").json()  # only a delegation from there
     assert [a["title"] for a in senegal["activities"]["recent"]] == ["Senegalese delegation"]
 

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse, translate_url
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -174,6 +174,9 @@ def countries(request, as_json=False):
 
 @cached_page(precise=True)
 def country(request, code, as_json=False):
+    if code != code.lower():  # /countries/FR/ as typed from the ISO code: its address
+        match = request.resolver_match
+        return redirect(match.view_name, **{**match.captured_kwargs, "code": code.lower()})
     payload = pages.country_page(code)
     return respond(request, payload, "portal/country.html", payload["name"], as_json)
 
