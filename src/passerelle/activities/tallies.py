@@ -56,6 +56,12 @@ def is_suspended() -> bool:
     return _suspended["depth"] > 0
 
 
+def _delete(queryset) -> None:
+    """Delete without collecting the rows: a tally row is no record, and the post_delete
+    signal of each one would renew every cached page (core.dependencies)."""
+    queryset._raw_delete(queryset.db)
+
+
 def _members_now(activity_ids: list[int] | None) -> Members:
     """(activity, organization) → (map place, public participations), from the records."""
     participations = Participation.objects.filter(
@@ -143,7 +149,7 @@ def _retally_chunk(ids: list[int]) -> None:
             ties[pair] -= 1
         for pair in combinations(sorted(after), 2):
             ties[pair] += 1
-    TallyMember.objects.filter(activity_id__in=changed).delete()
+    _delete(TallyMember.objects.filter(activity_id__in=changed))
     TallyMember.objects.bulk_create(
         TallyMember(activity_id=a, organization_id=o, place_id=p, participations=n)
         for a in changed
@@ -172,7 +178,7 @@ def _apply_organizations(activities: Counter, participations: Counter) -> None:
             updated.append(row)
         else:
             created.append(row)
-    OrganizationTally.objects.filter(pk__in=emptied).delete()
+    _delete(OrganizationTally.objects.filter(pk__in=emptied))
     OrganizationTally.objects.bulk_update(updated, ["activities", "participations"], batch_size=500)
     OrganizationTally.objects.bulk_create(created)
 
@@ -192,7 +198,7 @@ def _apply_places(places: Counter) -> None:
             updated.append(row)
         else:
             created.append(row)
-    PlaceTally.objects.filter(pk__in=emptied).delete()
+    _delete(PlaceTally.objects.filter(pk__in=emptied))
     PlaceTally.objects.bulk_update(updated, ["activities"], batch_size=500)
     PlaceTally.objects.bulk_create(created)
 
@@ -223,7 +229,7 @@ def _apply_ties(ties: Counter) -> None:
             updated.append(row)
         else:
             created.append(row)
-    TieTally.objects.filter(pk__in=emptied).delete()
+    _delete(TieTally.objects.filter(pk__in=emptied))
     TieTally.objects.bulk_update(updated, ["activities"], batch_size=500)
     TieTally.objects.bulk_create(created, batch_size=1000)
 
@@ -245,7 +251,7 @@ def activities_of_organizations(organization_ids: Iterable[int]) -> set[int]:
 def rebuild() -> dict[str, int]:
     """Every tally recounted from the records, in SQL; how many rows of each."""
     for model in (TallyMember, OrganizationTally, PlaceTally, TieTally):
-        model.objects.all().delete()
+        _delete(model.objects.all())
     member = TallyMember._meta.db_table
     tables = {
         "participation": Participation._meta.db_table,
