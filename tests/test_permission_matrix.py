@@ -320,8 +320,10 @@ def test_one_migrate_gives_each_role_the_permissions_of_apps_migrated_after_its_
     the apps after it (search, login protection, background tasks)."""
     from django.contrib.auth.models import Permission
 
+    from passerelle.access.roles import after_migrate
+
     Permission.objects.filter(content_type__app_label__in=["search", "axes"]).delete()
-    ensure_roles()  # as the access app's post-migrate runs it
+    after_migrate()  # the access app's post-migrate receiver
     administrator = Group.objects.get(name="administrator").permissions
     viewer = Group.objects.get(name="viewer").permissions
     assert administrator.filter(content_type__app_label="axes").exists()

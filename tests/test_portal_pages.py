@@ -263,7 +263,6 @@ def test_network_labels_fit_and_differ(client, demo):
         "/en/activities/00000000-0000-0000-0000-000000000000.json",
         "/en/topics/no-such-topic/",
         "/en/countries/zz/",
-        "/en/countries/IT/",
         "/en/international-relations/no-such-section/",
         "/en/organizations/not-a-uuid/",
     ],

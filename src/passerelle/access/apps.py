@@ -15,4 +15,4 @@ class AccessConfig(AppConfig):
 
         audit.connect()
         reminders.connect()
-        post_migrate.connect(roles.ensure_roles, sender=self, dispatch_uid="access-roles")
+        post_migrate.connect(roles.after_migrate, sender=self, dispatch_uid="access-roles")

@@ -42,15 +42,19 @@ def role_permissions(role: str):
     ]
 
 
-def ensure_roles(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """Create the role groups and give each exactly its permissions.
+def after_migrate(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """The roles, after this app's migrations (its post-migrate receiver).
 
-    Run after this app's migrations, which may come before other apps' permissions exist
-    (``migrate`` creates each app's after that app's own post-migrate): every app's are
-    created first, so that one ``migrate`` on a new database gives each role all of its own.
-    """
+    ``migrate`` creates each app's permissions after that app's own migrations, so those of
+    the apps after this one do not exist yet: every app's are created first, so that one
+    ``migrate`` on a new database gives each role all of its own."""
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
+    ensure_roles()
+
+
+def ensure_roles(**kwargs) -> None:
+    """Create the role groups and give each exactly its permissions."""
     for role in ROLES:
         group, _created = Group.objects.get_or_create(name=role)
         wanted = {p.pk for p in role_permissions(role)}
