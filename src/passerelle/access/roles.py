@@ -53,7 +53,7 @@ def after_migrate(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     ensure_roles()
 
 
-def ensure_roles(**kwargs) -> None:
+def ensure_roles() -> None:
     """Create the role groups and give each exactly its permissions."""
     for role in ROLES:
         group, _created = Group.objects.get_or_create(name=role)

@@ -238,13 +238,12 @@ def matching_records(model, text: str) -> QuerySet | list[int]:
     and would walk the whole name index for a page of them (107 ms against 8 on the
     medium set). More than that, a subquery, for which its plan is the right one."""
     groups, _corrections = analyse(text)
-    entries = SearchEntry.objects.filter(content_type=entry_type(model))
     if not groups:
         return []
     kind = model._meta.model_name if model._meta.model_name in backends.KINDS_LISTED else ""
-    matches = entries.filter(pk__in=matching_ids(groups, kind=kind)).values_list(
-        "object_id", flat=True
-    )
+    matches = SearchEntry.objects.filter(
+        content_type=entry_type(model), pk__in=matching_ids(groups, kind=kind)
+    ).values_list("object_id", flat=True)
     first = list(matches[: LISTED_BY_IDS + 1])
     return first if len(first) <= LISTED_BY_IDS else matches
 

@@ -55,14 +55,9 @@ def _saved(sender, instance, raw=False, **kwargs) -> None:
     if raw:
         return
     index(sender, [instance.pk])
-    _embed_later()
+    tasks.ask_for_embeddings()  # the entries written are embedded by the next run
     for model, pks in dependants(sender, instance.pk).items():
         _later(tasks.reindex_records, model, pks)
-
-
-def _embed_later() -> None:
-    """Entries were written: their embeddings follow in the next run of the embedding task."""
-    tasks.ask_for_embeddings()
 
 
 def _deleted(sender, instance, **kwargs) -> None:
@@ -89,7 +84,7 @@ def _part_changed(sender, instance, raw=False, **kwargs) -> None:
             index(Organization, [instance.organization_id])
     elif sender is Affiliation and Person.objects.filter(pk=instance.person_id).exists():
         index(Person, [instance.person_id])
-    _embed_later()
+    tasks.ask_for_embeddings()  # the entries written are embedded by the next run
 
 
 def _links_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
@@ -99,7 +94,7 @@ def _links_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -
         index(model, pk_set or [])
     else:
         index(type(instance), [instance.pk])
-    _embed_later()  # an entry's topics are part of what the model reads
+    tasks.ask_for_embeddings()  # an entry's topics are part of what the model reads
 
 
 def _bulk_loaded(sender, models=(), **kwargs) -> None:
