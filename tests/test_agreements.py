@@ -281,6 +281,28 @@ def test_exchanges_are_counted_in_people_by_category_and_direction(pact):
     assert sorted(o.people for o in result.observed) == [1, 2]
 
 
+def test_a_confirmed_exchange_counts_where_its_category_is_not_recorded(pact):
+    agreement = pact["agreement"]
+    phd = Commitment.objects.create(
+        agreement=agreement, area="exchanges", text_en="3 PhD students a year",
+        exchange_categories="phd_student", count=3, period="year",
+    )  # fmt: skip
+    exchanges = []
+    for headcount, category in [(1, "phd_student"), (1, "phd_student"), (1, "")]:
+        exchange = Activity.objects.create(
+            kind="exchange", title_en=f"exchange {len(exchanges)}", exchange_category=category,
+            headcount=headcount, start="2026-03", visibility="public",
+        )  # fmt: skip
+        exchanges.append(exchange)
+        ActivityLink.objects.create(
+            subject=exchange, relation="fulfils", object=agreement, commitment=phd
+        )
+    result = only(check(None, [agreement], today=TODAY), phd)
+    assert [o.confirmed for o in result.observed] == [True, True, True]
+    assert result.progress["en"] == "3 of 3 exchanges this year."
+    assert result.status == "on_track"
+
+
 def test_joint_projects_and_what_no_rule_checks(pact):
     agreement = pact["agreement"]
     projects = Commitment.objects.create(

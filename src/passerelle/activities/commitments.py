@@ -251,8 +251,11 @@ def observed_for(agreement: Activity, commitment: Commitment, facts: Facts) -> l
 
     for activity in confirmed - rejected:
         row = facts.activities[activity]
-        if row["exchange_status"] != "cancelled":
-            consider(row, True)
+        # staff's confirmation is the evidence: an exchange they linked counts even where
+        # its category or direction is not recorded (the rule's filters are for suggestions)
+        fits = row["kind"] == Kind.EXCHANGE or _fits(commitment, row, facts)
+        if row["exchange_status"] != "cancelled" and row["kind"] in kinds and fits:
+            observed.append(_observed(commitment, row, facts, True, wanted))
     term = _within_term(agreement, facts)
     for activity in linked - confirmed - rejected:
         row = facts.activities[activity]
