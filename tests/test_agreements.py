@@ -278,6 +278,7 @@ def test_exchanges_are_counted_in_people_by_category_and_direction(pact):
     result = only(check(None, [agreement], today=TODAY), phd)
     assert result.status == "due"
     assert result.progress["en"] == "3 of 5 exchanges this year."
+    assert result.progress["fr"] == "3 sur 5 (échanges) cette année."  # the area named in French
     assert sorted(o.people for o in result.observed) == [1, 2]
 
 
@@ -414,7 +415,7 @@ def test_the_demo_agreement_says_what_it_cannot_decide(demo):
     assert results["exchanges"].reason["fr"] != results["exchanges"].reason["en"]
 
 
-def test_many_agreements_are_judged_as_one_is(pact, monkeypatch):
+def test_many_agreements_are_judged_as_one_is(pact, users, monkeypatch):
     """Above a few agreements the rule's candidates come from one read of the parties'
     participations instead of a grouped query each, and above many ids the reads are not
     narrowed by an ``IN`` list: the verdicts are the same."""
@@ -422,12 +423,31 @@ def test_many_agreements_are_judged_as_one_is(pact, monkeypatch):
 
     conference(pact, 2022, "FR")
     conference(pact, 2023, "FR", title="Second in France")
-    alone = [r.as_json() for r in check(None, [pact["agreement"]], today=TODAY)]
-    assert alone and any(r["observed"] for r in alone)
-    monkeypatch.setattr(commitment_facts, "FEW", 0)
-    assert [r.as_json() for r in check(None, [pact["agreement"]], today=TODAY)] == alone
-    monkeypatch.setattr(commitment_facts, "MANY", 0)
-    assert [r.as_json() for r in check(None, [pact["agreement"]], today=TODAY)] == alone
+    conference(pact, 2019, "IL", title="Before the term")  # the term runs 2022 to 2026-08
+    conference(pact, 2027, "IL", title="After the term")
+    undated = conference(pact, 2024, "IL", title="Undated")
+    Activity.objects.filter(pk=undated.pk).update(start="")
+    hidden = conference(pact, 2024, "IL", title="A party's part is confidential")
+    hidden.participations.filter(organization=pact["il"]).update(visibility="confidential")
+
+    def titles(results):
+        return sorted(o["title"] for r in results for o in r["observed"])
+
+    def judged(who):
+        return [r.as_json() for r in check(who, [pact["agreement"]], today=TODAY)]
+
+    for who in (None, users["editor"], users["administrator"]):
+        monkeypatch.setattr(commitment_facts, "FEW", 10)
+        alone = judged(who)
+        expected = ["Conference 2022", "Second in France", "Undated"]
+        if who == users["administrator"]:  # reads every record, the confidential part too
+            expected.insert(0, "A party's part is confidential")
+        assert titles(alone) == expected
+        monkeypatch.setattr(commitment_facts, "FEW", 0)
+        assert judged(who) == alone
+        monkeypatch.setattr(commitment_facts, "MANY", 0)
+        assert judged(who) == alone
+        monkeypatch.setattr(commitment_facts, "MANY", 5000)
 
 
 def test_the_api_writes_terms_signatures_and_rules_and_refuses_an_impossible_one(users, pact):

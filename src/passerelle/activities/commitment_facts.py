@@ -7,6 +7,7 @@ anonymous caller's facts are public records only. The judging is ``commitments``
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import functools
 from collections import defaultdict
@@ -99,6 +100,7 @@ def gather(user, agreements: list[Activity]) -> Facts:
         readable(Participation, user)
         .filter(activity_id__in=ids, role=Role.PARTY, organization__isnull=False)
         .values_list("activity_id", "organization_id", "organization__in_region")
+        .order_by()
     )
     for agreement_id, org, region in party_rows:
         parties[agreement_id].add(org)
@@ -115,7 +117,7 @@ def gather(user, agreements: list[Activity]) -> Facts:
     )
     for agreement_id, subject, relation, commitment in link_rows:
         links[agreement_id].append((subject, relation, commitment))
-    candidates = _shared(user, ids, parties)
+    candidates = _shared(user, agreements, ids, parties)
     wanted = {a for rows in links.values() for a, _r, _c in rows}
     wanted |= set().union(*candidates.values()) if candidates else set()
     return _read_activities(
@@ -128,11 +130,12 @@ def gather(user, agreements: list[Activity]) -> Facts:
 FEW = 10
 
 
-def _shared(user, ids: list[int], parties: dict[int, set[int]]) -> dict[int, set[int]]:
+def _shared(user, agreements: list[Activity], ids: list[int], parties: dict[int, set[int]]):
     """For each agreement, the activities of a fulfilling kind that two of its parties (or
-    more) take part in: the rule's candidates."""
-    rows = readable(Participation, user).filter(activity__kind__in=_CANDIDATE_KINDS)
-    rows = rows.exclude(activity_id__in=ids)
+    more) take part in: the rule's candidates (for many agreements, only those begun within
+    the agreement's term or undated; the judging filters by term in any case)."""
+    # not ordered: a participation's order is its activity's, a join and a sort of them all
+    rows = readable(Participation, user).filter(activity__kind__in=_CANDIDATE_KINDS).order_by()
     shared: dict[int, set[int]] = defaultdict(set)
     if len(ids) <= FEW:
         sizes = dict(
@@ -142,37 +145,109 @@ def _shared(user, ids: list[int], parties: dict[int, set[int]]) -> dict[int, set
             .values_list("organization_id", "n")
             .order_by()
         )
+        by_pk = {a.pk: a for a in agreements}
         for agreement_id, orgs in parties.items():
             if len(orgs) < 2:
                 continue
             # two parties of n share an activity only if one of the n - 1 smallest is in it
             seed = sorted(orgs, key=lambda org: sizes.get(org, 0))[:-1]
-            shared[agreement_id] = set(
-                rows.filter(
-                    organization_id__in=orgs,
+            found = _shared_by(
+                Participation.objects.filter(activity__kind__in=_CANDIDATE_KINDS)
+                .filter(_term_window(by_pk[agreement_id]))
+                .filter(
                     activity_id__in=Participation.objects.filter(organization_id__in=seed).values(
                         "activity_id"
-                    ),
-                )
-                .values("activity_id")
-                .annotate(n=Count("organization_id", distinct=True))
-                .filter(n__gte=2)
-                .values_list("activity_id", flat=True)
-                .order_by()
+                    )
+                ),
+                orgs,
             )
+            if user is not EVERY_RECORD and found:  # the rule, on the few shared ones only
+                found = _readably_shared(rows, found, orgs)
+            shared[agreement_id] = found
         return shared
-    all_parties = set().union(*parties.values()) if parties else set()
-    by_org: dict[int, set[int]] = defaultdict(set)
-    for org, activity in _cursor_rows(
-        rows.filter(organization_id__in=all_parties).values_list("organization_id", "activity_id")
+    terms = {a.pk: (first_day(a.start), last_day(a.end)) for a in agreements}
+    return _shared_within_terms(rows, parties, terms)
+
+
+def _shared_by(participations, orgs: set[int]) -> set[int]:
+    """The activities among ``participations`` that two or more of ``orgs`` take part in."""
+    return set(
+        participations.filter(organization_id__in=orgs)
+        .values("activity_id")
+        .annotate(n=Count("organization_id", distinct=True))
+        .filter(n__gte=2)
+        .values_list("activity_id", flat=True)
+        .order_by()
+    )
+
+
+def _readably_shared(rows, found: set[int], orgs: set[int]) -> set[int]:
+    """Those of ``found`` that two of ``orgs`` take part in through participations the user
+    reads (``rows``). Read by activity and counted here: asked by organization as well, the
+    database walks a hub's every participation, the rule's checks on each."""
+    parties_in: dict[int, set[int]] = defaultdict(set)
+    for activity, org in rows.filter(activity_id__in=found).values_list(
+        "activity_id", "organization_id"
     ):
-        by_org[org].add(activity)
+        if org in orgs:
+            parties_in[activity].add(org)
+    return {activity for activity, present in parties_in.items() if len(present) >= 2}
+
+
+def _term_window(agreement: Activity) -> Q:
+    """A coarse window in SQL on the activity's start, wider than the agreement's term
+    (partial dates compare as text: "2022" sorts before "2022-01-01"), undated ones kept;
+    the judging applies the exact term."""
+    start, end = first_day(agreement.start), last_day(agreement.end)
+    window = Q()
+    if start:
+        window &= Q(activity__start__gte=str(start.year))
+    if end:
+        window &= Q(activity__start__lte=end.isoformat())
+    return window | Q(activity__start="") if window else window
+
+
+def _shared_within_terms(rows, parties: dict[int, set[int]], terms: dict) -> dict[int, set[int]]:
+    """The candidates of many agreements from one read of their parties' participations,
+    looking only at what began within each agreement's term (or is undated): each party's
+    activities are sorted by their start, and a pair of parties costs the part of the
+    smaller one's list that falls within the term, not all it ever did (a hub's agreements
+    would otherwise walk its tens of thousands of activities each, for a few hundred)."""
+    all_parties = set().union(*parties.values()) if parties else set()
+    pairs = _cursor_rows(
+        rows.filter(organization_id__in=all_parties).values_list("organization_id", "activity_id")
+    )
+    began: dict[int, int | None] = {}
+    for pk, start in _cursor_rows(
+        Activity.objects.filter(kind__in=_CANDIDATE_KINDS).values_list("pk", "start").order_by()
+    ):
+        day = first_day(start) if start else None
+        began[pk] = day.toordinal() if day else None
+    every: dict[int, set[int]] = defaultdict(set)
+    for org, activity in pairs:
+        every[org].add(activity)
+    dated: dict[int, tuple[list[int], list[int]]] = {}
+    undated: dict[int, list[int]] = {}
+    for org, activities in every.items():
+        known = sorted((began[a], a) for a in activities if began.get(a) is not None)
+        dated[org] = ([day for day, _a in known], [a for _day, a in known])
+        undated[org] = [a for a in activities if began.get(a) is None]
+    shared: dict[int, set[int]] = defaultdict(set)
     for agreement_id, orgs in parties.items():
-        ordered = sorted(orgs, key=lambda org: len(by_org.get(org, ())))
+        start, end = terms.get(agreement_id, (None, None))
+        low = start.toordinal() if start else None
+        high = end.toordinal() if end else None
+        within = {}
+        for org in orgs:
+            days, activities = dated.get(org, ([], []))
+            first = bisect.bisect_left(days, low) if low is not None else 0
+            last = bisect.bisect_right(days, high) if high is not None else len(days)
+            within[org] = activities[first:last] + undated.get(org, [])
+        ordered = sorted(orgs, key=lambda org: len(within[org]))
         found: set[int] = set()
-        for i, first in enumerate(ordered):  # each pair's intersection costs its smaller set
-            for second in ordered[i + 1 :]:
-                found |= by_org.get(first, set()) & by_org.get(second, set())
+        for i, smaller in enumerate(ordered):  # each pair costs the smaller one's term
+            for other in ordered[i + 1 :]:
+                found.update(every[other].intersection(within[smaller]))
         shared[agreement_id] = found
     return shared
 
@@ -201,21 +276,22 @@ def _read_activities(
         if activity in found:
             countries_of[activity].append(country)
     exchanges = [pk for pk, row in activities.items() if row["kind"] == Kind.EXCHANGE]
-    people = dict(
-        readable(Participation, user)
-        .filter(activity_id__in=exchanges, person__isnull=False)
-        .values("activity_id")
-        .annotate(n=Count("pk"))
-        .values_list("activity_id", "n")
-    )
+    # the people of each exchange and its sending and receiving sides, in one read
+    people: dict[int, int] = defaultdict(int)
     sending: dict[int, set[int]] = defaultdict(set)
     receiving: dict[int, set[int]] = defaultdict(set)
-    for activity, role, org in (
+    for activity, role, org, person in (
         readable(Participation, user)
-        .filter(activity_id__in=exchanges, role__in=(Role.SENDING, Role.RECEIVING))
-        .values_list("activity_id", "role", "organization_id")
+        .filter(activity_id__in=exchanges)
+        .values_list("activity_id", "role", "organization_id", "person_id")
+        .order_by()
     ):
-        (sending if role == Role.SENDING else receiving)[activity].add(org)
+        if person is not None:
+            people[activity] += 1
+        if role == Role.SENDING:
+            sending[activity].add(org)
+        elif role == Role.RECEIVING:
+            receiving[activity].add(org)
     sources: dict[int, list[dict]] = defaultdict(list)
     citations = _within(
         readable(Citation, user).filter(content_type=ContentType.objects.get_for_model(Activity)),

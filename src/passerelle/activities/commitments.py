@@ -27,6 +27,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from passerelle.core.collector import without_cyclic_gc
+
 from .agreements import effective_status
 from .commitment_facts import (
     KINDS,
@@ -206,12 +208,13 @@ def check(
 ) -> list[Check]:
     """Every commitment of these agreements (those the user reads), judged."""
     today = today or datetime.date.today()
-    agreements = list(agreements)
-    facts = gather(user, agreements)
-    results = []
-    for agreement in agreements:
-        for commitment in facts.commitments.get(agreement.pk, ()):
-            results.append(judge(agreement, commitment, facts, today))
+    with without_cyclic_gc():  # the facts of every agreement are held until the end
+        agreements = list(agreements)
+        facts = gather(user, agreements)
+        results = []
+        for agreement in agreements:
+            for commitment in facts.commitments.get(agreement.pk, ()):
+                results.append(judge(agreement, commitment, facts, today))
     return results
 
 
@@ -242,19 +245,20 @@ def observed_for(agreement: Activity, commitment: Commitment, facts: Facts) -> l
             rejected.add(activity)
         else:
             linked.add(activity)
-    wanted = {country.code for country in commitment.alternate_countries}
+    wanted = set(commitment.alternate_codes)
+    fits = _rule_of(commitment, facts)
     observed = []
 
     def consider(row: dict, is_confirmed: bool) -> None:
-        if row["kind"] in kinds and _fits(commitment, row, facts):
+        if row["kind"] in kinds and fits(row):
             observed.append(_observed(commitment, row, facts, is_confirmed, wanted))
 
     for activity in confirmed - rejected:
         row = facts.activities[activity]
         # staff's confirmation is the evidence: an exchange they linked counts even where
         # its category or direction is not recorded (the rule's filters are for suggestions)
-        fits = row["kind"] == Kind.EXCHANGE or _fits(commitment, row, facts)
-        if row["exchange_status"] != "cancelled" and row["kind"] in kinds and fits:
+        confirmed_fits = row["kind"] == Kind.EXCHANGE or fits(row)
+        if row["exchange_status"] != "cancelled" and row["kind"] in kinds and confirmed_fits:
             observed.append(_observed(commitment, row, facts, True, wanted))
     term = _within_term(agreement, facts)
     for activity in linked - confirmed - rejected:
@@ -305,17 +309,24 @@ def _within_term(agreement: Activity, facts: Facts) -> Term:
     return term
 
 
-def _fits(commitment: Commitment, row: dict, facts: Facts) -> bool:
+def _rule_of(commitment: Commitment, facts: Facts):
+    """Whether an activity of the right kind fits the commitment's rule: worked out once per
+    commitment, asked of each of its candidates (a hub's agreement has thousands)."""
     if commitment.area == CommitmentArea.JOINT_EVENTS:
-        return row["category"] != "event_series"  # the editions count, not the series
+        return lambda row: row["category"] != "event_series"  # the editions, not the series
     if commitment.area != CommitmentArea.EXCHANGES:
-        return True
-    if commitment.categories and row["exchange_category"] not in commitment.categories:
-        return False
+        return lambda row: True
+    categories = set(commitment.categories)
+    side = None
     if commitment.direction:
         side = facts.receiving if commitment.direction == Direction.INCOMING else facts.sending
-        return bool(side.get(row["pk"], set()) & facts.in_region)
-    return True
+
+    def fits(row: dict) -> bool:
+        if categories and row["exchange_category"] not in categories:
+            return False
+        return side is None or bool(side.get(row["pk"], set()) & facts.in_region)
+
+    return fits
 
 
 def _observed(commitment, row, facts, confirmed, wanted: set[str]) -> Observed:
@@ -362,7 +373,7 @@ def _term_years(agreement, today):
 
 def _events(result: Check, today) -> None:
     c, agreement = result.commitment, result.agreement
-    alternates = [country.code for country in c.alternate_countries]
+    alternates = c.alternate_codes
     dated = [o for o in result.observed if o.date]
     undated = len(result.observed) - len(dated)
     broken = None
@@ -454,7 +465,7 @@ def _counted(result: Check, total_so_far: float, today, *, what: str, this_year=
     """Verdict of "N per year" or "N over the term" from the amounts observed."""
     c, agreement = result.commitment, result.agreement
     _start, end, ended = _term_years(agreement, today)
-    label = str(c.get_area_display())
+    label = CommitmentArea(c.area).label  # lazy: written only in a sentence that is read
     if c.period == CommitmentPeriod.YEAR:
         current = this_year if this_year is not None else total_so_far
         result.progress = both(

@@ -20,10 +20,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from passerelle.core.fields import PartialDateField
+from passerelle.core.fields import CountryField, PartialDateField
 from passerelle.core.models import Interval, Record, Visibility, localized
 from passerelle.registry.models import ActorReference, Organization, Person, Place, Topic
 
@@ -462,6 +461,15 @@ class Commitment(models.Model):
     @property
     def categories(self) -> list[str]:
         return [c.strip() for c in self.exchange_categories.split(",") if c.strip()]
+
+    @property
+    def alternate_codes(self) -> list[str]:
+        """The alternation's country codes as stored. The field's own descriptor makes a
+        ``Country`` object of each code on every read, which was a sixth of checking every
+        agreement's commitments; the checker needs only the codes."""
+        if "alternate_countries" not in self.__dict__:  # deferred
+            self.refresh_from_db(fields=["alternate_countries"])
+        return list(self.__dict__["alternate_countries"] or ())
 
     def clean(self) -> None:
         super().clean()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+
+from passerelle.core.fields import CountryField
 
 from .vocabulary import Cadence, ExchangeStatus
 

@@ -2,6 +2,8 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries import fields as countries_fields
+from django_countries.fields import CountryDescriptor
 
 from .dates import validate_partial_date
 
@@ -28,3 +30,30 @@ class PartialDateField(models.CharField):
                 kwargs.pop(key)
         kwargs.pop("help_text", None)
         return name, path, args, kwargs
+
+
+class _CountryDescriptor(CountryDescriptor):
+    """django-countries' descriptor, with the values a row gives stored as they come: the
+    library cleans every value set, which for the tens of thousands of rows a check of every
+    agreement loads was a tenth of its time, for text that is already clean."""
+
+    def __set__(self, instance, value):
+        if type(value) is str:
+            if not self.field.multiple:  # what cleaning a code's text gives: the text
+                instance.__dict__[self.field.name] = value
+                return
+            if not value:  # an empty list, stored as ""
+                instance.__dict__[self.field.name] = []
+                return
+        super().__set__(instance, value)
+
+
+class CountryField(countries_fields.CountryField):
+    """django-countries' field, faster to load (see ``_CountryDescriptor``). The same field
+    in the database and in migrations: it deconstructs as the library's."""
+
+    descriptor_class = _CountryDescriptor
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django_countries.fields.CountryField", args, kwargs

@@ -9,11 +9,10 @@ conflict. Everything happens in one transaction.
 
 from __future__ import annotations
 
-import gc
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from passerelle.core.collector import without_cyclic_gc
 from passerelle.core.models import Visibility
 from passerelle.registry.models import (
     Identifier,
@@ -82,7 +82,7 @@ def import_ror(
     raws = progress(raws) if progress else raws
     reading = read_all(_unknown(raws, known_digests, summary), **(pool or {}))
     try:
-        with _without_cyclic_gc(), closing(reading):  # an abort stops the workers at once
+        with without_cyclic_gc(), closing(reading):  # an abort stops the workers at once
             for item, parsed in reading:
                 if isinstance(parsed, RorError):
                     if strict:
@@ -93,7 +93,7 @@ def import_ror(
                 records[record.ror] = (record, item.digest, values)
     except RecordFailed as error:
         raise RorImportAborted(f"{error}\nNothing was imported.") from None
-    with _without_cyclic_gc(), transaction.atomic():
+    with without_cyclic_gc(), transaction.atomic():
         _Writer(summary).write(records)
     if summary.created or summary.updated:
         after_bulk_load(
@@ -105,20 +105,6 @@ def import_ror(
             Place,
         )
     return summary
-
-
-@contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """No cyclic garbage collection while the import holds its records: every collection
-    would walk the hundreds of thousands of live objects again, for nothing (a record holds
-    no cycle; plain reference counting frees it). A third of the import's time went to it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _unknown(

@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from passerelle.core.fields import CountryField
 from passerelle.core.identifiers import (
     ORGANIZATION_SCHEMES,
     PERSON_SCHEMES,
