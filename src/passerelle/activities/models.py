@@ -156,8 +156,11 @@ class Activity(WorkFields, Interval, Record):
         verbose_name_plural = _("activities")
         ordering = ["-start", "-id"]  # newest first; total, so an index serves a page
         indexes = [
+            *Record.Meta.indexes,
             models.Index(fields=["kind", "start"]),
             models.Index(fields=["-start", "-id"], name="activity_recent_first"),
+            # the agreements ending soon (the desk), without reading every agreement
+            models.Index(fields=["kind", "end"], name="activity_kind_end"),
         ]
 
     def __str__(self) -> str:

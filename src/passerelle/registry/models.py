@@ -236,6 +236,7 @@ class Organization(Grammatical, Record):
         # Total orders that an index serves: a page of a 50k list needs no sort of it all.
         ordering = ["name", "id"]
         indexes = [
+            *Record.Meta.indexes,
             models.Index(fields=["name", "id"], name="organization_name_order"),
             # the region's few organizations among tens of thousands (matchmaking's ties)
             models.Index(
@@ -391,7 +392,8 @@ class Person(Record):
         verbose_name_plural = _("people")
         ordering = ["family_name", "given_name", "id"]
         indexes = [
-            models.Index(fields=["family_name", "given_name", "id"], name="person_name_order")
+            *Record.Meta.indexes,
+            models.Index(fields=["family_name", "given_name", "id"], name="person_name_order"),
         ]
 
     def __str__(self) -> str:
