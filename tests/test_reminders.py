@@ -98,6 +98,40 @@ def test_an_owned_item_goes_to_its_owner_only(users):
     assert [m.to for m in mail.outbox if "contributor" in m.body] == [["contributor@example.org"]]
 
 
+def test_who_decides_nothing_is_asked_only_the_sources_where_they_own_something(users):
+    """A viewer or a contributor is reminded only of what they own: the reminders do not
+    run a source for them (the commitment checker, for each of them) when they own none of
+    its items, and still do when they own one."""
+    from passerelle.core import desk
+
+    today = timezone.localdate()
+    asked = []
+
+    def pledges(user, today):
+        asked.append(user.username)
+        yield desk.Attention(
+            source="pledges", key="pledge:1", label="Pledge of the contributor", url="/",
+            owner_id=users["contributor"].pk, threshold="due",
+        )  # fmt: skip
+
+    kept = dict(desk._sources)
+    try:
+        owners = lambda: {users["contributor"].pk}  # noqa: E731
+        desk.register_source("pledges", "Pledges", pledges, owners=owners)
+        run(today)
+    finally:
+        desk._sources.clear()
+        desk._sources.update(kept)
+    assert sorted(asked) == ["door-administrator", "door-contributor", "door-editor", "door-keeper"]
+    assert [m.to for m in mail.outbox if "Pledge" in m.body] == [["contributor@example.org"]]
+    # the commitment and agreement sources name who owns an agreement
+    sources = {s.name: s for s in desk.desk_sources()}
+    _ending("Pact of a viewer", today + datetime.timedelta(days=20), owner=users["viewer"])
+    assert set(sources["commitments"].owners()) == {users["viewer"].pk}
+    assert set(sources["agreements"].owners()) == {users["viewer"].pk}
+    assert not sources["drafts"].owners() and not sources["import_conflicts"].owners()
+
+
 def test_an_owner_who_cannot_be_mailed_leaves_it_to_the_editors(users):
     today = timezone.localdate()
     owner = users["contributor"]

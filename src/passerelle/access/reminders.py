@@ -32,7 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from passerelle.core.desk import Attention, gather
+from passerelle.core.desk import Attention, desk_sources, gather
 from passerelle.core.querysets import publishes
 
 from .models import LanguagePreference, ReminderSent
@@ -92,12 +92,20 @@ def due_reminders(today: datetime.date | None = None) -> list[Reminder]:
             "key", "threshold", "recipient_id"
         )
     )
+    sources = desk_sources()
+    owners = {s.name: set(s.owners()) for s in sources if s.owners is not None}
     due = []
     for person in people:
         language = language_of(person, known)
         decides = publishes(person)
+        # who decides nothing is reminded only of what they own: not asked the rest
+        asked = [
+            source
+            for source in sources
+            if decides or source.owners is None or person.pk in owners[source.name]
+        ]
         with translation.override(language):
-            sections = gather(person, today)
+            sections = gather(person, today, sources=asked)
         items = []
         for section in sections:
             for item in section.items:

@@ -70,6 +70,13 @@ def commitment_items(user, today: datetime.date) -> Iterator[Attention]:
             )
 
 
+def agreement_owners() -> set[int]:
+    """Who owns an agreement: the only people, besides those who decide, that the
+    agreements' and commitments' items are mailed to (``core.desk.DeskSource.owners``)."""
+    rows = Activity.objects.filter(kind=Kind.AGREEMENT, owner__isnull=False)
+    return set(rows.values_list("owner_id", flat=True).order_by().distinct())
+
+
 def _due(by: str | None) -> datetime.date | None:
     if not by:
         return None

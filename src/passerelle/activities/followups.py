@@ -52,6 +52,14 @@ def follow_up_problems(action) -> dict[str, str]:
     return problems
 
 
+def follow_up_owners() -> set[int]:
+    """Who owns an open follow-up action (``core.desk.DeskSource.owners``)."""
+    from django.apps import apps
+
+    rows = apps.get_model("activities", "FollowUp").objects.filter(status=FollowUpStatus.OPEN)
+    return set(rows.values_list("owner_id", flat=True).order_by().distinct()) - {None}
+
+
 def due_follow_ups(user: AnyUser, today: datetime.date) -> Iterator[Attention]:
     """The desk's items: open actions due within DUE_SOON days or overdue, that ``user``
     reads (those of a delegation they cannot read are not even counted)."""

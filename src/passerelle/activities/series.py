@@ -195,6 +195,14 @@ def next_edition(series, editions: list | None = None) -> dict:
     return proposal
 
 
+def series_owners() -> set[int]:
+    """Who owns a series (``core.desk.DeskSource.owners``)."""
+    from .vocabulary import Category
+
+    rows = _activity_model().objects.filter(category=Category.EVENT_SERIES, owner__isnull=False)
+    return set(rows.values_list("owner_id", flat=True).order_by().distinct())
+
+
 def rotation_items(user, today):
     """The desk's items: each series the user reads whose editions break its rotation or
     its cadence (few series, each checked in a handful of queries)."""

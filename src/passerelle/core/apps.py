@@ -21,6 +21,10 @@ class CoreConfig(AppConfig):
         admin.site.extra_urls = backoffice.site_urls
         backoffice.add_site_urls("desk", deskpage.urls)
         register_source(
-            "drafts", _("Drafts awaiting an editor"), drafts_awaiting_an_editor, order=40,
+            "drafts",
+            _("Drafts awaiting an editor"),
+            drafts_awaiting_an_editor,
+            order=40,
             cached=True,
-        )  # fmt: skip
+            owners=tuple,
+        )  # a draft has no owner: it is mailed to those who decide

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -59,6 +59,8 @@ class Attention:
 
 
 Source = Callable[[AnyUser, datetime.date], Iterable[Attention]]
+#: Who owns the items a source may list (user ids), for the reminders (``DeskSource``).
+Owners = Callable[[], Collection[int]]
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,13 @@ class DeskSource:
     so only of a source that reads nothing but the watched apps' records, the day and its
     user's rights. A ``slow`` one (the commitment checker, which reads every agreement's
     activities) is drawn up again by a task after a change, the desk showing its last
-    list meanwhile; the others are drawn up again by the next desk that asks."""
+    list meanwhile; the others are drawn up again by the next desk that asks.
+
+    ``owners`` answers who owns any item the source may list, or, absent, that anyone may:
+    a reminder goes to someone who decides nothing (a viewer, a contributor) only for what
+    they own, so the reminders ask them only the sources where they own something (the
+    commitment checker's run for each of them was most of a reminder run). Owning more
+    than the list shows is harmless: the source is then asked, and answers as ever."""
 
     name: str
     heading: object
@@ -78,6 +86,7 @@ class DeskSource:
     order: int = 100
     cached: bool = False
     slow: bool = False
+    owners: Owners | None = None
 
 
 _sources: dict[str, DeskSource] = {}
@@ -91,10 +100,12 @@ def register_source(
     order: int = 100,
     cached: bool = False,
     slow: bool = False,
+    owners: Owners | None = None,
 ) -> None:
-    """Put a source on the desk (see :class:`DeskSource` for ``cached`` and ``slow``).
-    Registering a name again replaces it (an app's ``ready()`` may run twice in tests)."""
-    _sources[name] = DeskSource(name, heading, items, order, cached or slow, slow)
+    """Put a source on the desk (see :class:`DeskSource` for ``cached``, ``slow`` and
+    ``owners``). Registering a name again replaces it (an app's ``ready()`` may run twice
+    in tests)."""
+    _sources[name] = DeskSource(name, heading, items, order, cached or slow, slow, owners)
 
 
 def unregister_source(name: str) -> None:
@@ -138,15 +149,19 @@ class DeskSection:
 
 
 def gather(
-    user: AnyUser, today: datetime.date | None = None, *, whole: bool = True
+    user: AnyUser,
+    today: datetime.date | None = None,
+    *,
+    whole: bool = True,
+    sources: Iterable[DeskSource] | None = None,
 ) -> list[DeskSection]:
-    """Every source's items for ``user`` on ``today``. A source that fails is shown as
-    failed (and logged) rather than taking the desk down with it. ``whole=False`` (the
-    desk's pages): a cached source may give only its first :data:`HEAD` items, with the
-    count of them all."""
+    """Every source's items (or those of ``sources``) for ``user`` on ``today``. A source
+    that fails is shown as failed (and logged) rather than taking the desk down with it.
+    ``whole=False`` (the desk's pages): a cached source may give only its first
+    :data:`HEAD` items, with the count of them all."""
     today = today or timezone.localdate()
     sections = []
-    for source in desk_sources():
+    for source in desk_sources() if sources is None else sources:
         try:
             items, as_of, total = _items(source, user, today, whole)
         except Exception:

@@ -16,8 +16,12 @@ class IngestConfig(AppConfig):
         from .sheets import RESOURCES
 
         register_source(
-            "import_conflicts", _("Import conflicts to review"), import_conflicts, order=50
-        )
+            "import_conflicts",
+            _("Import conflicts to review"),
+            import_conflicts,
+            order=50,
+            owners=tuple,
+        )  # no one owns a conflict: it is mailed to those who decide
         # the back office of registry and activities finds them there (core.spreadsheets)
         for resource in RESOURCES.values():
             register_sheet(resource)
