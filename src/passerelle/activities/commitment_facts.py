@@ -204,7 +204,7 @@ def _term_window(agreement: Activity) -> Q:
         window &= Q(activity__start__gte=str(start.year))
     if end:
         window &= Q(activity__start__lte=end.isoformat())
-    return window | Q(activity__start="") if window else window
+    return (window | Q(activity__start="")) if window else window
 
 
 def _shared_within_terms(rows, parties: dict[int, set[int]], terms: dict) -> dict[int, set[int]]:

@@ -14,6 +14,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from passerelle.core.desk import Attention
+from passerelle.core.models import localized
 
 from . import agreements
 from .commitments import VERDICT_LABELS, check_all
@@ -30,15 +31,21 @@ def _url(agreement) -> str:
 def commitment_items(user, today: datetime.date) -> Iterator[Attention]:
     """Commitments due, late or broken, and those with fulfilments the rule suggests, to
     confirm or reject on the agreement's page."""
+    # one reverse() and one translation for all: a large network has tens of thousands
+    head, tail = reverse("admin:activities_activity_change", args=[0]).rsplit("/0/", 1)
+    verdict = {status: str(VERDICT_LABELS[status]) for status in SEVERITY}
+    wording = _("%(agreement)s — %(commitment)s: %(verdict)s")
+    language = (get_language() or "en")[:2]  # asked once: each ask reads a thread-local
     for result in check_all(user, today=today):
         a, c = result.agreement, result.commitment
+        url = f"{head}/{a.pk}/{tail}"
         if result.status in SEVERITY:
+            names = {"agreement": localized(a, "title", language), "commitment": c}
             yield Attention(
                 source="commitments",
                 key=f"commitment:{c.pk}:{result.status}",
-                label=_("%(agreement)s — %(commitment)s: %(verdict)s")
-                % {"agreement": a, "commitment": c, "verdict": VERDICT_LABELS[result.status]},
-                url=_url(a),
+                label=wording % {**names, "verdict": verdict[result.status]},
+                url=url,
                 due=_due(result.next_by),
                 severity=SEVERITY[result.status],
                 owner_id=a.owner_id,
@@ -64,7 +71,7 @@ def commitment_items(user, today: datetime.date) -> Iterator[Attention]:
                     if get_language() == "fr" and suggested[0].title_fr
                     else suggested[0].title_en,
                 },
-                url=_url(a),
+                url=url,
                 owner_id=a.owner_id,
                 threshold="suggested",
             )

@@ -171,9 +171,16 @@ class Interval(Remembered, models.Model):
         return display_interval(self.start, self.end)
 
 
+#: For each language, the languages a text is looked for in: it first, then the others
+#: (worked out once: ``Language.values`` builds its list anew on every read, and every
+#: title and name shown goes through ``localized``).
+_LOOKED_FOR = {code: (code, *(c for c in Language.values if c != code)) for code in Language.values}
+
+
 def localized(record: models.Model, field: str, language: str) -> str:
     """``record.<field>_<language>``, falling back to the other language, else ""."""
-    for code in (language, *(c for c in Language.values if c != language)):
+    order = _LOOKED_FOR.get(language) or (language, *Language.values)
+    for code in order:
         value = getattr(record, f"{field}_{code}", "")
         if value:
             return value
