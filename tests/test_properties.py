@@ -124,3 +124,27 @@ def test_any_place_document_is_imported_whole_or_refused_with_a_path(db, place):
         assert Place.objects.count() == before
     else:
         assert Place.objects.count() == before + summary.created.get("places", 0)
+
+
+codes = st.sampled_from(["FR", "IL", "CN", "CH", "IT", "SN", "fr", "XX", ""])
+
+
+@given(
+    single=st.one_of(codes, st.none()),
+    several=st.one_of(
+        st.lists(codes, max_size=4).map(",".join), st.lists(codes, max_size=4), st.none()
+    ),
+)
+@EXAMPLES
+def test_country_fields_hold_what_the_librarys_own_cleaning_gives(single, several):
+    """The project's country field stores a row's text as it comes, for speed: what it holds
+    must be what django-countries' own cleaning gives, for any value set."""
+    from passerelle.activities.models import Commitment
+
+    place = Place(name_en="Somewhere")
+    place.country = single
+    assert place.__dict__["country"] == Place._meta.get_field("country").get_clean_value(single)
+    commitment = Commitment()
+    commitment.alternate_countries = several
+    field = Commitment._meta.get_field("alternate_countries")
+    assert commitment.__dict__["alternate_countries"] == field.get_clean_value(several)
