@@ -259,7 +259,10 @@ def _read_activities(
     columns += ["exchange_category", "headcount", "exchange_status"]
     activities = {}
     for values in _cursor_rows(
-        _within(activities_read, "pk", wanted).values_list(*columns).order_by()
+        # only a fulfilling kind can count, whatever staff linked (the judging checks it)
+        _within(activities_read.filter(kind__in=_CANDIDATE_KINDS), "pk", wanted)
+        .values_list(*columns)
+        .order_by()
     ):
         if values[0] in wanted:
             row = dict(zip(columns, values, strict=True))
