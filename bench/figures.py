@@ -51,7 +51,8 @@ def main() -> None:
     from django.utils import translation
 
     from passerelle.activities.models import Activity, Participation
-    from passerelle.insights.figures import FIGURES, Filters
+    from passerelle.insights.figure_tables import Filters
+    from passerelle.insights.figures import FIGURES
 
     setup_test_environment()
     translation.activate("en")

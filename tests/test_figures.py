@@ -12,14 +12,9 @@ from django.contrib.auth import get_user_model
 
 from passerelle.activities.models import Activity, Participation
 from passerelle.insights import charts
-from passerelle.insights.figures import (
-    Filters,
-    activities_by_year,
-    all_figures,
-    collaboration_types,
-    partners_by_year,
-    sourced_share,
-)
+from passerelle.insights.figure_tables import Filters
+from passerelle.insights.figures import activities_by_year, all_figures, sourced_share
+from passerelle.insights.partner_figures import collaboration_types, partners_by_year
 from passerelle.registry.models import Organization, Place
 
 

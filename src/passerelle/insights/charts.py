@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from .figures import Table
+from .figure_tables import Table
 
 #: Which columns a figure's chart draws: (the category column, the series, stacked?).
 #: A figure without an entry (funding, in several currencies) is a table only.

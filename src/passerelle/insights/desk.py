@@ -19,7 +19,8 @@ from passerelle.core.users import AnyUser
 from passerelle.registry.models import Organization
 
 from .charts import draw
-from .figures import FIGURES, Filters, _reader, figure
+from .figure_tables import Filters, reader_of
+from .figures import FIGURES, figure
 
 
 def figures_context(user: AnyUser | None, filters: Filters) -> dict:
@@ -40,7 +41,7 @@ def figures_context(user: AnyUser | None, filters: Filters) -> dict:
 def choices(user: AnyUser | None) -> dict:
     """The filters' options: the kinds, the countries of partners, the regional members
     the reader reads."""
-    reader = _reader(user)
+    reader = reader_of(user)
     members = (
         Organization.objects.restrict(reader, "view")
         .filter(in_region=True)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from passerelle.core.querysets import is_staff
 
 from .desk import csv_download, figures_context
-from .figures import Filters
+from .figure_tables import Filters
 
 
 def figures_view(request: HttpRequest) -> HttpResponse:

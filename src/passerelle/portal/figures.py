@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from passerelle.insights.desk import csv_download, figures_context
-from passerelle.insights.figures import Filters
+from passerelle.insights.figure_tables import Filters
 
 from .caching import cached_page
 

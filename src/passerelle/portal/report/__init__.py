@@ -29,7 +29,8 @@ from passerelle.activities.vocabulary import Kind
 from passerelle.core.changes import content_version
 from passerelle.core.visibility import public, public_participations
 from passerelle.insights.charts import Chart, draw
-from passerelle.insights.figures import FIGURES, Filters, Table, running
+from passerelle.insights.figure_tables import Filters, Table, running
+from passerelle.insights.figures import FIGURES
 
 from ..composition import compose, section_of, with_section_fields
 from ..models import SECTIONS
