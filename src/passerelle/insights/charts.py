@@ -5,7 +5,7 @@ without a browser, and its text can stay text (``svg.fonttype = "none"``), so a
 chart's words are in the reader's language and searchable; the fonts are Debian's
 DejaVu (fonts-dejavu-core). See docs/FIGURES.md.
 
-Each chart comes with its data table (the :class:`~passerelle.insights.figures.Table`
+Each chart comes with its data table (the :class:`~passerelle.insights.figure_tables.Table`
 it is drawn from, shown beside it) and a text alternative in words. Numbers in words
 are in the reader's locale (``number_format``); the SVG's coordinates are matplotlib's
 own floats, never formatted by a locale. The output is deterministic (a fixed hash
