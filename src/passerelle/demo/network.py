@@ -1029,6 +1029,7 @@ SOURCES = [
         "id": SEED,
         "title": "International relations",
         "publisher": "CLARA",
+        "language": "en",
         "document": "international-relations.txt",
         "visibility": "public",
         "note": "The cluster's public “International relations” page, written by hand; the demo "

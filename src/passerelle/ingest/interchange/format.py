@@ -185,7 +185,17 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "sources",
         Source,
-        ("title", "url", "document", "publisher", "published", "accessed", "note", *RECORD),
+        (
+            "title",
+            "url",
+            "document",
+            "publisher",
+            "language",
+            "published",
+            "accessed",
+            "note",
+            *RECORD,
+        ),
         "title",
         sort=("title",),
     ),
