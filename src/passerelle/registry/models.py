@@ -54,6 +54,13 @@ class Place(Grammatical, Record):
         _("name (French)"), max_length=200, blank=True, validators=[validate_name]
     )
     region = models.CharField(_("region"), max_length=200, blank=True, validators=[validate_name])
+    region_fr = models.CharField(
+        _("region (French)"),
+        max_length=200,
+        blank=True,
+        validators=[validate_name],
+        help_text=_("Where French names the region otherwise: Catalogne for Catalonia."),
+    )
     country = CountryField(_("country"))
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
@@ -66,15 +73,26 @@ class Place(Grammatical, Record):
         ordering = ["country", "name_en", "region"]
 
     def __str__(self) -> str:
-        name = self.name or self.region
+        name = self.shown_name
         return f"{name}, {self.country.name}" if name else str(self.country.name)
 
     @property
     def name(self) -> str:
         return localized(self, "name", _language())
 
+    @property
+    def region_name(self) -> str:
+        """The region in the active language: its French name on French pages, where one is
+        recorded; ``region`` is the name it is known by otherwise (often English)."""
+        return (_language() == "fr" and self.region_fr) or self.region
+
+    @property
+    def shown_name(self) -> str:
+        """The city in the active language, else the region: what a page calls the place."""
+        return self.name or self.region_name
+
     def french_name(self) -> str:
-        return self.name_fr or self.name_en or self.region
+        return self.name_fr or self.name_en or self.region_fr or self.region
 
     def kind_for_grammar(self) -> str:
         return "city" if self.name_en or self.name_fr else "region"

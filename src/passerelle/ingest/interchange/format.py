@@ -206,6 +206,7 @@ SECTIONS: tuple[Section, ...] = (
             "name_en",
             "name_fr",
             "region",
+            "region_fr",
             "country",
             "latitude",
             "longitude",
