@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 from passerelle.ingest.sheet_files import SheetCSV, SheetXLSX
@@ -409,6 +410,8 @@ UNFOLD = {
     "SITE_SUBHEADER": _("International relations"),
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
+    # the back office's own few rules (core/static/passerelle/backoffice.css)
+    "STYLES": [lambda request: static("passerelle/backoffice.css")],
     # the back office opens on the desk: what needs the officer's action (core/desk.py)
     "DASHBOARD_CALLBACK": "passerelle.core.deskpage.dashboard",
     # the officer's work first, the machinery folded under Administration (navigation.py)
