@@ -30,6 +30,9 @@ def fresh_cache(settings, tmp_path):
     suite's workers run side by side), and English."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+    # a configured site address, as in production: the IRIs a test builds outside a request
+    # are then a page's (unset, a page's IRIs follow the host it is served on)
+    settings.PASSERELLE_PUBLIC_URL = "http://localhost:8000"
     # background tasks run at once, in the test's process and transaction
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     cache.clear()

@@ -378,6 +378,16 @@ def test_the_command_in_french_names_activities_by_their_french_titles(pact):
     assert "Conférence de 2022" in out.getvalue() and "Conference 2022" not in out.getvalue()
 
 
+def test_the_command_says_so_when_an_agreement_has_no_commitments(pact):
+    bare = Activity.objects.create(kind="agreement", title_en="Bare pact", status="draft")
+    out = StringIO()
+    call_command("commitments", "--agreement", str(bare.pk), stdout=out)
+    assert "Bare pact" in out.getvalue() and "no commitments" in out.getvalue()
+    out = StringIO()
+    call_command("commitments", "--agreement", str(bare.pk), "--language", "fr", stdout=out)
+    assert "aucun engagement" in out.getvalue()
+
+
 def test_the_agreement_pages_show_the_check(pact, users):
     conference(pact, 2022, "FR")
     pact["agreement"].end = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()

@@ -265,3 +265,15 @@ def test_a_user_no_longer_staff_writes_nothing_with_an_old_token(demo):
     get_user_model().objects.filter(username="api-editor").update(is_staff=False)
     assert editor.post("/api/places/", PLACE, content_type="application/json").status_code == 403
     assert not Place.objects.filter(name_en="Turin").exists()
+
+
+@pytest.mark.parametrize("name", ["\u0000", "\u0001\u001f", " \t ", "\u200b\u2060", "IARC\u0000"])
+def test_an_organization_named_with_no_visible_character_is_refused(editor, name):
+    before = Organization.objects.count()
+    refused = editor.post(
+        "/api/organizations/", {"name": name, "kind": "university"}, content_type="application/json"
+    )
+    assert refused.status_code in (400, 422), refused.content
+    detail = refused.json()["detail"]
+    assert "name" in detail and ("control character" in detail or "no visible" in detail)
+    assert Organization.objects.count() == before

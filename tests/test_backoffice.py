@@ -354,6 +354,17 @@ def test_a_new_place_asks_its_country(staff_client, demo):
     assert not Place.objects.filter(name_en="Turin").exists()
 
 
+def test_a_name_of_invisible_or_control_characters_is_refused(staff_client, demo):
+    url = reverse("admin:registry_place_add")
+    for name in ("\u200b\u2060", "Tu\u0007rin"):
+        data = {"name_en": name, "country": "IT", "visibility": "public"}
+        response = staff_client.post(url, data)
+        assert (
+            response.status_code == 200 and "name_en" in response.context["adminform"].form.errors
+        )
+    assert not Place.objects.filter(country="IT", name_en__startswith="Tu").exists()
+
+
 def _menu(client, language="en") -> dict[str, list[str]]:
     page = client.get(f"/{language}/admin/")
     return {

@@ -204,3 +204,22 @@ def test_adding_an_activity_asks_its_kind_then_shows_its_form_only(page, live_se
         "incoming",
         "DE",
     )
+
+
+def test_a_delegations_form_fits_a_phone(page, live_server, artifacts):
+    """At 390 px (a phone), no fieldset of a delegation's form is wider than the screen
+    (a fieldset keeps its content's min-content width unless told otherwise)."""
+    from passerelle.activities.models import Activity
+
+    delegation = Activity.objects.filter(kind="delegation").first()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/en/admin/activities/activity/{delegation.pk}/change/")
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll('fieldset')].map(f => [
+            f.querySelector('legend, h2')?.textContent.trim() || '',
+            f.getBoundingClientRect().right - document.documentElement.clientWidth])
+          .filter(([, over]) => over > 0.5)"""
+    )
+    page.screenshot(path=artifacts / "backoffice-delegation-phone.png", full_page=False)
+    assert overflow == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

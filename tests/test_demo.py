@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import json
 import re
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from passerelle.activities.models import Activity
 from passerelle.demo.document import demo_document
@@ -302,3 +304,25 @@ def test_load_demo_keeps_what_staff_edited_and_says_so(db, capsys):
     call_command("load_demo")  # and again: still kept, the demo's later saves notwithstanding
     agreement.refresh_from_db()
     assert (agreement.end, agreement.status) == ("2031-06", "terminated")
+
+
+def test_the_demo_desk_shows_a_dated_follow_up_action_of_its_owner(db):
+    """The officer's desk of a fresh demo is not empty: the Senegalese delegation's
+    follow-up action has an owner and a due date within the desk's horizon, kept on reload."""
+    from passerelle.activities.models import FollowUp
+    from passerelle.demo.loading import DEMO_USERNAME, ensure_demo_account, load_demo_network
+
+    ensure_demo_account()
+    load_demo_network(migrate=False)
+    action = FollowUp.objects.get(action_en__startswith="Explore potential partnerships")
+    assert action.owner.username == DEMO_USERNAME and action.status == "open"
+    assert 0 < (action.due - datetime.date.today()).days <= 14
+    action.due = datetime.date.today() - datetime.timedelta(days=3)  # a week or so later
+    action.save()
+    load_demo_network(migrate=False)
+    action.refresh_from_db()
+    assert action.due == datetime.date.today() - datetime.timedelta(days=3)
+    officer = Client()
+    officer.force_login(action.owner)
+    desk = officer.get("/en/admin/").content.decode()
+    assert "Overdue: Explore potential partnerships" in desk

@@ -166,6 +166,19 @@ def test_the_iri_base_is_the_setting_not_the_request(client, site, settings):
     assert block["@id"] == f"https://passerelle.example.org/id/organization/{clara.uid}"
 
 
+def test_unset_the_iri_base_is_the_address_serving_the_page(client, site, settings):
+    """The demo served on another host or port names its records where they resolve, and
+    a page cached for one address is not served with its IRIs to another."""
+    settings.PASSERELLE_PUBLIC_URL = ""
+    settings.ALLOWED_HOSTS = ["*"]
+    clara = Organization.objects.get(acronym="CLARA")
+    for host in ("relations.example.net:8443", "127.0.0.1:9000"):
+        page = client.get(f"/en/organizations/{clara.uid}/", HTTP_HOST=host)
+        assert _jsonld_block(page)["@id"] == f"http://{host}/id/organization/{clara.uid}"
+    assert "localhost:8000" not in page.content.decode()
+    assert iri_of(clara) == f"{settings.PASSERELLE_BASE_URL}/id/organization/{clara.uid}"
+
+
 # ----------------------------------------------------------------------------- pages
 
 

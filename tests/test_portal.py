@@ -208,3 +208,27 @@ def test_share_links_canonical_and_alternates_without_any_script(client, demo):
     ):
         assert f'href="{start}' in body, start
     assert '<meta property="og:title" content="International relations">' in body
+
+
+def test_the_map_draws_no_band_across_it_where_a_country_crosses_the_antimeridian():
+    """Russia's Chukotka and Fiji cross ±180°: each side is drawn at its own edge of the
+    map, never joined by a straight line across the Arctic or the Pacific."""
+    import itertools
+    import re
+
+    from passerelle.portal import geography
+
+    shapes = {shape.code: shape.path for shape in geography.country_shapes()}
+    if not shapes:
+        pytest.skip("the world atlas (npm world-atlas) is not installed")
+    for code, path in shapes.items():
+        for ring in re.findall(r"M([^MZ]+)Z", path):
+            xs = [float(point.split(",")[0]) for point in ring.split("L")]
+            widest = max((abs(a - b) for a, b in itertools.pairwise(xs)), default=0)
+            assert widest < 200, (code, widest)
+    russia = [float(x) for x in re.findall(r"[ML](-?[\d.]+),", shapes["RU"])]
+    # drawn at both edges: Chukotka beyond 180° at the left one too (the frame cuts the rest)
+    assert any(0 < x < 200 for x in russia) and max(russia) > 850
+    assert geography._across_the_antimeridian([(10, 0), (20, 0), (10, 5)]) == [
+        [(10, 0), (20, 0), (10, 5)]
+    ]

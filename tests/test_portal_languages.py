@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
+from django.utils import translation
 
 from passerelle.activities.models import Activity
 from passerelle.portal.models import SECTIONS
@@ -188,3 +190,23 @@ def test_a_records_link_is_reverses_address_in_each_language_and_prefix(demo):
                     )
     finally:
         set_script_prefix("/")
+
+
+def test_quotations_carry_the_language_of_their_source(client, demo):
+    """The seed is English: its sentences quoted on a French page are marked lang="en", so
+    that a screen reader reads them in English (WCAG 3.1.2, language of parts)."""
+    from django.core.cache import cache
+
+    from passerelle.core.models import Source
+
+    agreement = Activity.objects.get(kind="agreement", title_en__contains="Weizmann")
+    with translation.override("fr"):
+        url = reverse("portal:activity", args=[agreement.uid])
+    assert url.startswith("/fr/")
+    page = client.get(url).content.decode()
+    quotations = re.findall(r"<blockquote([^>]*)>", page)
+    assert quotations and all(' lang="en"' in attributes for attributes in quotations)
+    Source.objects.update(language="")  # a source of no stated language: no attribute
+    cache.clear()  # update() tells the page cache nothing
+    page = client.get(url).content.decode()
+    assert "<blockquote>" in page and '<blockquote lang="' not in page

@@ -164,6 +164,17 @@ def test_map_data(client, demo):
     assert {p["place"] for p in since_2013["points"]} < set(places)
 
 
+def test_the_map_names_a_region_in_the_readers_language(client, demo, text_of):
+    """A place known only by its region (the demo's Catalonia) is named in French on the
+    French map and its table; a region with no French name recorded keeps its one name."""
+    french = client.get("/fr/carte.json").json()
+    assert "Catalogne" in {p["place"] for p in french["points"]}
+    assert "Catalonia" not in {p["place"] for p in french["points"]}
+    assert "Catalonia" in {p["place"] for p in client.get("/en/map.json").json()["points"]}
+    table = text_of(client.get("/fr/carte/"))
+    assert "Catalogne" in table and "Catalonia" not in table
+
+
 @pytest.mark.parametrize(
     "query",
     ["since=abc", "kind=bogus", "until=99999", "country=ZZ", "topic=%27%3B--", "since=%00"],

@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from passerelle.__main__ import main
 
 
@@ -154,3 +156,57 @@ def test_help_lists_passerelles_commands_first_one_line_each(capsys):
         assert "import-sheet  Check a spreadsheet (.csv or .xlsx)" in head
         assert all(len(line) <= 100 for line in head.splitlines())
         assert "    migrate" in rest and "load_demo" not in rest
+
+
+def test_a_command_on_an_unmigrated_database_says_to_migrate(tmp_path):
+    """A new user who skips ``passerelle migrate`` is told to run it, not "no such table"."""
+    sheet = tmp_path / "orgs.csv"
+    sheet.write_text("name,kind\nInstitut Lyon,university\n")
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PASSERELLE_ENV"}}
+    command = os.path.join(os.path.dirname(sys.executable), "passerelle")
+    for argv in (
+        ["import-sheet", str(sheet), "--type", "organizations"],
+        ["commitments"],
+    ):
+        result = subprocess.run(
+            [command, *argv],
+            env={**clean, "PASSERELLE_DATA_DIR": str(tmp_path)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode != 0
+        assert "run “passerelle migrate” first" in result.stderr, result.stderr
+        assert "no such table" not in result.stderr
+
+
+def test_every_command_that_needs_the_tables_checks_for_them():
+    from django.core.management import get_commands, load_command_class
+
+    from passerelle.core.management.base import DatabaseCommand
+
+    # these need no tables, or make them (the demo migrates first; a backup copies what is)
+    without = {"demo", "load_demo", "backup", "restore", "makemessages"}
+    own = {name: app for name, app in get_commands().items() if app.startswith("passerelle.")}
+    unchecked = {
+        name
+        for name, app in own.items()
+        if not isinstance(load_command_class(app, name), DatabaseCommand)
+    }
+    assert unchecked == without
+
+
+def test_a_database_with_pending_migrations_is_named_with_the_first(db, monkeypatch):
+    from django.core.management.base import CommandError
+    from django.db.migrations.executor import MigrationExecutor
+
+    from passerelle.core.management import base
+
+    monkeypatch.setattr(base, "_READY", set())
+
+    def one_behind(self, targets, clean_start=False):
+        return [(self.loader.graph.nodes[("registry", "0001_initial")], False)]
+
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", one_behind)
+    with pytest.raises(CommandError, match=r"registry\.0001_initial"):
+        base.ensure_migrated()

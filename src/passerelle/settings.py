@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 from passerelle.ingest.sheet_files import SheetCSV, SheetXLSX
@@ -99,6 +100,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "passerelle.core.health.health_check_middleware",
+    "passerelle.core.serving.serving_address_middleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -360,7 +362,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PASSERELLE_BASE_URL = os.environ.get("PASSERELLE_BASE_URL", "http://localhost:8000")
 #: The public site's address, the base of every record's IRI (`/id/<kind>/<uuid>`, the open
 #: data): set once for good, since the IRIs others link to must not change with the request.
-PASSERELLE_PUBLIC_URL = os.environ.get("PASSERELLE_PUBLIC_URL", PASSERELLE_BASE_URL)
+#: Unset (nor PASSERELLE_BASE_URL), a page's IRIs are built on the address it is served on
+#: (the demo on any host or port), and the files made outside a request on
+#: PASSERELLE_BASE_URL's default.
+PASSERELLE_PUBLIC_URL = (
+    os.environ.get("PASSERELLE_PUBLIC_URL") or os.environ.get("PASSERELLE_BASE_URL") or ""
+)
 
 #: Natural Earth country shapes (TopoJSON) for the portal's map, installed from the npm
 #: registry by `make` (package.json); the map shows partners without land shapes if missing.
@@ -403,6 +410,8 @@ UNFOLD = {
     "SITE_SUBHEADER": _("International relations"),
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
+    # the back office's own few rules (core/static/passerelle/backoffice.css)
+    "STYLES": [lambda request: static("passerelle/backoffice.css")],
     # the back office opens on the desk: what needs the officer's action (core/desk.py)
     "DASHBOARD_CALLBACK": "passerelle.core.deskpage.dashboard",
     # the officer's work first, the machinery folded under Administration (navigation.py)

@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from passerelle.core.fields import CountryField, PartialDateField
 from passerelle.core.models import Interval, Record, Visibility, localized
+from passerelle.core.text import validate_name
 from passerelle.registry.models import ActorReference, Organization, Person, Place, Topic
 
 from .commitment_rules import rule_problems
@@ -82,8 +83,10 @@ class Activity(WorkFields, Interval, Record):
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, db_index=True)
     category = models.CharField(_("category"), max_length=30, choices=Category.choices, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=300)
-    title_fr = models.CharField(_("title (French)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, validators=[validate_name])
+    title_fr = models.CharField(
+        _("title (French)"), max_length=300, blank=True, validators=[validate_name]
+    )
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     summary_fr = models.TextField(_("summary (French)"), blank=True)

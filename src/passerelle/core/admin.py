@@ -218,6 +218,7 @@ class SourceAdmin(RecordAdmin):
                     "url",
                     "document",
                     "publisher",
+                    "language",
                     "published",
                     "accessed",
                     "note",

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -199,6 +200,21 @@ class Source(Record):
         help_text=_("File name or reference of a document without an address."),
     )
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                _("Give the language as a code in lower case: en, fr, de."),
+            )
+        ],
+        help_text=_(
+            "The language the source is written in (ISO 639-1 code: en, fr, de), so that "
+            "its quotations are marked as such on pages in another language."
+        ),
+    )
     published = PartialDateField(_("published"))
     accessed = PartialDateField(_("read on"))
     note = models.TextField(_("note"), blank=True)

@@ -18,3 +18,32 @@ def fold(text: str) -> str:
     "Straße" → "strasse", "Ærø" → "aero"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _unseen(character: str) -> bool:
+    """Whether a character prints nothing a reader could read: a control or format
+    character, a space, a separator."""
+    return unicodedata.category(character)[0] in "CZ" or character.isspace()
+
+
+def validate_name(value: str) -> None:
+    """Refuse a name a reader could not read or a list could not show.
+
+    A name with a control character ("\\u0000", a tab, a line break) breaks exports, lists
+    and the databases' text (PostgreSQL refuses NUL); a name of only spaces, separators or
+    invisible characters names nothing. Used by the name and title fields of every model,
+    so that the API, the import, the spreadsheets and the back office refuse it alike.
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise ValidationError(
+            _("This name contains a control character (such as a NUL, a tab or a line break)."),
+            code="control_character",
+        )
+    if all(_unseen(c) for c in value):
+        raise ValidationError(
+            _("This name has no visible character: only spaces or invisible characters."),
+            code="invisible",
+        )

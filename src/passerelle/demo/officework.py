@@ -6,8 +6,10 @@ exchanges beyond the records of ``network.py``, and nothing it does not say.
   was where, and when, the seed does not say: the editions keep no host and no date.
 - The CLARA Scientific Days: a 7th edition (network.py); no cadence is stated.
 - The Senegalese delegation came to "explore potential partnerships": an open follow-up
-  action, with no due date (none is stated), owned by the demo account when there is one
-  (an action has an owner; the seed names none, so it is whoever runs the demo).
+  action, owned by the demo account when there is one (an action has an owner; the seed
+  names none, so it is whoever runs the demo). The seed states no due date; the demo gives
+  it one a week after it is first loaded (DEMO_DUE_IN), kept on later loads, so that the
+  officer's desk shows what a dated action looks like: due soon, then overdue.
 - The Weizmann agreement's "researcher, physician and student exchanges": three exchanges
   that fulfil its exchange commitment, by category; the students' level is not stated
   (the category stays empty), nor their number, dates, direction or status.
@@ -17,6 +19,7 @@ exchanges beyond the records of ``network.py``, and nothing it does not say.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -25,6 +28,10 @@ from .network import CHINA_ACTIONS, SENEGAL, WEIZMANN, _activity, uid
 
 #: The demo account (loading.DEMO_USERNAME), which owns the demo's follow-up action.
 DEMO_OWNER = "demo"
+
+#: The demo's follow-up action is due this long after the demo is first loaded: within the
+#: desk's DUE_SOON, so that the desk shows it from the start (not a fact of the seed).
+DEMO_DUE_IN = datetime.timedelta(days=7)
 
 SENEGAL_FOLLOW_UP = {
     "id": uid("follow-up", "senegal-partnerships"),
@@ -89,7 +96,12 @@ def extend(document: dict[str, Any]) -> dict[str, Any]:
     if get_user_model().objects.filter(username=DEMO_OWNER).exists():
         follow_ups.setdefault(
             SENEGAL_FOLLOW_UP["id"],
-            {**SENEGAL_FOLLOW_UP, "owner": DEMO_OWNER, "sources": [_cited(SENEGAL)]},
+            {
+                **SENEGAL_FOLLOW_UP,
+                "owner": DEMO_OWNER,
+                "due": (datetime.date.today() + DEMO_DUE_IN).isoformat(),
+                "sources": [_cited(SENEGAL)],
+            },
         )
     if follow_ups:
         delegation["follow_ups"] = list(follow_ups.values())

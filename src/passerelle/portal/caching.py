@@ -29,7 +29,8 @@ TIMEOUT = 24 * 3600
 
 def page_key(request: HttpRequest) -> str:
     query = "&".join(sorted(f"{k}={v}" for k, v in request.GET.items()))
-    address = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+    # the host too: a page's IRIs may carry the address it was served on (ingest.linked.iris)
+    address = hashlib.sha256(f"{request.get_host()}{request.path}?{query}".encode()).hexdigest()
     return f"portal:page:{get_language()}:{address}"
 
 

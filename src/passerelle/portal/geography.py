@@ -64,9 +64,31 @@ def _ring(arcs: list[list[tuple[float, float]]], indexes: list[int]) -> list[tup
     return points
 
 
+def _across_the_antimeridian(ring: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """A ring as the flat map draws it: one that crosses ±180° (Russia's Chukotka, Fiji)
+    would otherwise join its two sides by a straight band across the whole map.
+
+    Natural Earth's rings through world-atlas are spherical: a step from 179.9° to -179.9°
+    is a short one. The ring is unwrapped (longitudes made continuous, beyond ±180°), then
+    drawn twice: as it is, and shifted by 360° to the other edge; the map's frame cuts
+    what lies beyond each edge.
+    """
+    unwrapped = [ring[0]]
+    for lon, lat in ring[1:]:
+        previous = unwrapped[-1][0]
+        lon += 360 * round((previous - lon) / 360)
+        unwrapped.append((lon, lat))
+    longitudes = [lon for lon, _ in unwrapped]
+    if max(longitudes) <= 180 and min(longitudes) >= -180:
+        return [ring]
+    shift = -360 if max(longitudes) > 180 else 360
+    return [unwrapped, [(lon + shift, lat) for lon, lat in unwrapped]]
+
+
 def _path(rings: list[list[tuple[float, float]]]) -> str:
     parts = []
-    for ring in rings:
+    drawn = [part for ring in rings for part in _across_the_antimeridian(ring)]
+    for ring in drawn:
         xy = [project(lon, lat) for lon, lat in ring]
         parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in xy) + "Z")
     return "".join(parts)

@@ -29,7 +29,7 @@ def _place(place: Place | None) -> dict | None:
     described: dict = {
         "@id": iri_of(place),
         "@type": "Place",
-        "name": place.name or place.region,
+        "name": place.shown_name,
         "sameAs": place_same_as(place),
     }
     described["address"] = {

@@ -49,8 +49,9 @@ def cached_network_page(view: Callable[..., HttpResponse]) -> Callable[..., Http
         found = current("public")
         request.network_measures = found
         query = "&".join(sorted(f"{k}={v}" for k, v in request.GET.items()))
-        address = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
-        key = f"portal:{content_version()}:{_stamp(found)}:{get_language()}:{address}"
+        # the host too, as in portal.caching.page_key: IRIs may carry the serving address
+        address = hashlib.sha256(f"{request.get_host()}{request.path}?{query}".encode())
+        key = f"portal:{content_version()}:{_stamp(found)}:{get_language()}:{address.hexdigest()}"
         hit = cache.get(key)
         if hit is not None:
             content, content_type = hit

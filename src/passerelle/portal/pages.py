@@ -53,6 +53,7 @@ def sources(record: Record) -> list[dict]:
             "title": citation.source.title,
             "url": citation.source.url,
             "quotation": citation.quotation,
+            "language": citation.source.language,
             "locator": citation.locator,
         }
         for citation in record.citations.select_related("source").filter(source__visibility=PUBLIC)

@@ -169,7 +169,7 @@ def partnership_map(filters: Filters) -> dict:
     for place_id, row in counts.items():
         place = places[place_id]
         entry = {
-            "place": place.name or place.region or str(place.country.name),
+            "place": place.shown_name or str(place.country.name),
             "country": country_ref(place.country),
             "organizations": row["organizations"],
             "activities": row["activities"],

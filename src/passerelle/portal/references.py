@@ -119,7 +119,7 @@ def place_ref(place: Place | None) -> dict | None:
     if not is_public(place):
         return None
     return {
-        "name": place.name or place.region,
+        "name": place.shown_name,
         "country": country_ref(place.country) if place.country else None,
         "latitude": place.latitude,
         "longitude": place.longitude,

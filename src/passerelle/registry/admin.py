@@ -49,10 +49,10 @@ def _record_fieldset():
 class PlaceAdmin(ChoiceWidgetsMixin, RecordAdmin):
     list_display = ["place_name", "region", "country", "geonames_id", "visibility"]
     list_filter = ["country", "visibility"]
-    search_fields = ["name_en", "name_fr", "region", "country"]
+    search_fields = ["name_en", "name_fr", "region", "region_fr", "country"]
     readonly_fields = [*RecordAdmin.readonly_fields, "inferred_grammar"]
     fieldsets = [
-        (None, {"fields": ["name_en", "name_fr", "region", "country", "visibility"]}),
+        (None, {"fields": ["name_en", "name_fr", "region", "region_fr", "country", "visibility"]}),
         (_("Location"), {"fields": ["latitude", "longitude", "geonames_id"]}),
         _grammar_fieldset(),
         _record_fieldset(),

@@ -18,6 +18,7 @@ from passerelle.core.identifiers import (
     normalize_identifier,
 )
 from passerelle.core.models import Interval, Record, localized
+from passerelle.core.text import validate_name
 
 from .rules import (
     ActorRowQuerySet,
@@ -46,9 +47,20 @@ def _parent_loops(record: models.Model) -> bool:
 class Place(Grammatical, Record):
     """A city, a region, or a whole country when neither city nor region is known."""
 
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
-    region = models.CharField(_("region"), max_length=200, blank=True)
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, blank=True, validators=[validate_name]
+    )
+    name_fr = models.CharField(
+        _("name (French)"), max_length=200, blank=True, validators=[validate_name]
+    )
+    region = models.CharField(_("region"), max_length=200, blank=True, validators=[validate_name])
+    region_fr = models.CharField(
+        _("region (French)"),
+        max_length=200,
+        blank=True,
+        validators=[validate_name],
+        help_text=_("Where French names the region otherwise: Catalogne for Catalonia."),
+    )
     country = CountryField(_("country"))
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
@@ -61,15 +73,26 @@ class Place(Grammatical, Record):
         ordering = ["country", "name_en", "region"]
 
     def __str__(self) -> str:
-        name = self.name or self.region
+        name = self.shown_name
         return f"{name}, {self.country.name}" if name else str(self.country.name)
 
     @property
     def name(self) -> str:
         return localized(self, "name", _language())
 
+    @property
+    def region_name(self) -> str:
+        """The region in the active language: its French name on French pages, where one is
+        recorded; ``region`` is the name it is known by otherwise (often English)."""
+        return (_language() == "fr" and self.region_fr) or self.region
+
+    @property
+    def shown_name(self) -> str:
+        """The city in the active language, else the region: what a page calls the place."""
+        return self.name or self.region_name
+
     def french_name(self) -> str:
-        return self.name_fr or self.name_en or self.region
+        return self.name_fr or self.name_en or self.region_fr or self.region
 
     def kind_for_grammar(self) -> str:
         return "city" if self.name_en or self.name_fr else "region"
@@ -107,8 +130,10 @@ class Topic(Record):
         RESEARCH_THEME = "research_theme", _("research theme")
 
     slug = models.SlugField(_("short name"), max_length=100, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, validators=[validate_name])
+    name_fr = models.CharField(
+        _("name (French)"), max_length=200, blank=True, validators=[validate_name]
+    )
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.RESEARCH_THEME
     )
@@ -173,10 +198,15 @@ class Organization(Grammatical, Record):
         _("name"),
         max_length=300,
         db_index=True,
+        validators=[validate_name],
         help_text=_("The name the organization uses for itself."),
     )
-    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
-    name_fr = models.CharField(_("name (French)"), max_length=300, blank=True)
+    name_en = models.CharField(
+        _("name (English)"), max_length=300, blank=True, validators=[validate_name]
+    )
+    name_fr = models.CharField(
+        _("name (French)"), max_length=300, blank=True, validators=[validate_name]
+    )
     acronym = models.CharField(_("acronym"), max_length=50, blank=True, db_index=True)
     acronym_fr = models.CharField(
         _("acronym (French)"),
@@ -291,7 +321,7 @@ class OrganizationName(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="names", verbose_name=_("organization")
     )
-    value = models.CharField(_("name"), max_length=300)
+    value = models.CharField(_("name"), max_length=300, validators=[validate_name])
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ALIAS)
     language = models.CharField(
         _("language"), max_length=10, blank=True, help_text=_("ISO 639-1 code, e.g. fr, de, zh.")
@@ -370,9 +400,12 @@ class Person(Record):
         _("given name"),
         max_length=100,
         blank=True,
+        validators=[validate_name],
         help_text=_("As known: an initial such as “C.” is fine."),
     )
-    family_name = models.CharField(_("family name"), max_length=100, db_index=True)
+    family_name = models.CharField(
+        _("family name"), max_length=100, db_index=True, validators=[validate_name]
+    )
     title = models.CharField(_("title"), max_length=2, choices=Title.choices, blank=True)
     place = models.ForeignKey(
         Place,

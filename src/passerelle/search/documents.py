@@ -120,7 +120,7 @@ def organization_entries(pks: list[int]) -> list[SearchEntry]:
     for org in organizations:
         place = org.place if org.place and org.place.visibility == PUBLIC else None
         country = place.country.code if place else ""
-        where = [place.name_en, place.name_fr, place.region] if place else []
+        where = [place.name_en, place.name_fr, place.region, place.region_fr] if place else []
         entries.append(
             _entry(
                 org,
@@ -238,7 +238,11 @@ def activity_entries(pks: list[int]) -> list[SearchEntry]:
                     activity.purpose_fr,
                     activity.venue,
                     *(str(label) for label in labels),
-                    *(name for p in where for name in (p.name_en, p.name_fr, p.region)),
+                    *(
+                        name
+                        for p in where
+                        for name in (p.name_en, p.name_fr, p.region, p.region_fr)
+                    ),
                     *_country_names(country),
                     *_topic_words(topics[activity.pk]),
                 ],
@@ -287,7 +291,13 @@ def place_entries(pks: list[int]) -> list[SearchEntry]:
                 place,
                 SearchEntry.Kind.PLACE,
                 lambda place=place: (str(place), place.region),
-                names=[place.name_en, place.name_fr, place.region, *_country_names(code)],
+                names=[
+                    place.name_en,
+                    place.name_fr,
+                    place.region,
+                    place.region_fr,
+                    *_country_names(code),
+                ],
                 words=[],
                 country=code,
             )

@@ -2,7 +2,9 @@
 
 An IRI names a record, not a page: it carries no language and never changes with the
 address a request came in on, so its base is a setting (``PASSERELLE_PUBLIC_URL``), read
-at each call so that a test or a deployment may set it. The site answers an IRI with a
+at each call so that a test or a deployment may set it. Where it is not set (the demo), a
+page's IRIs are built on the address serving it, so that they resolve there, and anything
+made outside a request on ``PASSERELLE_BASE_URL``. The site answers an IRI with a
 303 to the record's page in the reader's language (portal.opendata).
 """
 
@@ -15,6 +17,7 @@ from django.conf import settings
 from passerelle.activities.models import Activity, Commitment
 from passerelle.activities.vocabulary import Category
 from passerelle.core.identifiers import Scheme
+from passerelle.core.serving import serving_address
 from passerelle.registry.models import Organization, Person, Place, Topic
 
 #: The kinds of IRI and the model each names. A series is an activity, named apart since
@@ -41,8 +44,10 @@ _KIND_OF_MODEL = {
 
 
 def site_base() -> str:
-    """The public site's address without a trailing slash."""
-    return settings.PASSERELLE_PUBLIC_URL.rstrip("/")
+    """The public site's address without a trailing slash: the setting, else the address
+    the current request came in on, else the back office's."""
+    base = settings.PASSERELLE_PUBLIC_URL or serving_address() or settings.PASSERELLE_BASE_URL
+    return base.rstrip("/")
 
 
 def namespace() -> str:

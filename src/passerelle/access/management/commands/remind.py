@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+
+from passerelle.core.management.base import DatabaseCommand
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Mail each desk item to its owner (or to the editors) at each threshold it reaches, "
         "once: what was sent is recorded, a rerun sends nothing twice. Run it daily (cron, "

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from passerelle.activities.commitment_facts import EVERY_RECORD
 from passerelle.activities.commitments import VERDICT_LABELS, check_all
 from passerelle.activities.models import Activity
+from passerelle.core.management.base import DatabaseCommand
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Check the agreements' commitments against the recorded activities: what was "
         "promised, what was observed, the verdict (met, on track, due, late, broken, not "
@@ -43,6 +45,15 @@ class Command(BaseCommand):
             return
         language = options["language"]
         with translation.override(language):
+            if not results:
+                # silence would read as "the command did nothing": say what was found
+                self.stdout.write(
+                    _("The agreement “%(agreement)s” has no commitments recorded.")
+                    % {"agreement": agreement}
+                    if agreement is not None
+                    else _("No agreement has commitments recorded.")
+                )
+                return
             current = None
             for r in results:
                 if r.agreement.pk != current:

@@ -1,10 +1,10 @@
 import os
 import sys
 
-from django.core.management.base import BaseCommand
+from passerelle.core.management.base import DatabaseCommand
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Serve Passerelle with gunicorn, for real use. Static files are collected first and "
         "served by WhiteNoise."

@@ -1,12 +1,13 @@
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from tqdm import tqdm
 
+from passerelle.core.management.base import DatabaseCommand
 from passerelle.demo.generate import SCALES, generate
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Add a generated network (people, activities of every kind, participations with "
         "heavy-tailed distributions) on top of the imported organizations, reproducible from "

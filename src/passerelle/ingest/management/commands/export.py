@@ -2,14 +2,15 @@ import sys
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from passerelle.core.management.base import DatabaseCommand
 from passerelle.ingest.interchange import write_document
 from passerelle.ingest.linked.tables import TABLES, write_table
 from passerelle.ingest.linked.writers import WRITERS, write_dataset
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Write every record as one Passerelle interchange document (docs/interchange.md), "
         "or the open dataset of public records as JSON-LD, Turtle or CSV (docs/linked-data.md)."

@@ -1,9 +1,10 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from passerelle.core.management.base import DatabaseCommand
 from passerelle.ingest.sheets import RESOURCES, SheetError, export_sheet
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Write organizations, people, activities or participations to a .csv or .xlsx file, "
         "with the columns import-sheet reads back."

@@ -1,13 +1,14 @@
 import json
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from passerelle.core.management.base import DatabaseCommand
 from passerelle.ingest.extraction import ExtractionError, extract_path
 from passerelle.ingest.extraction.reading import MAX_BYTES
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Propose records from a press release: organizations, people, places, dates, topics "
         "and activities, each with the sentence and offsets it comes from and the record it "

@@ -1,11 +1,12 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from passerelle.core.management.base import DatabaseCommand
 from passerelle.ingest.interchange import DocumentError, import_document
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Create or update records from a Passerelle interchange document; all or nothing: "
         "on any error the database is left as it was."

@@ -1,12 +1,13 @@
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from tqdm import tqdm
 
+from passerelle.core.management.base import DatabaseCommand
 from passerelle.ingest.ror import RorImportAborted, import_ror
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Create or update organizations from a ROR dump (.jsonl, .jsonl.gz, .json or .zip; "
         "schema v1 and v2). Fields staff edited are kept and listed as conflicts."

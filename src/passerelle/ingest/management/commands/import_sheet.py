@@ -1,9 +1,10 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from passerelle.core.management.base import DatabaseCommand
 from passerelle.ingest.sheets import RESOURCES, SheetError, import_sheet, read_sheet
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Check a spreadsheet (.csv or .xlsx) of organizations, people, activities or "
         "participations, and list every refused row; with --confirm, import it: all rows or none."

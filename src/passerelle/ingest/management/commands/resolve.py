@@ -2,12 +2,13 @@ import csv
 import json
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from passerelle.core.management.base import DatabaseCommand
 from passerelle.ingest.resolution import CONFIDENT_SCORE, confident_match, resolver_from_database
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Which known organizations does a name mean? Ranked candidates with a score and the "
         "reasons. Below a confident score "

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import translation
 
 from passerelle.core.changes import content_version
+from passerelle.core.management.base import DatabaseCommand
 from passerelle.insights.actors import as_json, measured_rows, named, stored_rows
 from passerelle.insights.graph import SCOPES, read_network, scope_reader, tie_graph
 from passerelle.insights.measures import measure
@@ -17,7 +18,7 @@ from passerelle.insights.models import NetworkMeasures
 from passerelle.insights.store import compute
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "The network's measures for every actor (degree, strength, weighted betweenness, "
         "Burt's constraint, Leiden community, Gould–Fernandez brokerage with the region and "

@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from passerelle.core.management.base import DatabaseCommand
 from passerelle.portal.publishing import PublishError, publish
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Write the whole public site (both languages, JSON versions, sitemap) as static files "
         "with relative links, ready for any static web server. The previous copy in OUT_DIR is "

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from passerelle.core.management.base import DatabaseCommand
 from passerelle.portal.report.render import FORMATS, make
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Write the annual report of a year (public records only), and keep it as made."
 
     def add_arguments(self, parser):

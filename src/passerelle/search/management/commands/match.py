@@ -1,12 +1,13 @@
 import json
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from passerelle.core.management.base import DatabaseCommand
 from passerelle.search.matching import match
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Who should we work with on a theme? Ranks people, organizations, networks to join and "
         "programs to lean on for a call text or theme, and says why. Reads what the public may "

@@ -1,6 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from tqdm import tqdm
 
+from passerelle.core.management.base import DatabaseCommand
 from passerelle.search import indexing, semantic
 from passerelle.search.documents import BUILDERS
 from passerelle.search.models import SearchEntry
@@ -8,7 +9,7 @@ from passerelle.search.models import SearchEntry
 KINDS = {model._meta.model_name: model for model in BUILDERS}
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "Rebuild the search index of every record (or of some kinds), and the embeddings."
 
     def add_arguments(self, parser):
