@@ -1,0 +1,208 @@
+"""The maintained tallies (activities.tallies) equal a recount after every kind of change:
+a new activity, an edit, a delete, a partner added or removed, a merge, a visibility change
+of an activity, a participation, an organization or a place, and a bulk load. Public
+figures count public records only."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from passerelle.activities import tallies
+from passerelle.activities.models import Activity, OrganizationTally, Participation, TieTally
+from passerelle.demo.generate import generate
+from passerelle.ingest.merging import merge, undo
+from passerelle.portal import partnerships
+from passerelle.registry.models import Organization, Place
+
+
+def assert_tallied() -> None:
+    """The tallies hold what a recount of the records finds (and something is counted)."""
+    expected = tallies.recount()
+    assert expected["organizations"], "nothing to count: the test would prove nothing"
+    held = tallies.tallied()
+    for name, counts in expected.items():
+        wrong = {k: (held[name].get(k), v) for k, v in counts.items() if held[name].get(k) != v}
+        extra = {k: v for k, v in held[name].items() if k not in counts}
+        assert not wrong and not extra, (name, "(held, recounted):", wrong, "extra:", extra)
+
+
+def _two_partners() -> tuple[Organization, Organization]:
+    lyon = Place.objects.get(name_en="Lyon")
+    first = Organization.objects.create(name="Tally institute", place=lyon, visibility="public")
+    second = Organization.objects.create(name="Tally centre", place=lyon, visibility="public")
+    return first, second
+
+
+def _generated(seed: int) -> None:
+    """A generated network over the demo and 120 more organizations (generate needs 50),
+    written in bulk as ``passerelle generate`` writes it."""
+    places = list(Place.objects.filter(visibility="public")[:6])
+    Organization.objects.bulk_create(
+        Organization(name=f"Generated {n}", place=places[n % len(places)], visibility="public")
+        for n in range(120)
+    )
+    generate("small", seed=seed)
+
+
+def _tie(a: Organization, b: Organization) -> int:
+    low, high = sorted((a.pk, b.pk))
+    row = TieTally.objects.filter(organization_a=low, organization_b=high).first()
+    return row.activities if row else 0
+
+
+@pytest.mark.django_db
+def test_the_demo_is_tallied_as_loaded(demo):
+    assert_tallied()
+
+
+@pytest.mark.django_db
+def test_create_edit_and_delete_an_activity(demo):
+    first, second = _two_partners()
+    seminar = Activity.objects.create(kind="event", title_en="Tallied day", visibility="public")
+    Participation.objects.create(activity=seminar, organization=first, role="organizer")
+    Participation.objects.create(activity=seminar, organization=second, role="partner")
+    assert_tallied()
+    assert _tie(first, second) == 1
+    assert OrganizationTally.objects.get(pk=first.pk).activities == 1
+
+    seminar = Activity.objects.get(pk=seminar.pk)
+    seminar.kind, seminar.start = "project", "2021-03"
+    seminar.save()
+    seminar.places.add(Place.objects.get(name_en="Lyon"))
+    assert_tallied()
+
+    seminar.delete()
+    assert_tallied()
+    assert _tie(first, second) == 0
+    assert not OrganizationTally.objects.filter(pk=first.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_partner_added_moved_and_removed(demo):
+    first, second = _two_partners()
+    activity = Activity.objects.filter(visibility="public").first()
+    taking_part = Participation.objects.create(
+        activity=activity, organization=first, role="partner"
+    )
+    second_role = Participation.objects.create(
+        activity=activity, organization=first, role="participant"
+    )
+    assert_tallied()
+    assert OrganizationTally.objects.get(pk=first.pk).participations == 2
+
+    other = Activity.objects.filter(visibility="public").exclude(pk=activity.pk).first()
+    moved = Participation.objects.get(pk=second_role.pk)
+    moved.activity = other
+    moved.save()
+    assert_tallied()
+
+    Participation.objects.get(pk=taking_part.pk).delete()
+    assert_tallied()
+    moved.organization = second
+    moved.save()
+    assert_tallied()
+
+
+@pytest.mark.django_db
+def test_visibility_changes_count_public_records_only(demo):
+    first, second = _two_partners()
+    activity = Activity.objects.create(kind="event", title_en="Open day", visibility="public")
+    Participation.objects.create(activity=activity, organization=first, role="organizer")
+    Participation.objects.create(activity=activity, organization=second, role="partner")
+    activity = Activity.objects.get(pk=activity.pk)
+    activity.visibility = "confidential"
+    activity.save()
+    assert_tallied()
+    assert _tie(first, second) == 0
+    activity.visibility = "public"
+    activity.save()
+    assert_tallied()
+    assert _tie(first, second) == 1
+
+    first = Organization.objects.get(pk=first.pk)
+    first.visibility = "confidential"
+    first.save()
+    assert_tallied()
+    assert not OrganizationTally.objects.filter(pk=first.pk).exists()
+    first.visibility = "public"
+    first.save()
+    assert_tallied()
+
+    taking_part = Participation.objects.get(activity=activity, organization=second)
+    taking_part.visibility = "internal"
+    taking_part.save()
+    assert_tallied()
+    assert _tie(first, second) == 0
+
+
+@pytest.mark.django_db
+def test_a_place_or_the_region_moves_the_map(demo):
+    outside = Organization.objects.filter(
+        visibility="public", in_region=False, place__visibility="public", tally__activities__gt=0
+    ).first()
+    place = Place.objects.get(pk=outside.place_id)
+    place.visibility = "internal"
+    place.save()
+    assert_tallied()
+    place.visibility = "public"
+    place.save()
+    assert_tallied()
+    outside = Organization.objects.get(pk=outside.pk)
+    outside.in_region = True
+    outside.save()
+    assert_tallied()
+    outside.place = Place.objects.exclude(pk=place.pk).filter(visibility="public").first()
+    outside.in_region = False
+    outside.save()
+    assert_tallied()
+
+
+@pytest.mark.django_db
+def test_a_merge_and_its_undo(demo):
+    keep = Organization.objects.filter(visibility="public", tally__activities__gt=1).first()
+    lyon = Place.objects.get(name_en="Lyon")
+    copy = Organization.objects.create(name=f"{keep.name} (again)", place=lyon, visibility="public")
+    shared = Participation.objects.filter(organization=keep).first().activity
+    Participation.objects.create(activity=shared, organization=copy, role="partner")
+    seminar = Activity.objects.create(kind="event", title_en="Copy's day", visibility="public")
+    Participation.objects.create(activity=seminar, organization=copy, role="organizer")
+    assert_tallied()
+    record = merge(keep, copy)
+    assert_tallied()
+    assert not OrganizationTally.objects.filter(pk=copy.pk).exists()
+    undo(record)
+    assert_tallied()
+
+
+@pytest.mark.django_db
+def test_a_bulk_load_and_the_command_rebuild(demo):
+    _generated(3)
+    assert_tallied()
+    TieTally.objects.all().delete()
+    OrganizationTally.objects.filter(pk__in=OrganizationTally.objects.values("pk")[:5]).delete()
+    call_command("rebuild_tallies", verbosity=0)
+    assert_tallied()
+
+
+@pytest.mark.django_db
+def test_the_pages_read_the_tallies_as_they_counted(demo, client):
+    """Unfiltered, the map and the network read the tallies; the same figures as counting."""
+    _generated(5)
+    counted_filters = partnerships.Filters(since=1000)  # every dated activity…
+    Activity.objects.filter(start="").update(start="2000")  # …which is every one
+    tallied_map = partnerships.partnership_map(partnerships.Filters())
+    counted_map = partnerships.partnership_map(counted_filters)
+    assert tallied_map["points"] == counted_map["points"]
+    tallied = partnerships.partnership_network(partnerships.Filters())
+    counted = partnerships.partnership_network(counted_filters)
+
+    def shape(links):
+        return sorted((x["source"], x["target"], x["shared_activities"]) for x in links)
+
+    assert shape(tallied["links"]) == shape(counted["links"])
+    for a, b in zip(tallied["nodes"], counted["nodes"], strict=True):
+        assert {k: (v, b[k]) for k, v in a.items() if b[k] != v} == {}
+    assert tallied["links"] == counted["links"]
+    assert client.get(reverse("portal:country", kwargs={"code": "fr"})).status_code == 200
