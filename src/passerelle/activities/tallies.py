@@ -19,13 +19,16 @@ end (``records_bulk_loaded``), as does ``passerelle rebuild-tallies``.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from itertools import combinations
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Greatest
 
 from passerelle.core.visibility import PUBLIC
 from passerelle.registry.models import Organization
@@ -33,27 +36,39 @@ from passerelle.registry.models import Organization
 from .models import Participation
 from .tally_models import OrganizationTally, PlaceTally, TallyMember, TieTally
 
-#: Activities retallied per round of queries.
+logger = logging.getLogger(__name__)
+
+#: Activities retallied per round of queries, and rows per statement.
 CHUNK = 500
+#: The first key of the tallies' advisory locks on PostgreSQL (``pg_advisory_xact_lock(
+#: space, key)``), apart from any other use of those locks: one space per activity's
+#: retally (the key is the activity's id, cut to 31 bits: two activities sharing a key
+#: only wait for each other), one for the rebuild (key 0).
+ACTIVITY_LOCK = 190_001
+REBUILD_LOCK = 190_002
+LOCK_KEY_MASK = 0x7FFF_FFFF
+#: How many times a tally row deleted by another transaction is inserted again.
+LOCK_ATTEMPTS = 20
 
 Members = dict[tuple[int, int], tuple[int | None, int]]
 
-_suspended = {"depth": 0}
+#: Per thread and task (a ContextVar): one thread's bulk path does not stop another's.
+_suspended: ContextVar[int] = ContextVar("passerelle_tallies_suspended", default=0)
 
 
 @contextmanager
 def suspended() -> Iterator[None]:
     """No incremental update inside (a bulk path saving records one by one); the caller
     rebuilds at the end."""
-    _suspended["depth"] += 1
+    token = _suspended.set(_suspended.get() + 1)
     try:
         yield
     finally:
-        _suspended["depth"] -= 1
+        _suspended.reset(token)
 
 
 def is_suspended() -> bool:
-    return _suspended["depth"] > 0
+    return _suspended.get() > 0
 
 
 def _delete(queryset) -> None:
@@ -104,18 +119,113 @@ def _by_activity(members: Members) -> dict[int, dict[int, tuple[int | None, int]
     return grouped
 
 
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# -- one retally at a time for an activity (PostgreSQL; SQLite has one writer at a time)
+
+
+def _lock_activities(ids: list[int]) -> None:
+    """Wait until no other transaction is retallying these activities or rebuilding, and
+    keep them until this transaction ends.
+
+    Two transactions that both read an activity's ``TallyMember`` rows before either has
+    committed would each apply their difference from the same old state: the second
+    one's would count the first one's change again, or miss it. A transaction-level
+    advisory lock per activity, taken before the rows are read, makes the second wait for
+    the first's commit and then read what it wrote (each statement of READ COMMITTED
+    reads what is committed when it starts). The locks are taken in one statement in the
+    order of the ids, so two transactions wanting the same activities never wait for
+    each other in a circle. A rebuild takes the rebuild lock whole; a retally shares it.
+    """
+    if connection.vendor != "postgresql" or not ids:
+        return
+    keys = sorted({pk & LOCK_KEY_MASK for pk in ids})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [REBUILD_LOCK])
+        cursor.execute(
+            "SELECT COUNT(pg_advisory_xact_lock(%s, k)) FROM unnest(%s::integer[]) AS k",
+            [ACTIVITY_LOCK, keys],
+        )
+
+
+def _lock_for_rebuild() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [REBUILD_LOCK])
+
+
+class Deltas:
+    """What the activities retallied in one call change in the counts, applied once at
+    the end so that each tally row is locked once, in order."""
+
+    def __init__(self) -> None:
+        self.activities: Counter = Counter()
+        self.participations: Counter = Counter()
+        self.places: Counter = Counter()
+        self.ties: Counter = Counter()
+
+    def add(self, before: dict, after: dict) -> None:
+        """One activity's partners as last tallied and as the records say now."""
+        for o in before.keys() - after.keys():
+            self.activities[o] -= 1
+        for o in after.keys() - before.keys():
+            self.activities[o] += 1
+        for o in before.keys() | after.keys():
+            self.participations[o] += after.get(o, (None, 0))[1] - before.get(o, (None, 0))[1]
+        places_before = {p for p, _n in before.values() if p}
+        places_after = {p for p, _n in after.values() if p}
+        for p in places_before - places_after:
+            self.places[p] -= 1
+        for p in places_after - places_before:
+            self.places[p] += 1
+        for pair in combinations(sorted(before), 2):
+            self.ties[pair] -= 1
+        for pair in combinations(sorted(after), 2):
+            self.ties[pair] += 1
+
+    def apply(self) -> None:
+        """Organizations, then places, then ties: every transaction locks in this order."""
+        organizations = {
+            o: (self.activities[o], self.participations[o])
+            for o in self.activities.keys() | self.participations.keys()
+            if self.activities[o] or self.participations[o]
+        }
+        _apply(
+            OrganizationTally,
+            organizations,
+            lambda o: OrganizationTally(organization_id=o, activities=0, participations=0),
+            ("activities", "participations"),
+        )
+        _apply(
+            PlaceTally,
+            {p: (d,) for p, d in self.places.items() if d},
+            lambda p: PlaceTally(place_id=p, activities=0),
+            ("activities",),
+        )
+        _apply_ties({pair: d for pair, d in self.ties.items() if d})
+
+
 def retally(activity_ids: Iterable[int]) -> None:
     """Bring the tallies of these activities up to what the records say now (an activity
-    deleted counts as one without partners)."""
+    deleted counts as one without partners). Safe beside other transactions doing the
+    same: see :func:`_lock_activities` and :func:`_locked`."""
     if is_suspended():
         return
     ids = sorted({int(pk) for pk in activity_ids if pk})
-    for start in range(0, len(ids), CHUNK):
-        with transaction.atomic():
-            _retally_chunk(ids[start : start + CHUNK])
+    if not ids:
+        return
+    with transaction.atomic():
+        _lock_activities(ids)
+        deltas = Deltas()
+        for chunk in _chunks(ids):
+            _retally_chunk(chunk, deltas)
+        deltas.apply()
 
 
-def _retally_chunk(ids: list[int]) -> None:
+def _retally_chunk(ids: list[int], deltas: Deltas) -> None:
     old: Members = {
         (a, o): (p, n)
         for a, o, p, n in TallyMember.objects.filter(activity_id__in=ids).values_list(
@@ -125,113 +235,125 @@ def _retally_chunk(ids: list[int]) -> None:
     new = _members_now(ids)
     if old == new:
         return
-    activities: Counter = Counter()
-    participations: Counter = Counter()
-    places: Counter = Counter()
-    ties: Counter = Counter()
     old_of, new_of = _by_activity(old), _by_activity(new)
     changed = [a for a in ids if old_of.get(a, {}) != new_of.get(a, {})]
     for a in changed:
-        before, after = old_of.get(a, {}), new_of.get(a, {})
-        for o in before.keys() - after.keys():
-            activities[o] -= 1
-        for o in after.keys() - before.keys():
-            activities[o] += 1
-        for o in before.keys() | after.keys():
-            participations[o] += after.get(o, (None, 0))[1] - before.get(o, (None, 0))[1]
-        places_before = {p for p, _n in before.values() if p}
-        places_after = {p for p, _n in after.values() if p}
-        for p in places_before - places_after:
-            places[p] -= 1
-        for p in places_after - places_before:
-            places[p] += 1
-        for pair in combinations(sorted(before), 2):
-            ties[pair] -= 1
-        for pair in combinations(sorted(after), 2):
-            ties[pair] += 1
+        deltas.add(old_of.get(a, {}), new_of.get(a, {}))
+    # the activities are locked (_lock_activities): no one else writes these rows meanwhile
     _delete(TallyMember.objects.filter(activity_id__in=changed))
     TallyMember.objects.bulk_create(
         TallyMember(activity_id=a, organization_id=o, place_id=p, participations=n)
         for a in changed
         for o, (p, n) in new_of.get(a, {}).items()
     )
-    _apply_organizations(activities, participations)
-    _apply_places(places)
-    _apply_ties(ties)
 
 
-def _apply_organizations(activities: Counter, participations: Counter) -> None:
-    keys = {
-        o for o in activities.keys() | participations.keys() if activities[o] or participations[o]
-    }
-    if not keys:
-        return
-    rows = OrganizationTally.objects.select_for_update().in_bulk(list(keys))
-    created, updated, emptied = [], [], []
-    for o in keys:
-        row = rows.get(o) or OrganizationTally(organization_id=o, activities=0, participations=0)
-        row.activities += activities[o]
-        row.participations += participations[o]
-        if row.activities <= 0:
-            emptied.append(o)
-        elif o in rows:
-            updated.append(row)
-        else:
-            created.append(row)
-    _delete(OrganizationTally.objects.filter(pk__in=emptied))
-    OrganizationTally.objects.bulk_update(updated, ["activities", "participations"], batch_size=500)
-    OrganizationTally.objects.bulk_create(created)
+def _locked(model: type, keys: list, make, rows_of) -> dict:
+    """Lock the tally rows of these keys (sorted), creating the missing ones at zero;
+    their pk and first count by key.
+
+    Two transactions may both find a row missing: the insert ignores the conflict (the
+    second waits for the first to commit, then inserts nothing) instead of failing on the
+    unique key. A row another transaction emptied and deleted meanwhile is gone when the
+    lock is granted: it is inserted again, and locked, until every key is held.
+    """
+    held: dict = {}
+    missing = keys
+    for _attempt in range(LOCK_ATTEMPTS):
+        for chunk in _chunks(missing):
+            model.objects.bulk_create([make(k) for k in chunk], ignore_conflicts=True)
+        for chunk in _chunks(missing):
+            held.update(rows_of(chunk))
+        missing = [k for k in missing if k not in held]
+        if not missing:
+            return held
+    raise RuntimeError(f"{model.__name__}: rows kept disappearing while being locked")
 
 
-def _apply_places(places: Counter) -> None:
-    keys = [p for p, d in places.items() if d]
-    if not keys:
-        return
-    rows = PlaceTally.objects.select_for_update().in_bulk(keys)
-    created, updated, emptied = [], [], []
-    for p in keys:
-        row = rows.get(p) or PlaceTally(place_id=p, activities=0)
-        row.activities += places[p]
-        if row.activities <= 0:
-            emptied.append(p)
-        elif p in rows:
-            updated.append(row)
-        else:
-            created.append(row)
-    _delete(PlaceTally.objects.filter(pk__in=emptied))
-    PlaceTally.objects.bulk_update(updated, ["activities"], batch_size=500)
-    PlaceTally.objects.bulk_create(created)
+def _add_deltas(model: type, pks_by_delta: dict[tuple, list], fields: tuple[str, ...]) -> None:
+    """``count = count + delta`` in the database, one UPDATE per distinct delta (most are
+    ±1), never below zero."""
+    for delta, pks in pks_by_delta.items():
+        for chunk in _chunks(pks):
+            model.objects.filter(pk__in=chunk).update(
+                **{
+                    name: Greatest(F(name) + d, Value(0))
+                    for name, d in zip(fields, delta, strict=True)
+                }
+            )
 
 
-def _apply_ties(ties: Counter) -> None:
-    deltas = {pair: d for pair, d in ties.items() if d}
+def _apply(model: type, deltas: dict[int, tuple[int, ...]], make, fields: tuple[str, ...]) -> None:
+    """Organizations' or places' tallies (keyed by their primary key) moved by deltas."""
     if not deltas:
         return
-    by_a: dict[int, set[int]] = defaultdict(set)
-    for a, b in deltas:
-        by_a[a].add(b)
-    rows: dict[tuple[int, int], TieTally] = {}
-    firsts = list(by_a)
-    for start in range(0, len(firsts), 500):
-        for row in TieTally.objects.select_for_update().filter(
-            organization_a__in=firsts[start : start + 500]
-        ):
-            if (row.organization_a, row.organization_b) in deltas:
-                rows[(row.organization_a, row.organization_b)] = row
-    created, updated, emptied = [], [], []
-    for (a, b), d in deltas.items():
-        row = rows.get((a, b)) or TieTally(organization_a=a, organization_b=b, activities=0)
-        row.activities += d
-        if row.activities <= 0:
-            if row.pk:
-                emptied.append(row.pk)
-        elif row.pk:
-            updated.append(row)
-        else:
-            created.append(row)
-    _delete(TieTally.objects.filter(pk__in=emptied))
-    TieTally.objects.bulk_update(updated, ["activities"], batch_size=500)
-    TieTally.objects.bulk_create(created, batch_size=1000)
+    keys = sorted(deltas)
+
+    def rows_of(chunk: list[int]) -> dict:
+        locked = model.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+        return {pk: (pk, first) for pk, first in locked.values_list("pk", fields[0])}
+
+    held = _locked(model, keys, make, rows_of)
+    _warn_if_drifted(model, {k: held[k][1] + deltas[k][0] for k in keys})
+    by_delta: dict[tuple, list] = defaultdict(list)
+    for k in keys:
+        by_delta[deltas[k]].append(k)
+    _add_deltas(model, by_delta, fields)
+    for chunk in _chunks(keys):
+        _delete(model.objects.filter(pk__in=chunk, activities=0))
+
+
+def _apply_ties(deltas: dict[tuple[int, int], int]) -> None:
+    if not deltas:
+        return
+    keys = sorted(deltas)
+
+    def rows_of(chunk: list[tuple[int, int]]) -> dict:
+        wanted: dict[int, list[int]] = defaultdict(list)
+        for a, b in chunk:
+            wanted[a].append(b)
+        match = Q()
+        for a, bs in wanted.items():
+            match |= Q(organization_a=a, organization_b__in=bs)
+        locked = (
+            TieTally.objects.select_for_update()
+            .filter(match)
+            .order_by("organization_a", "organization_b")
+        )
+        return {
+            (a, b): (pk, n)
+            for pk, a, b, n in locked.values_list(
+                "pk", "organization_a", "organization_b", "activities"
+            )
+        }
+
+    held = _locked(
+        TieTally,
+        keys,
+        lambda pair: TieTally(organization_a=pair[0], organization_b=pair[1], activities=0),
+        rows_of,
+    )
+    _warn_if_drifted(TieTally, {k: held[k][1] + deltas[k] for k in keys})
+    by_delta: dict[tuple, list] = defaultdict(list)
+    for k in keys:
+        by_delta[(deltas[k],)].append(held[k][0])
+    _add_deltas(TieTally, by_delta, ("activities",))
+    pks = sorted(pk for pk, _n in held.values())
+    for chunk in _chunks(pks):
+        _delete(TieTally.objects.filter(pk__in=chunk, activities=0))
+
+
+def _warn_if_drifted(model: type, results: dict) -> None:
+    """A count that would fall below zero means the tallies no longer match the records
+    (a change written by hand, or a bug): it stays at zero, and the log says what to run."""
+    below = [k for k, n in results.items() if n < 0]
+    if below:
+        logger.warning(
+            "%s: %d tallies would fall below zero (e.g. %s): run `passerelle rebuild-tallies`.",
+            model.__name__,
+            len(below),
+            below[0],
+        )
 
 
 def activities_of_organizations(organization_ids: Iterable[int]) -> set[int]:
@@ -249,7 +371,9 @@ def activities_of_organizations(organization_ids: Iterable[int]) -> set[int]:
 
 @transaction.atomic
 def rebuild() -> dict[str, int]:
-    """Every tally recounted from the records, in SQL; how many rows of each."""
+    """Every tally recounted from the records, in SQL; how many rows of each. Retallies
+    wait meanwhile (the rebuild lock), and then read what it wrote."""
+    _lock_for_rebuild()
     for model in (TallyMember, OrganizationTally, PlaceTally, TieTally):
         _delete(model.objects.all())
     member = TallyMember._meta.db_table
