@@ -5,12 +5,23 @@ figures count public records only."""
 
 from __future__ import annotations
 
+import contextlib
+import random
+import threading
+
 import pytest
 from django.core.management import call_command
+from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from passerelle.activities import tallies
-from passerelle.activities.models import Activity, OrganizationTally, Participation, TieTally
+from passerelle.activities.models import (
+    Activity,
+    OrganizationTally,
+    Participation,
+    PlaceTally,
+    TieTally,
+)
 from passerelle.demo.generate import generate
 from passerelle.ingest.merging import merge, undo
 from passerelle.portal import partnerships
@@ -206,3 +217,150 @@ def test_the_pages_read_the_tallies_as_they_counted(demo, client):
         assert {k: (v, b[k]) for k, v in a.items() if b[k] != v} == {}
     assert tallied["links"] == counted["links"]
     assert client.get(reverse("portal:country", kwargs={"code": "fr"})).status_code == 200
+
+
+# -- concurrent writers (PostgreSQL: SQLite lets one writer in at a time)
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent writers need PostgreSQL (SQLite has one writer at a time)",
+)
+
+
+def _network_abroad(partners: int) -> tuple[list[Organization], list[Activity]]:
+    """Organizations based abroad (the map counts their places), committed, with no tally
+    yet, and three public activities with one partner in common, the hub (in the region:
+    no place of the map)."""
+    lyon = Place.objects.create(name_en="Lyon", country="FR", visibility="public")
+    milan = Place.objects.create(name_en="Milan", country="IT", visibility="public")
+    turin = Place.objects.create(name_en="Turin", country="IT", visibility="public")
+    organizations = [
+        Organization.objects.create(
+            name=f"Partner {n}", place=milan if n % 2 else turin, visibility="public"
+        )
+        for n in range(partners)
+    ]
+    hub = Organization.objects.create(name="Hub", place=lyon, in_region=True, visibility="public")
+    activities = [
+        Activity.objects.create(kind="event", title_en=f"Meeting {n}", visibility="public")
+        for n in range(3)
+    ]
+    for activity in activities:
+        Participation.objects.create(activity=activity, organization=hub, role="organizer")
+    return organizations, activities
+
+
+def _at_once(monkeypatch, *writes) -> None:
+    """Each write in its own thread, connection and transaction, every retally held right
+    after it has read the records until the others have too (at most 2 s: a writer that
+    waits for a lock never gets there). Without the locks, each would then apply its
+    difference from the same old tallies."""
+    barrier = threading.Barrier(len(writes), timeout=2)
+    read_records = tallies._members_now
+
+    def held(activity_ids):
+        found = read_records(activity_ids)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()
+        return found
+
+    monkeypatch.setattr(tallies, "_members_now", held)
+    errors: list[BaseException] = []
+
+    def run(write) -> None:
+        try:
+            with transaction.atomic():
+                write()
+        except BaseException as error:  # reported by the test's thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(write,)) for write in writes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    monkeypatch.setattr(tallies, "_members_now", read_records)
+    assert not errors, errors
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_create_the_same_tally_rows(monkeypatch):
+    """The same organization joins two activities at once: both transactions find its
+    tally, its place's and its tie with the hub missing, and both add them."""
+    (partner,), (first, second, _third) = _network_abroad(1)
+
+    def joins(activity):
+        return lambda: Participation.objects.create(
+            activity=activity, organization=partner, role="partner"
+        )
+
+    _at_once(monkeypatch, joins(first), joins(second))
+    assert_tallied()
+    assert OrganizationTally.objects.get(pk=partner.pk).activities == 2
+    assert PlaceTally.objects.get(pk=partner.place_id).activities == 2
+    assert _tie(partner, Organization.objects.get(name="Hub")) == 2
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_retally_one_activity(monkeypatch):
+    """Two partners join one activity at once: the second retally reads what the first
+    wrote, so that the two new partners' tie is counted and nothing twice."""
+    (one, other), (activity, _second, _third) = _network_abroad(2)
+
+    def joins(organization):
+        return lambda: Participation.objects.create(
+            activity=activity, organization=organization, role="partner"
+        )
+
+    _at_once(monkeypatch, joins(one), joins(other))
+    assert_tallied()
+    assert _tie(one, other) == 1
+    assert OrganizationTally.objects.get(pk=Organization.objects.get(name="Hub").pk).activities == 3
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_many_writers_at_once_leave_the_tallies_right():
+    """Four writers joining, leaving and changing roles in three activities, none held:
+    no error, and the tallies equal a recount."""
+    partners, activities = _network_abroad(6)
+    errors: list[BaseException] = []
+
+    def writer(seed: int) -> None:
+        chance = random.Random(seed)
+        try:
+            for _ in range(12):
+                with transaction.atomic():
+                    activity = chance.choice(activities)
+                    partner = chance.choice(partners)
+                    taking_part = Participation.objects.filter(
+                        activity=activity, organization=partner
+                    ).first()
+                    if taking_part is None:
+                        Participation.objects.create(
+                            activity=activity, organization=partner, role="partner"
+                        )
+                    elif chance.random() < 0.5:
+                        taking_part.delete()
+                    else:
+                        taking_part.visibility = (
+                            "internal" if taking_part.visibility == "public" else "public"
+                        )
+                        taking_part.save()
+        except BaseException as error:  # reported by the test's thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(seed,)) for seed in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert Participation.objects.count() > len(activities)
+    assert_tallied()
