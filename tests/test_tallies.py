@@ -6,8 +6,10 @@ figures count public records only."""
 from __future__ import annotations
 
 import contextlib
+import importlib
 import random
 import threading
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -20,8 +22,10 @@ from passerelle.activities.models import (
     OrganizationTally,
     Participation,
     PlaceTally,
+    TallyMember,
     TieTally,
 )
+from passerelle.core.authoring import publish
 from passerelle.demo.generate import generate
 from passerelle.ingest.merging import merge, undo
 from passerelle.portal import partnerships
@@ -149,6 +153,43 @@ def test_visibility_changes_count_public_records_only(demo):
 
 
 @pytest.mark.django_db
+def test_drafts_count_once_published_and_public(demo):
+    """A contributor's draft activity and draft partner (never public) count only once an
+    editor has published them and made them public; a confidential partner never does."""
+    first, _second = _two_partners()
+    newcomer = Organization.objects.create(
+        name="Drafted institute", place=first.place, visibility="internal", draft=True
+    )
+    secret = Organization.objects.create(
+        name="Quiet institute", place=first.place, visibility="confidential"
+    )
+    drafted = Activity.objects.create(
+        kind="event", title_en="Drafted day", visibility="internal", draft=True
+    )
+    for organization in (first, newcomer, secret):
+        Participation.objects.create(activity=drafted, organization=organization, role="partner")
+    assert_tallied()
+    assert not OrganizationTally.objects.filter(pk=first.pk).exists()
+
+    assert publish([Activity.objects.get(pk=drafted.pk)]) == 1
+    assert_tallied()
+    assert not OrganizationTally.objects.filter(pk=first.pk).exists()  # published, internal
+    drafted = Activity.objects.get(pk=drafted.pk)
+    drafted.visibility = "public"
+    drafted.save()
+    assert_tallied()
+    assert OrganizationTally.objects.get(pk=first.pk).activities == 1
+    assert _tie(first, newcomer) == 0
+
+    newcomer = Organization.objects.get(pk=newcomer.pk)
+    newcomer.draft, newcomer.visibility = False, "public"
+    newcomer.save()
+    assert_tallied()
+    assert _tie(first, newcomer) == 1
+    assert _tie(first, secret) == 0 and _tie(newcomer, secret) == 0
+
+
+@pytest.mark.django_db
 def test_a_place_or_the_region_moves_the_map(demo):
     outside = Organization.objects.filter(
         visibility="public", in_region=False, place__visibility="public", tally__activities__gt=0
@@ -194,6 +235,20 @@ def test_a_bulk_load_and_the_command_rebuild(demo):
     TieTally.objects.all().delete()
     OrganizationTally.objects.filter(pk__in=OrganizationTally.objects.values("pk")[:5]).delete()
     call_command("rebuild_tallies", verbosity=0)
+    assert_tallied()
+
+
+@pytest.mark.django_db
+def test_the_migration_counts_what_the_database_holds(demo):
+    """activities.0007_tallies counts with its own SQL (not the current rebuild()): on a
+    database whose tallies are empty, it finds what a recount finds."""
+    from django.apps import apps
+
+    migration = importlib.import_module("passerelle.activities.migrations.0007_tallies")
+    for model in (TallyMember, OrganizationTally, PlaceTally, TieTally):
+        model.objects.all()._raw_delete(model.objects.db)
+    assert not tallies.tallied()["organizations"]
+    migration.count_what_is_there(apps, SimpleNamespace(connection=connection))
     assert_tallied()
 
 
