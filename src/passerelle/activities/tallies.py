@@ -15,6 +15,17 @@ visibility, place or region of an organization or a place: :func:`retally` compa
 was counted for the activities concerned (``TallyMember``) with what the records now say,
 and applies the difference. Bulk loads, which bypass save(), rebuild them whole at the
 end (``records_bulk_loaded``), as does ``passerelle rebuild-tallies``.
+
+Concurrent writers (PostgreSQL; SQLite lets one writer in at a time): a retally first
+locks its activities (:func:`_lock_activities`), so that two retallies of one activity
+follow each other, the second reading what the first wrote; tally rows are created at
+zero ignoring conflicts, then locked in key order and moved by ``F()`` updates
+(:func:`_locked`), so that two transactions adding the same row never fail on its unique
+key. One race is left: an organization's visibility, place or region (or a place's
+visibility) changed while another transaction adds a participation of it. The change's
+retally cannot see the participation not yet committed, and the participation's reads
+the organization as it was; that activity's tallies stay off until its next retally or
+``rebuild-tallies``.
 """
 
 from __future__ import annotations
