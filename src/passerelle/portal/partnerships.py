@@ -109,7 +109,8 @@ def filter_choices() -> dict:
     codes = (
         public(Place.objects.filter(organizations__visibility=PUBLIC))
         .values_list("country", flat=True)
-        .distinct()
+        .order_by()  # Place's ordering would put its name and region into the DISTINCT:
+        .distinct()  # every place's row, sorted (60 ms of the map's and the network's)
     )
     return {
         "kinds": [(value, str(label)) for value, label in Kind.choices],
