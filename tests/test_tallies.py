@@ -274,6 +274,32 @@ def test_the_pages_read_the_tallies_as_they_counted(demo, client):
     assert client.get(reverse("portal:country", kwargs={"code": "fr"})).status_code == 200
 
 
+@pytest.mark.django_db
+def test_a_tally_row_deleted_before_its_lock_is_inserted_again(demo):
+    """Between this transaction's insert (a conflict: nothing inserted) and its lock,
+    another may empty the row and delete it: the lock then finds nothing, and the row is
+    inserted again and locked, so that the delta is not lost."""
+    first, _second = _two_partners()
+    OrganizationTally.objects.create(organization=first, activities=1, participations=1)
+    locks = []
+
+    def rows_of(keys):
+        if not locks:  # the other transaction's delete, committed as the lock is granted
+            OrganizationTally.objects.filter(pk__in=keys).delete()
+        locks.append(keys)
+        rows = OrganizationTally.objects.select_for_update().filter(pk__in=keys)
+        return {pk: (pk, n) for pk, n in rows.values_list("pk", "activities")}
+
+    held = tallies._locked(
+        OrganizationTally,
+        [first.pk],
+        lambda o: OrganizationTally(organization_id=o, activities=0, participations=0),
+        rows_of,
+    )
+    assert held == {first.pk: (first.pk, 0)} and len(locks) == 2
+    assert OrganizationTally.objects.filter(pk=first.pk, activities=0).exists()
+
+
 # -- concurrent writers (PostgreSQL: SQLite lets one writer in at a time)
 
 on_postgresql = pytest.mark.skipif(
