@@ -1,6 +1,6 @@
 """Benchmarks of the public portal on the medium data set (51k ROR organizations, 100k activities).
 
-Run: ``.venv/bin/python -m bench.portal [--repeat N]`` (SQLite), or with
+Run: ``.venv/bin/python -m bench.portal [--repeat N] [--reuse DIR]`` (SQLite), or with
 ``DATABASE_URL=postgres://...``. Every page is timed twice: *computed* (the page
 cache renewed before each request, as after any edit) and *cached* (what
 readers get until the next edit). Server time through Django's handler, in
@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from .common import HEADER, machine, row, setup_database, timed
-from .imports import load_scale, passerelle
+from .imports import load_scale, open_scale, passerelle
 
 
 def main() -> None:
@@ -23,11 +23,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--scale", default="medium")
     parser.add_argument("--only", default="", help="time only the pages whose name has this")
+    parser.add_argument(
+        "--reuse", default="", help="a SQLite data directory (a copy) already loaded: no loading"
+    )
     args = parser.parse_args()
-    engine = setup_database("passerelle_bench_portal")
-    print(f"# {engine}; {machine()}")
-
-    load_scale(args.scale)
+    if args.reuse:
+        open_scale(args.reuse, "passerelle_bench_portal", args.scale)
+        engine = "reused"
+    else:
+        engine = setup_database("passerelle_bench_portal")
+        print(f"# {engine}; {machine()}")
+        load_scale(args.scale)
 
     from django.db.models import Count
     from django.test import Client

@@ -412,3 +412,20 @@ def test_long_lists_link_to_the_rest_in_html(client, demo, text_of):
     assert 'href="/en/international-relations/events/"' in relations
     french = text_of(client.get("/fr/chronologie/"))
     assert "Les 26 activités de 2011" in french
+
+
+@pytest.mark.django_db
+def test_the_filters_countries_are_read_as_codes_only(demo):
+    """The map's and the network's filter lists the countries of public partners: one
+    DISTINCT over the country codes, not over every place (Place's ordering added its
+    name and region to it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from passerelle.portal.partnerships import filter_choices
+
+    with CaptureQueriesContext(connection) as queries:
+        countries = dict(filter_choices()["countries"])
+    assert "FR" in countries and "IT" in countries
+    distinct = [q["sql"] for q in queries.captured_queries if "DISTINCT" in q["sql"]]
+    assert len(distinct) == 1 and "name_en" not in distinct[0], distinct

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -153,7 +154,8 @@ def test_help_lists_passerelles_commands_first_one_line_each(capsys):
             if line.strip()
         ]
         assert listed == [name.replace("_", "-") for name in own]
-        assert "import-sheet  Check a spreadsheet (.csv or .xlsx)" in head
+        # the column is as wide as the longest name (rebuild-tallies), two spaces after it
+        assert re.search(r"\n    import-sheet {2,}Check a spreadsheet \(\.csv or \.xlsx\)", head)
         assert all(len(line) <= 100 for line in head.splitlines())
         assert "    migrate" in rest and "load_demo" not in rest
 

@@ -14,8 +14,10 @@ class ActivitiesConfig(AppConfig):
         from .desk_sources import agreement_items, agreement_owners, commitment_items
         from .followups import due_follow_ups, follow_up_owners
         from .series import rotation_items, series_owners
+        from .tally_receivers import connect as keep_tallies
 
         changes.watch(self.label)  # cached pages and counts are made of these records
+        keep_tallies()
         desk.register_source(
             "agreements", _("Agreements ending"), agreement_items, order=10, cached=True,
             owners=agreement_owners,

@@ -626,6 +626,7 @@ class ActivityLink(models.Model):
 
 from .agreement_models import AgreementDocument  # noqa: E402  (registered with the app)
 from .delegation_models import AgendaItem, FollowUp  # noqa: E402  (they name Activity)
+from .tally_models import OrganizationTally, PlaceTally, TallyMember, TieTally  # noqa: E402
 
 __all__ = [
     "Activity",
@@ -634,7 +635,11 @@ __all__ = [
     "AgreementDocument",
     "Commitment",
     "FollowUp",
+    "OrganizationTally",
     "Participation",
+    "PlaceTally",
+    "TallyMember",
+    "TieTally",
     "check_parties",
     "role_problem",
 ]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from passerelle.activities import tallies
 from passerelle.activities.models import Participation
 from passerelle.core.authoring import may_change
 from passerelle.core.models import Citation
@@ -86,6 +87,8 @@ def _move(model: type, name: str, pks: list[int], target_pk: int | None) -> None
         bulk_update_with_history(rows, model, [name], default_change_reason=REASON)
     else:
         model.objects.bulk_update(rows, [name])
+    if model is Participation:  # bulk_update sends no signal: the tallies follow here
+        tallies.retally({row.activity_id for row in rows})
 
 
 @transaction.atomic

@@ -21,7 +21,13 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_countries.fields import Country
 
-from passerelle.activities.models import Activity, Participation
+from passerelle.activities.models import (
+    Activity,
+    OrganizationTally,
+    Participation,
+    PlaceTally,
+    TieTally,
+)
 from passerelle.activities.vocabulary import Kind
 from passerelle.core.visibility import PUBLIC, is_public, public, public_participations
 from passerelle.registry.models import Organization, Place, Topic
@@ -103,7 +109,8 @@ def filter_choices() -> dict:
     codes = (
         public(Place.objects.filter(organizations__visibility=PUBLIC))
         .values_list("country", flat=True)
-        .distinct()
+        .order_by()  # Place's ordering would put its name and region into the DISTINCT:
+        .distinct()  # every place's row, sorted (60 ms of the map's and the network's)
     )
     return {
         "kinds": [(value, str(label)) for value, label in Kind.choices],
@@ -132,9 +139,11 @@ def _region_origin() -> tuple[float, float] | None:
     )
 
 
-def partnership_map(filters: Filters) -> dict:
-    """Places of partners outside the region, sized by activities, with lines from the region."""
-    read(MAP)
+def _map_counts(filters: Filters) -> tuple[dict[int, dict], dict[int, list[dict]]]:
+    """The map's places, most active first, and each one's busiest partners: counted from
+    the participations under filters, read from the tallies (activities.tallies) without."""
+    if filters == Filters():
+        return _map_counts_tallied()
     partners = public_participations(
         Participation.objects.filter(
             activity__in=filters.activities(),
@@ -151,7 +160,6 @@ def partnership_map(filters: Filters) -> dict:
         .order_by("-activities", "organization__place_id")
     )
     counts = {row["organization__place_id"]: row for row in rows[:MAP_PLACES]}
-    places = Place.objects.in_bulk(list(counts))
     names: dict[int, list[dict]] = defaultdict(list)
     for row in (
         partners.filter(organization__place__in=list(counts))
@@ -160,6 +168,39 @@ def partnership_map(filters: Filters) -> dict:
         .order_by("-activities", "organization_id")[:3000]
     ):
         names[row["organization__place_id"]].append(row)
+    return counts, names
+
+
+def _map_counts_tallied() -> tuple[dict[int, dict], dict[int, list[dict]]]:
+    rows = PlaceTally.objects.order_by("-activities", "place_id").values_list(
+        "place_id", "activities"
+    )[:MAP_PLACES]
+    counts = {p: {"activities": n, "organizations": 0} for p, n in rows}
+    # the partners a place's count is made of: outside the region, public, with a tally
+    partners = OrganizationTally.objects.filter(
+        organization__place__in=list(counts),
+        organization__in_region=False,
+        organization__visibility=PUBLIC,
+    )
+    names: dict[int, list[dict]] = defaultdict(list)
+    rows_read = 0
+    # one read of the places' partners, busiest first: how many at each place, and the
+    # first 3,000 of them to name (as the counted path names them)
+    for row in partners.values("organization__place_id", "organization_id", "activities").order_by(
+        "-activities", "organization_id"
+    ):
+        counts[row["organization__place_id"]]["organizations"] += 1
+        if rows_read < 3000:
+            names[row["organization__place_id"]].append(row)
+            rows_read += 1
+    return counts, names
+
+
+def partnership_map(filters: Filters) -> dict:
+    """Places of partners outside the region, sized by activities, with lines from the region."""
+    read(MAP)
+    counts, names = _map_counts(filters)
+    places = Place.objects.in_bulk(list(counts))
     organizations = Organization.objects.in_bulk(
         [row["organization_id"] for rows_ in names.values() for row in rows_[:5]]
     )
@@ -226,7 +267,8 @@ def _shared_activities(
             Participation.objects.filter(activity__in=activities, organization__in=organizations)
         )
         .values("activity_id", "organization_id")
-        .distinct()
+        .order_by()  # the model's ordering would put its columns in the DISTINCT: two
+        .distinct()  # roles in one activity counted it twice
     )
     sql, params = pairs_of.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -235,7 +277,8 @@ def _shared_activities(
             "SELECT a.organization_id, b.organization_id, COUNT(*) FROM taking_part a "
             "JOIN taking_part b ON a.activity_id = b.activity_id "
             "AND a.organization_id < b.organization_id "
-            "GROUP BY a.organization_id, b.organization_id",
+            "GROUP BY a.organization_id, b.organization_id "
+            "ORDER BY a.organization_id, b.organization_id",  # the layout follows the order
             params,
         )
         return cursor.fetchall()
@@ -297,20 +340,33 @@ def label_lines(organization: Organization) -> list[str]:
 def partnership_network(filters: Filters, size: int = NETWORK_SIZE) -> dict:
     """The most active organizations and what they did together, laid out for drawing."""
     activities = filters.activities()
-    counts = (
-        public_participations(
-            Participation.objects.filter(activity__in=activities, organization__isnull=False)
+    unfiltered = filters == Filters()
+    if unfiltered:  # the tallies (activities.tallies) hold both counts
+        counts = OrganizationTally.objects.order_by("-activities", "organization_id").values(
+            "organization_id", "activities"
         )
-        .values("organization_id")
-        .annotate(activities=Count("activity_id", distinct=True))
-        .order_by("-activities", "organization_id")
-    )
+    else:
+        counts = (
+            public_participations(
+                Participation.objects.filter(activity__in=activities, organization__isnull=False)
+            )
+            .values("organization_id")
+            .annotate(activities=Count("activity_id", distinct=True))
+            .order_by("-activities", "organization_id")
+        )
     top = {row["organization_id"]: row["activities"] for row in counts[:size]}
     organizations = Organization.objects.select_related("place").in_bulk(list(top))
     places = {pk: o.place if is_public(o.place) else None for pk, o in organizations.items()}
     order = [pk for pk in top if pk in organizations]
     index = {pk: i for i, pk in enumerate(order)}
-    pairs = _shared_activities(activities, order)
+    if unfiltered:
+        pairs = list(
+            TieTally.objects.filter(organization_a__in=order, organization_b__in=order)
+            .order_by("organization_a", "organization_b")
+            .values_list("organization_a", "organization_b", "activities")
+        )
+    else:
+        pairs = _shared_activities(activities, order)
     edges = [(index[a], index[b]) for a, b, _n in pairs]
     weights = [n for _a, _b, n in pairs]
     positions = _layout(len(order), edges, weights) if order else []
