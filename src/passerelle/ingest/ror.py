@@ -177,6 +177,7 @@ class _Writer:
                 "name_en": r.city[:200],
                 "name_fr": "",
                 "region": r.region[:200],
+                "region_fr": "",
                 "country": r.country,
                 "latitude": r.latitude,
                 "longitude": r.longitude,

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from passerelle.activities.tallies import rebuild
+from passerelle.core.management.base import DatabaseCommand
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = (
         "Recount the tallies the network-wide pages read (organizations' and places' public "
         "activities, the ties between organizations) from the records, in one transaction: "
